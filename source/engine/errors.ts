@@ -1,0 +1,56 @@
+/** Error codes of the reference (section 2.3 and 2.4). Clients switch on these, never on messages. */
+export type ErrorCode =
+	| 'invalid_parameter'
+	| 'validation_error'
+	| 'invalid_offset'
+	| 'topic_not_found'
+	| 'group_not_found'
+	| 'conflict'
+	| 'record_validation_error'
+	| 'internal_error';
+
+const STATUS: Record<ErrorCode, number> = {
+	invalid_parameter: 400,
+	validation_error: 400,
+	invalid_offset: 400,
+	topic_not_found: 404,
+	group_not_found: 404,
+	conflict: 409,
+	record_validation_error: 422,
+	internal_error: 500,
+};
+
+export type ErrorDetails = Record<string, unknown>;
+
+/** The one error type the engine throws for anything a caller did or storage failed at. */
+export class FlashQError extends Error {
+	readonly code: ErrorCode;
+	readonly details: ErrorDetails | undefined;
+
+	constructor(code: ErrorCode, message: string, details?: ErrorDetails, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'FlashQError';
+		this.code = code;
+		this.details = details;
+	}
+
+	/** The HTTP status the reference maps this code to. */
+	get status(): number {
+		return STATUS[this.code];
+	}
+
+	toJSON(): {error: ErrorCode; message: string; details?: ErrorDetails} {
+		return this.details === undefined
+			? {error: this.code, message: this.message}
+			: {error: this.code, message: this.message, details: this.details};
+	}
+}
+
+export const isFlashQError = (error: unknown): error is FlashQError => error instanceof FlashQError;
+
+/** Wraps a storage failure as `internal_error` (message starts with "Storage error:", as the reference says). */
+export const storageError = (error: unknown): FlashQError => {
+	if (isFlashQError(error)) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	return new FlashQError('internal_error', `Storage error: ${message}`, undefined, {cause: error});
+};

@@ -1,0 +1,31 @@
+import type {SyncMode} from './types.js';
+
+/**
+ * Everything the engine and its storage report happening, one typed union. Views (TUI, server
+ * metrics) read these and `FlashQ#stats()`; they never reach into storage.
+ * `at` is the wall-clock time in ms since the epoch.
+ */
+export type FlashQEvent =
+	| {type: 'append'; at: number; topic: string; baseOffset: number; count: number; bytes: number}
+	| {type: 'topic.create'; at: number; topic: string}
+	| {type: 'poll'; at: number; topic: string; fromOffset: number; count: number; group?: string}
+	/** Records written to the write-ahead log (not yet durable unless an fsync follows). */
+	| {type: 'wal.write'; at: number; topic: string; baseOffset: number; count: number; bytes: number; pendingRecords: number; pendingBytes: number}
+	/** An fsync finished; `records` counts the appends it made durable (group commit shares one fsync). */
+	| {type: 'fsync'; at: number; topic: string; file: 'wal' | 'log' | 'index' | 'group' | 'dir'; latencyMs: number; records: number}
+	/** The WAL's records were committed into the main log. */
+	| {type: 'wal.commit'; at: number; topic: string; records: number; bytes: number; logBytes: number}
+	| {type: 'cache'; at: number; topic: string; hits: number; misses: number; evictions: number}
+	/** An offset-index lookup: the entry found at or before `offset`, its byte position, and frames scanned after it. */
+	| {type: 'index.lookup'; at: number; topic: string; offset: number; entryOffset: number; position: number; scanned: number}
+	| {type: 'index.append'; at: number; topic: string; offset: number; position: number}
+	| {type: 'group.create'; at: number; group: string}
+	| {type: 'group.delete'; at: number; group: string}
+	| {type: 'group.commit'; at: number; group: string; topic: string; offset: number}
+	| {type: 'recovery.progress'; at: number; topic: string; bytesScanned: number; totalBytes: number}
+	| {type: 'recovery.done'; at: number; topic: string; records: number; truncatedBytes: number; message?: string}
+	| {type: 'lock'; at: number; state: 'acquired' | 'released' | 'compromised'; dataDir: string}
+	| {type: 'storage.error'; at: number; topic?: string; message: string}
+	| {type: 'sync.mode'; at: number; sync: SyncMode};
+
+export type FlashQEventType = FlashQEvent['type'];

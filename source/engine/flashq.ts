@@ -1,0 +1,374 @@
+import {createBackend} from '../storage/factory.js';
+import type {GroupState, StorageBackend, StorageOptions, TopicLog} from '../storage/types.js';
+import {FlashQError, storageError} from './errors.js';
+import {type BatchListener, EventHub} from './event-hub.js';
+import type {FlashQEvent} from './events.js';
+import {type FlashQStats, type TopicCounters, emptyCounters} from './stats.js';
+import type {
+	AppendedOffset,
+	CommitResult,
+	CommittedOffsetInfo,
+	FetchResult,
+	GroupInfo,
+	PollOptions,
+	PollResult,
+	RecordInput,
+	RecordWithOffset,
+	StoredRecord,
+	TopicInfo,
+} from './types.js';
+import {validateBatch, validateMaxRecords, validateName, validateOffset} from './validation.js';
+
+export type FlashQOptions = StorageOptions & {
+	/** Subscribed before storage opens, so recovery progress is seen too. */
+	onEvents?: BatchListener<FlashQEvent>;
+	/** Batch interval for event delivery (default 50 ms). */
+	eventFlushIntervalMs?: number;
+};
+
+interface TopicState {
+	readonly log: TopicLog;
+	readonly counters: TopicCounters;
+	lastAppendTime: number | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function toWire(stored: readonly StoredRecord[], includeHeaders: boolean): RecordWithOffset[] {
+	const out = new Array<RecordWithOffset>(stored.length);
+	// Records of one batch share a timestamp: format it once.
+	let lastMs = Number.NaN;
+	let lastIso = '';
+	for (let index = 0; index < stored.length; index++) {
+		const record = stored[index]!;
+		if (record.timestamp !== lastMs) {
+			lastMs = record.timestamp;
+			lastIso = iso(lastMs);
+		}
+		out[index] = {
+			key: record.key,
+			value: record.value,
+			headers: includeHeaders ? record.headers : null,
+			offset: record.offset,
+			timestamp: lastIso,
+		};
+	}
+	return out;
+}
+
+const topicNotFound = (topic: string) => new FlashQError('topic_not_found', `topic '${topic}' does not exist`, {topic});
+const groupNotFound = (groupId: string) =>
+	new FlashQError('group_not_found', `consumer group '${groupId}' does not exist`, {group_id: groupId});
+
+/**
+ * The FlashQ engine: topics of append-only records and consumer groups of committed offsets,
+ * over a pluggable storage backend. Validation lives here so every front end gets the same rules.
+ * Appends to one topic are ordered by the log itself (offsets are assigned at call time), so
+ * different topics never wait on each other and no lock is held across I/O.
+ */
+export class FlashQ {
+	private readonly topicStates = new Map<string, TopicState>();
+	private readonly openingTopics = new Map<string, Promise<TopicState>>();
+	private readonly groupStates = new Map<string, GroupState>();
+	/** Per-group operation chains: group writes are whole-state saves, so they must not interleave. */
+	private readonly groupChains = new Map<string, Promise<unknown>>();
+	private readonly totals = emptyCounters();
+	private closing: Promise<void> | undefined;
+	readonly startedAt = Date.now();
+
+	private constructor(
+		private readonly backend: StorageBackend,
+		/** The batched event stream; prefer `subscribe`. */
+		readonly events: EventHub<FlashQEvent>,
+	) {}
+
+	static async open(options: FlashQOptions = {storage: 'memory'}): Promise<FlashQ> {
+		const events = new EventHub<FlashQEvent>({flushIntervalMs: options.eventFlushIntervalMs});
+		if (options.onEvents) events.subscribe(options.onEvents);
+		const backend = await createBackend(options, {events});
+		const queue = new FlashQ(backend, events);
+		try {
+			for (const name of await backend.existingTopics()) await queue.topicState(name);
+			for (const group of await backend.groups.load()) queue.groupStates.set(group.groupId, group);
+		} catch (error) {
+			await backend.close().catch(() => undefined);
+			throw storageError(error);
+		}
+		return queue;
+	}
+
+	/** Appends one batch; the records get contiguous offsets and one stored timestamp. */
+	async post(topic: string, records: readonly RecordInput[]): Promise<AppendedOffset[]> {
+		this.assertOpen();
+		validateName(topic, 'topic');
+		const bytes = validateBatch(records);
+		const state = this.topicStates.get(topic) ?? (await this.topicState(topic));
+		const timestamp = Date.now();
+		let baseOffset: number;
+		try {
+			baseOffset = await state.log.append(records, timestamp, bytes);
+		} catch (error) {
+			throw storageError(error);
+		}
+		const count = records.length;
+		state.counters.records += count;
+		state.counters.bytes += bytes;
+		state.counters.appends++;
+		state.lastAppendTime = timestamp;
+		this.totals.records += count;
+		this.totals.bytes += bytes;
+		this.totals.appends++;
+		if (this.events.active) {
+			this.events.emit({type: 'append', at: timestamp, topic, baseOffset, count, bytes});
+		}
+		const stamp = iso(timestamp);
+		const offsets = new Array<AppendedOffset>(count);
+		for (let index = 0; index < count; index++) offsets[index] = {offset: baseOffset + index, timestamp: stamp};
+		return offsets;
+	}
+
+	/** Stateless read of a topic (the plain poll). */
+	async poll(topic: string, options: PollOptions = {}): Promise<PollResult> {
+		this.assertOpen();
+		validateName(topic, 'topic');
+		const maxRecords = validateMaxRecords(options.maxRecords);
+		if (options.fromOffset !== undefined) validateOffset(options.fromOffset, 'from_offset');
+		const state = this.topicStates.get(topic);
+		if (!state) throw topicNotFound(topic);
+		const fromOffset = options.fromOffset ?? 0;
+		const stored = await this.read(state, fromOffset, maxRecords);
+		const highWaterMark = state.log.nextOffset;
+		const nextOffset = stored.length > 0 ? stored[stored.length - 1]!.offset + 1 : (options.fromOffset ?? highWaterMark);
+		this.countPoll(topic, state, fromOffset, stored.length);
+		const result: PollResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset, highWaterMark};
+		if (highWaterMark >= nextOffset) result.lag = highWaterMark - nextOffset;
+		return result;
+	}
+
+	async createGroup(groupId: string): Promise<void> {
+		this.assertOpen();
+		validateName(groupId, 'group_id');
+		await this.withGroup(groupId, async () => {
+			if (this.groupStates.has(groupId)) {
+				throw new FlashQError('conflict', `consumer group '${groupId}' already exists`, {group_id: groupId});
+			}
+			await this.storage(() => this.backend.groups.create(groupId));
+			this.groupStates.set(groupId, {groupId, offsets: new Map()});
+			if (this.events.active) this.events.emit({type: 'group.create', at: Date.now(), group: groupId});
+		});
+	}
+
+	/** Deletes the group and its persisted state: creating it again starts at offset 0. */
+	async deleteGroup(groupId: string): Promise<void> {
+		this.assertOpen();
+		validateName(groupId, 'group_id');
+		await this.withGroup(groupId, async () => {
+			if (!this.groupStates.has(groupId)) throw groupNotFound(groupId);
+			await this.storage(() => this.backend.groups.delete(groupId));
+			this.groupStates.delete(groupId);
+			if (this.events.active) this.events.emit({type: 'group.delete', at: Date.now(), group: groupId});
+		});
+	}
+
+	/** Commits (or rewinds) a group's offset; `offset` may equal the high water mark ("consumed everything"). */
+	async commitOffset(groupId: string, topic: string, offset: number): Promise<CommitResult> {
+		this.assertOpen();
+		validateName(groupId, 'group_id');
+		validateName(topic, 'topic');
+		validateOffset(offset, 'offset');
+		return this.withGroup(groupId, async () => {
+			const group = this.groupStates.get(groupId);
+			if (!group) throw groupNotFound(groupId);
+			const state = this.topicStates.get(topic);
+			if (!state) throw topicNotFound(topic);
+			const highWaterMark = state.log.nextOffset;
+			if (offset > highWaterMark) {
+				throw new FlashQError(
+					'invalid_offset',
+					`offset ${offset} is beyond the high water mark ${highWaterMark} of topic '${topic}'`,
+					{offset, topic, max_offset: highWaterMark},
+				);
+			}
+			const time = Date.now();
+			const offsets = new Map(group.offsets).set(topic, {offset, time});
+			await this.storage(() => this.backend.groups.save({groupId, offsets}));
+			group.offsets = offsets;
+			if (this.events.active) this.events.emit({type: 'group.commit', at: time, group: groupId, topic, offset});
+			return {groupId, topic, offset, committedOffset: offset, timestamp: iso(time)};
+		});
+	}
+
+	/** The committed offset, high water mark and lag. An unknown topic reads as 0/0/0, as in the reference. */
+	committedOffset(groupId: string, topic: string): CommittedOffsetInfo {
+		this.assertOpen();
+		validateName(groupId, 'group_id');
+		validateName(topic, 'topic');
+		const group = this.groupStates.get(groupId);
+		if (!group) throw groupNotFound(groupId);
+		return this.offsetInfo(group, topic);
+	}
+
+	/** Reads for a group from its committed offset (or `fromOffset`); never advances the committed offset. */
+	async fetch(groupId: string, topic: string, options: PollOptions = {}): Promise<FetchResult> {
+		this.assertOpen();
+		validateName(groupId, 'group_id');
+		validateName(topic, 'topic');
+		const maxRecords = validateMaxRecords(options.maxRecords);
+		if (options.fromOffset !== undefined) validateOffset(options.fromOffset, 'from_offset');
+		const group = this.groupStates.get(groupId);
+		if (!group) throw groupNotFound(groupId);
+		const state = this.topicStates.get(topic);
+		if (!state) throw topicNotFound(topic);
+		const committed = group.offsets.get(topic)?.offset ?? 0;
+		const fromOffset = options.fromOffset ?? committed;
+		const stored = await this.read(state, fromOffset, maxRecords);
+		const highWaterMark = state.log.nextOffset;
+		this.countPoll(topic, state, fromOffset, stored.length, groupId);
+		const result: FetchResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset: committed, highWaterMark};
+		if (highWaterMark >= committed) result.lag = highWaterMark - committed;
+		return result;
+	}
+
+	topics(): TopicInfo[] {
+		return [...this.topicStates.entries()]
+			.map(([name, state]) => ({
+				name,
+				highWaterMark: state.log.nextOffset,
+				recordCount: state.log.nextOffset,
+				lastAppendTime: state.lastAppendTime,
+			}))
+			.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	}
+
+	groups(): GroupInfo[] {
+		return [...this.groupStates.values()]
+			.map((group) => ({
+				groupId: group.groupId,
+				offsets: [...group.offsets.keys()].sort().map((topic) => this.offsetInfo(group, topic)),
+			}))
+			.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+	}
+
+	hasTopic(topic: string): boolean {
+		return this.topicStates.has(topic);
+	}
+
+	/** A snapshot of every counter and every storage figure. */
+	stats(): FlashQStats {
+		const topics = [...this.topicStates.entries()].map(([name, state]) => ({
+			name,
+			highWaterMark: state.log.nextOffset,
+			...state.counters,
+			storage: state.log.stats(),
+		}));
+		return {
+			startedAt: this.startedAt,
+			storage: {...this.backend.info},
+			totals: {...this.totals, topics: this.topicStates.size, groups: this.groupStates.size},
+			topics,
+		};
+	}
+
+	/** Receives events in batches (at most every 50 ms); returns the unsubscribe function. */
+	subscribe(listener: BatchListener<FlashQEvent>): () => void {
+		return this.events.subscribe(listener);
+	}
+
+	get isClosed(): boolean {
+		return this.closing !== undefined;
+	}
+
+	/** Flushes and closes storage (releasing any lock). Safe to call twice. */
+	close(): Promise<void> {
+		this.closing ??= (async () => {
+			await Promise.allSettled(this.openingTopics.values());
+			await Promise.allSettled(this.groupChains.values());
+			try {
+				await this.backend.close();
+			} finally {
+				this.events.flush();
+			}
+		})();
+		return this.closing;
+	}
+
+	private assertOpen(): void {
+		if (this.closing) throw new FlashQError('internal_error', 'FlashQ is closed');
+	}
+
+	private topicState(topic: string): Promise<TopicState> {
+		const existing = this.topicStates.get(topic);
+		if (existing) return Promise.resolve(existing);
+		let opening = this.openingTopics.get(topic);
+		if (!opening) {
+			opening = (async () => {
+				try {
+					const log = await this.storage(() => this.backend.openTopic(topic));
+					const state: TopicState = {log, counters: emptyCounters(), lastAppendTime: null};
+					this.topicStates.set(topic, state);
+					if (this.events.active) this.events.emit({type: 'topic.create', at: Date.now(), topic});
+					return state;
+				} finally {
+					this.openingTopics.delete(topic);
+				}
+			})();
+			this.openingTopics.set(topic, opening);
+		}
+		return opening;
+	}
+
+	private async read(state: TopicState, fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+		if (fromOffset >= state.log.nextOffset) return [];
+		return this.storage(() => state.log.read(fromOffset, maxRecords));
+	}
+
+	private countPoll(topic: string, state: TopicState, fromOffset: number, count: number, group?: string): void {
+		state.counters.polls++;
+		state.counters.recordsRead += count;
+		this.totals.polls++;
+		this.totals.recordsRead += count;
+		if (this.events.active) {
+			this.events.emit(
+				group === undefined
+					? {type: 'poll', at: Date.now(), topic, fromOffset, count}
+					: {type: 'poll', at: Date.now(), topic, fromOffset, count, group},
+			);
+		}
+	}
+
+	private offsetInfo(group: GroupState, topic: string): CommittedOffsetInfo {
+		const commit = group.offsets.get(topic);
+		const committedOffset = commit?.offset ?? 0;
+		const highWaterMark = this.topicStates.get(topic)?.log.nextOffset ?? 0;
+		const info: CommittedOffsetInfo = {
+			topic,
+			committedOffset,
+			highWaterMark,
+			lag: Math.max(0, highWaterMark - committedOffset),
+		};
+		if (commit) info.lastCommitTime = iso(commit.time);
+		return info;
+	}
+
+	private withGroup<T>(groupId: string, operation: () => Promise<T>): Promise<T> {
+		const previous = this.groupChains.get(groupId) ?? Promise.resolve();
+		const next = previous.then(operation, operation);
+		const settled = next.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.groupChains.set(groupId, settled);
+		void settled.then(() => {
+			if (this.groupChains.get(groupId) === settled) this.groupChains.delete(groupId);
+		});
+		return next;
+	}
+
+	private async storage<T>(operation: () => Promise<T>): Promise<T> {
+		try {
+			return await operation();
+		} catch (error) {
+			throw storageError(error);
+		}
+	}
+}

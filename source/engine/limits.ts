@@ -1,0 +1,13 @@
+/** Limits of the reference, section 2.2. All sizes are UTF-8 bytes. */
+export const LIMITS = {
+	maxNameLength: 255,
+	minBatch: 1,
+	maxBatch: 1000,
+	maxKeyBytes: 1024,
+	maxValueBytes: 1_048_576,
+	maxHeaderValueBytes: 1024,
+	minMaxRecords: 1,
+	maxMaxRecords: 10_000,
+	/** A poll or fetch without max_records returns at most this many (bounded, unlike the original). */
+	defaultMaxRecords: 10_000,
+} as const;

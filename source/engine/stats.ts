@@ -1,0 +1,71 @@
+import type {SyncMode} from './types.js';
+
+/** Counters the engine keeps for one topic. */
+export interface TopicCounters {
+	records: number;
+	bytes: number;
+	appends: number;
+	polls: number;
+	recordsRead: number;
+}
+
+/** What a topic's storage reports about itself. Memory storage leaves the file-only parts out. */
+export interface TopicStorageStats {
+	/** Bytes of record data held (memory) or in the main log file (file). */
+	logBytes: number;
+	wal?: {
+		pendingRecords: number;
+		pendingBytes: number;
+		walBytes: number;
+		commits: number;
+		lastCommitTime: number | null;
+	};
+	fsync?: {
+		count: number;
+		lastLatencyMs: number | null;
+		totalLatencyMs: number;
+	};
+	cache?: {
+		capacity: number;
+		maxBytes: number;
+		entries: number;
+		bytes: number;
+		hits: number;
+		misses: number;
+		evictions: number;
+	};
+	index?: {
+		entries: number;
+		interval: number;
+		lookups: number;
+		lastLookup: {offset: number; entryOffset: number; position: number; scanned: number} | null;
+	};
+	/** True once an I/O error has put the topic into its fail-stop state. */
+	failed?: boolean;
+	failure?: string;
+}
+
+export interface TopicStats extends TopicCounters {
+	name: string;
+	highWaterMark: number;
+	storage: TopicStorageStats;
+}
+
+export interface StorageInfo {
+	kind: 'memory' | 'file';
+	dataDir: string | null;
+	sync: SyncMode | null;
+	commitThreshold: number | null;
+	cacheSize: number | null;
+	locked: boolean;
+}
+
+/** One snapshot of everything: what `FlashQ#stats()` returns. Cheap enough to call 20 times a second. */
+export interface FlashQStats {
+	startedAt: number;
+	storage: StorageInfo;
+	totals: TopicCounters & {topics: number; groups: number};
+	topics: TopicStats[];
+}
+
+export const emptyCounters = (): TopicCounters => ({records: 0, bytes: 0, appends: 0, polls: 0, recordsRead: 0});

@@ -1,0 +1,88 @@
+/** What a producer sends. `key` and `headers` may be omitted or null: both mean "absent". */
+export interface RecordInput {
+	key?: string | null;
+	value: string;
+	headers?: Record<string, string> | null;
+}
+
+/**
+ * A record as storage keeps it. `timestamp` is milliseconds since the Unix epoch, taken once at
+ * append and stored, so the same record always shows the same time.
+ */
+export interface StoredRecord {
+	offset: number;
+	timestamp: number;
+	key: string | null;
+	value: string;
+	headers: Record<string, string> | null;
+}
+
+/** A record as a consumer receives it (field order as in the reference: key, value, headers, offset, timestamp). */
+export interface RecordWithOffset {
+	key: string | null;
+	value: string;
+	headers: Record<string, string> | null;
+	offset: number;
+	/** RFC 3339 UTC, `Date#toISOString()` form. */
+	timestamp: string;
+}
+
+export interface AppendedOffset {
+	offset: number;
+	timestamp: string;
+}
+
+export interface PollOptions {
+	fromOffset?: number;
+	maxRecords?: number;
+	includeHeaders?: boolean;
+}
+
+export interface PollResult {
+	records: RecordWithOffset[];
+	nextOffset: number;
+	highWaterMark: number;
+	/** Omitted when it would be negative (fromOffset beyond the high water mark). */
+	lag?: number;
+}
+
+export interface FetchResult {
+	records: RecordWithOffset[];
+	/** The group's committed offset for the topic (a fetch never advances it). */
+	nextOffset: number;
+	highWaterMark: number;
+	lag?: number;
+}
+
+export interface TopicInfo {
+	name: string;
+	highWaterMark: number;
+	recordCount: number;
+	/** Time of the last append in ms since the epoch, or null if none in this process. */
+	lastAppendTime: number | null;
+}
+
+export interface CommittedOffsetInfo {
+	topic: string;
+	committedOffset: number;
+	highWaterMark: number;
+	lag: number;
+	/** RFC 3339 time of the last commit; absent when the group never committed for this topic. */
+	lastCommitTime?: string;
+}
+
+export interface CommitResult {
+	groupId: string;
+	topic: string;
+	offset: number;
+	committedOffset: number;
+	timestamp: string;
+}
+
+export interface GroupInfo {
+	groupId: string;
+	offsets: CommittedOffsetInfo[];
+}
+
+export type SyncMode = 'always' | 'periodic' | 'never';
+export const SYNC_MODES: readonly SyncMode[] = ['always', 'periodic', 'never'];

@@ -1,0 +1,126 @@
+import {FlashQError} from './errors.js';
+import {LIMITS} from './limits.js';
+
+const NAME_PATTERN = /^[a-zA-Z0-9._][a-zA-Z0-9._-]*$/;
+const DOTS_ONLY = /^\.+$/;
+
+export type NameParameter = 'topic' | 'group_id';
+
+/**
+ * Topic and group names: the documented ASCII pattern, 1..255 characters, and never dots only
+ * (`.`, `..` would be path components on disk).
+ */
+export function validateName(name: unknown, parameter: NameParameter): asserts name is string {
+	if (typeof name !== 'string' || name.length === 0) {
+		throw new FlashQError('invalid_parameter', `${parameter} must not be empty`, {parameter});
+	}
+	if (name.length > LIMITS.maxNameLength) {
+		throw new FlashQError(
+			'invalid_parameter',
+			`${parameter} must be at most ${LIMITS.maxNameLength} characters, got ${name.length}`,
+			{parameter},
+		);
+	}
+	if (!NAME_PATTERN.test(name)) {
+		throw new FlashQError(
+			'invalid_parameter',
+			`${parameter} may contain only ASCII letters, digits, '.', '_' and '-' (not first)`,
+			{parameter, value: name},
+		);
+	}
+	if (DOTS_ONLY.test(name)) {
+		throw new FlashQError('invalid_parameter', `${parameter} must not consist of dots only`, {parameter, value: name});
+	}
+}
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+function sizeError(field: string, maxSize: number, actualSize: number): FlashQError {
+	return new FlashQError('validation_error', `${field} is ${actualSize} bytes, more than the limit of ${maxSize}`, {
+		field,
+		max_size: maxSize,
+		actual_size: actualSize,
+	});
+}
+
+function schemaError(message: string, field: string): FlashQError {
+	return new FlashQError('record_validation_error', message, {field});
+}
+
+/**
+ * Checks a whole batch before anything is written, in the reference's order: empty batch, batch
+ * too large, then record by record: key, value, headers. The first failure is reported.
+ * Library callers get schema mistakes (a non-string value) as `record_validation_error`.
+ * Returns the batch's size in UTF-8 bytes (keys, values, header names and values), for stats.
+ */
+export function validateBatch(records: unknown): number {
+	if (!Array.isArray(records)) throw schemaError('records must be an array', 'records');
+	if (records.length < LIMITS.minBatch) {
+		throw new FlashQError('invalid_parameter', 'records must contain at least one record', {parameter: 'records'});
+	}
+	if (records.length > LIMITS.maxBatch) throw sizeError('records', LIMITS.maxBatch, records.length);
+	let bytes = 0;
+	for (let index = 0; index < records.length; index++) {
+		bytes += validateRecord(records[index], index);
+	}
+	return bytes;
+}
+
+/** Validates one record and returns its size in bytes. */
+function validateRecord(record: unknown, index: number): number {
+	if (typeof record !== 'object' || record === null) throw schemaError(`records[${index}] must be an object`, `records[${index}]`);
+	const {key, value, headers} = record as Record<string, unknown>;
+	let bytes = 0;
+	if (key !== undefined && key !== null) {
+		if (typeof key !== 'string') throw schemaError(`records[${index}].key must be a string`, `records[${index}].key`);
+		const size = byteLength(key);
+		if (size > LIMITS.maxKeyBytes) throw sizeError(`records[${index}].key`, LIMITS.maxKeyBytes, size);
+		bytes += size;
+	}
+	if (typeof value !== 'string') throw schemaError(`records[${index}].value must be a string`, `records[${index}].value`);
+	const valueSize = byteLength(value);
+	if (valueSize > LIMITS.maxValueBytes) throw sizeError(`records[${index}].value`, LIMITS.maxValueBytes, valueSize);
+	bytes += valueSize;
+	if (headers !== undefined && headers !== null) {
+		if (typeof headers !== 'object' || Array.isArray(headers)) {
+			throw schemaError(`records[${index}].headers must be an object`, `records[${index}].headers`);
+		}
+		for (const name in headers) {
+			const headerValue = (headers as Record<string, unknown>)[name];
+			if (typeof headerValue !== 'string') {
+				throw schemaError(`records[${index}].headers.${name} must be a string`, `records[${index}].headers.${name}`);
+			}
+			const size = byteLength(headerValue);
+			if (size > LIMITS.maxHeaderValueBytes) {
+				throw sizeError(`records[${index}].headers.${name}`, LIMITS.maxHeaderValueBytes, size);
+			}
+			bytes += byteLength(name) + size;
+		}
+	}
+	return bytes;
+}
+
+/** max_records: an integer in 1..10000. */
+export function validateMaxRecords(maxRecords: unknown): number {
+	if (maxRecords === undefined) return LIMITS.defaultMaxRecords;
+	if (
+		typeof maxRecords !== 'number' ||
+		!Number.isInteger(maxRecords) ||
+		maxRecords < LIMITS.minMaxRecords ||
+		maxRecords > LIMITS.maxMaxRecords
+	) {
+		throw new FlashQError(
+			'invalid_parameter',
+			`max_records must be an integer from ${LIMITS.minMaxRecords} to ${LIMITS.maxMaxRecords}`,
+			{parameter: 'max_records', value: maxRecords},
+		);
+	}
+	return maxRecords;
+}
+
+/** An offset given by a caller: a non-negative safe integer. */
+export function validateOffset(offset: unknown, parameter: 'from_offset' | 'offset'): asserts offset is number {
+	if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+		throw new FlashQError('invalid_parameter', `${parameter} must be a non-negative integer`, {parameter, value: offset});
+	}
+}

@@ -1,0 +1,9 @@
+import {MemoryBackend} from './memory/memory-backend.js';
+import type {StorageBackend, StorageContext, StorageOptions} from './types.js';
+
+/** Makes the backend the options ask for. File storage is loaded only when used. */
+export async function createBackend(options: StorageOptions, context: StorageContext): Promise<StorageBackend> {
+	if (options.storage === 'memory') return new MemoryBackend();
+	const {openFileBackend} = await import('./file/file-backend.js');
+	return openFileBackend(options, context);
+}

@@ -1,0 +1,99 @@
+import type {EventHub} from '../engine/event-hub.js';
+import type {FlashQEvent} from '../engine/events.js';
+import type {StorageInfo, TopicStorageStats} from '../engine/stats.js';
+import type {RecordInput, StoredRecord, SyncMode} from '../engine/types.js';
+
+/**
+ * One topic's append-only log.
+ *
+ * Contract (every backend, checked by test/storage/topic-log.suite.ts):
+ * - `append` assigns offsets `[nextOffset, nextOffset + records.length)` synchronously, in call
+ *   order, before it returns; concurrent appends therefore get dense, contiguous ranges with no
+ *   lock in the caller. The promise resolves once the records are as durable as the sync mode
+ *   promises, and rejects (with nothing acknowledged) if they could not be written; after such a
+ *   failure the log is failed and rejects every later append.
+ * - Records are stored with the given timestamp and read back unchanged.
+ * - `read` returns up to `maxRecords` records from `fromOffset` in offset order; an offset at or
+ *   beyond `nextOffset` gives an empty array.
+ */
+export interface TopicLog {
+	readonly topic: string;
+	/** The next offset to assign: the high water mark. */
+	readonly nextOffset: number;
+	/**
+	 * Appends already-validated records with one stored timestamp; resolves to the base offset.
+	 * `bytes` is the records' UTF-8 payload size as the engine measured it, for stats.
+	 */
+	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number>;
+	read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]>;
+	/** What this log reports about itself (WAL, fsync, cache, index...). */
+	stats(): TopicStorageStats;
+	/** Makes everything appended so far durable (used on close and by `sync: never`). */
+	flush(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** A consumer group's persisted state. */
+export interface GroupState {
+	groupId: string;
+	/** topic → committed offset and the time (ms since epoch) it was committed. */
+	offsets: Map<string, {offset: number; time: number}>;
+}
+
+/**
+ * Persistent consumer-group state. The engine keeps groups in memory and writes through this;
+ * a write resolves once the state is as durable as the sync mode promises.
+ */
+export interface ConsumerGroupStore {
+	/** Every group that exists, read at open. A corrupt group file is an error, never a silent reset. */
+	load(): Promise<GroupState[]>;
+	create(groupId: string): Promise<void>;
+	/** Removes every trace of the group, so creating it again starts at offset 0. */
+	delete(groupId: string): Promise<void>;
+	/** Persists the group's whole current state (called after each commit). */
+	save(state: GroupState): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** A storage backend: the factory for topic logs and the group store. */
+export interface StorageBackend {
+	readonly info: StorageInfo;
+	/** Names of the topics that already exist in storage (opened lazily or at once, as the backend likes). */
+	existingTopics(): Promise<string[]>;
+	/** Opens (recovering if needed) or creates a topic's log. Called at most once per topic name. */
+	openTopic(topic: string): Promise<TopicLog>;
+	readonly groups: ConsumerGroupStore;
+	/** Flushes and closes everything, then releases the directory lock. */
+	close(): Promise<void>;
+}
+
+export interface MemoryStorageOptions {
+	storage: 'memory';
+}
+
+export interface FileStorageOptions {
+	storage: 'file';
+	dataDir: string;
+	sync?: SyncMode;
+	/** Records per WAL commit into the main log (default 10). */
+	commitThreshold?: number;
+	/** fsync at least this often in `periodic` mode (default 100 ms). */
+	syncIntervalMs?: number;
+	/** LRU cache bound in records (default 1000). */
+	cacheSize?: number;
+	/** LRU cache bound in bytes (default 64 MiB). */
+	cacheBytes?: number;
+	/** One sparse-index entry every this many bytes of log (default 4096). */
+	indexIntervalBytes?: number;
+	/** Truncate a corrupt log at the damage (after copying it aside) instead of refusing to open. */
+	repair?: boolean;
+	/** Milliseconds after which another process's lock counts as stale (default 5000). */
+	staleLockMs?: number;
+}
+
+export type StorageOptions = MemoryStorageOptions | FileStorageOptions;
+
+/** What every backend gets: the hub to report through. */
+export interface StorageContext {
+	events: EventHub<FlashQEvent>;
+}

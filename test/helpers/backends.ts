@@ -1,0 +1,42 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import type {StorageOptions} from '../../source/storage/types.js';
+
+/**
+ * Every storage configuration the shared suites run against. A suite calls `options()` for a
+ * fresh, empty store; `reopen` gives options that open the same store again (null for memory).
+ */
+export interface BackendCase {
+	name: string;
+	persistent: boolean;
+	fresh(): Promise<{options: StorageOptions; cleanup(): Promise<void>}>;
+}
+
+export const memoryCase: BackendCase = {
+	name: 'memory',
+	persistent: false,
+	async fresh() {
+		return {options: {storage: 'memory'}, cleanup: async () => undefined};
+	},
+};
+
+export async function tempDir(prefix = 'flashq-test-'): Promise<{dir: string; cleanup(): Promise<void>}> {
+	const dir = await mkdtemp(path.join(tmpdir(), prefix));
+	return {dir, cleanup: () => rm(dir, {recursive: true, force: true})};
+}
+
+export const fileCase = (sync: 'always' | 'periodic' | 'never', extra: Partial<StorageOptions> = {}): BackendCase => ({
+	name: `file/${sync}`,
+	persistent: true,
+	async fresh() {
+		const {dir, cleanup} = await tempDir();
+		return {options: {storage: 'file', dataDir: dir, sync, ...extra} as StorageOptions, cleanup};
+	},
+});
+
+/** Set FLASHQ_TEST_BACKENDS=memory to run the shared suites on one backend only. */
+const only = process.env['FLASHQ_TEST_BACKENDS']?.split(',');
+
+/** The file cases join once the file backend exists (issue 3). */
+export const backendCases: BackendCase[] = [memoryCase].filter((c) => !only || only.some((o) => c.name.startsWith(o)));
