@@ -1,0 +1,432 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {FlashQError} from '../../source/engine/errors.js';
+import {FlashQ} from '../../source/engine/flashq.js';
+import type {FlashQEvent} from '../../source/engine/events.js';
+import type {StorageOptions} from '../../source/storage/types.js';
+import type {BackendCase} from '../helpers/backends.js';
+
+/** Resolves to the FlashQError a promise (or function) fails with; fails the test if it succeeds. */
+async function failure(action: Promise<unknown> | (() => unknown)): Promise<FlashQError> {
+	try {
+		await (typeof action === 'function' ? action() : action);
+	} catch (error) {
+		expect(error).toBeInstanceOf(FlashQError);
+		return error as FlashQError;
+	}
+	throw new Error('expected a FlashQError, but the call succeeded');
+}
+
+const bytes = (n: number, char = 'a') => char.repeat(n);
+
+/** The engine's behaviour (reference sections 2-3), written once and run on every backend. */
+export function describeEngine(backendCase: BackendCase): void {
+	describe(`engine: ${backendCase.name}`, () => {
+		let q: FlashQ;
+		let options: StorageOptions;
+		let cleanup: () => Promise<void>;
+
+		beforeEach(async () => {
+			({options, cleanup} = await backendCase.fresh());
+			q = await FlashQ.open(options);
+		});
+		afterEach(async () => {
+			await q.close();
+			await cleanup();
+		});
+
+		describe('produce', () => {
+			it('creates the topic on first post and assigns offsets from 0, contiguous per batch', async () => {
+				expect(q.topics()).toEqual([]);
+				const first = await q.post('orders', [{value: 'a'}, {value: 'b'}]);
+				expect(first.map((o) => o.offset)).toEqual([0, 1]);
+				const second = await q.post('orders', [{value: 'c'}]);
+				expect(second.map((o) => o.offset)).toEqual([2]);
+				expect(q.topics()).toMatchObject([{name: 'orders', highWaterMark: 3, recordCount: 3}]);
+			});
+
+			it('returns each record its stored timestamp, the same on every read', async () => {
+				const before = Date.now();
+				const [posted] = await q.post('t', [{value: 'x'}]);
+				const after = Date.now();
+				const ms = Date.parse(posted!.timestamp);
+				expect(ms).toBeGreaterThanOrEqual(before);
+				expect(ms).toBeLessThanOrEqual(after);
+				expect(posted!.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+				await new Promise((r) => setTimeout(r, 5));
+				const first = await q.poll('t');
+				await new Promise((r) => setTimeout(r, 5));
+				const second = await q.poll('t');
+				expect(first.records[0]!.timestamp).toBe(posted!.timestamp);
+				expect(second.records[0]!.timestamp).toBe(posted!.timestamp);
+			});
+
+			it('stores key, value and headers as given; absent and null both read as null; empty strings kept', async () => {
+				await q.post('t', [
+					{value: 'plain'},
+					{key: null, value: 'nulls', headers: null},
+					{key: '', value: '', headers: {}},
+					{key: 'κλειδί', value: '日本語 ✓ 🎉', headers: {a: '', b: 'β'}},
+				]);
+				const {records} = await q.poll('t');
+				expect(records.map(({key, value, headers, offset}) => ({key, value, headers, offset}))).toEqual([
+					{key: null, value: 'plain', headers: null, offset: 0},
+					{key: null, value: 'nulls', headers: null, offset: 1},
+					{key: '', value: '', headers: {}, offset: 2},
+					{key: 'κλειδί', value: '日本語 ✓ 🎉', headers: {a: '', b: 'β'}, offset: 3},
+				]);
+				expect(Object.keys(records[0]!)).toEqual(['key', 'value', 'headers', 'offset', 'timestamp']);
+			});
+
+			it('accepts ten headers', async () => {
+				const headers = Object.fromEntries(Array.from({length: 10}, (_, i) => [`h${i}`, `v${i}`]));
+				await q.post('t', [{value: 'x', headers}]);
+				expect((await q.poll('t')).records[0]!.headers).toEqual(headers);
+			});
+
+			it('accepts a batch of 1000 and rejects 1001 with validation_error, storing nothing', async () => {
+				const ok = await q.post('t', Array.from({length: 1000}, (_, i) => ({value: `${i}`})));
+				expect(ok).toHaveLength(1000);
+				expect(ok[999]!.offset).toBe(999);
+				const error = await failure(q.post('t', Array.from({length: 1001}, () => ({value: 'x'}))));
+				expect(error.code).toBe('validation_error');
+				expect(error.status).toBe(400);
+				expect(error.details).toEqual({field: 'records', max_size: 1000, actual_size: 1001});
+				expect(q.topics()[0]!.highWaterMark).toBe(1000);
+			});
+
+			it('rejects an empty batch with invalid_parameter records and creates no topic', async () => {
+				const error = await failure(q.post('t', []));
+				expect(error.code).toBe('invalid_parameter');
+				expect(error.details).toEqual({parameter: 'records'});
+				expect(q.topics()).toEqual([]);
+			});
+
+			it('limits keys to 1024 bytes, counting UTF-8 bytes', async () => {
+				await q.post('t', [{key: bytes(1024), value: 'x'}]);
+				await q.post('t', [{key: bytes(512, 'é'), value: 'x'}]); // 1024 bytes in 512 chars
+				const error = await failure(q.post('t', [{value: 'ok'}, {key: bytes(1025), value: 'x'}]));
+				expect(error.code).toBe('validation_error');
+				expect(error.details).toEqual({field: 'records[1].key', max_size: 1024, actual_size: 1025});
+				const multi = await failure(q.post('t', [{key: bytes(342, '€'), value: 'x'}])); // 342 chars, 1026 bytes
+				expect(multi.details).toEqual({field: 'records[0].key', max_size: 1024, actual_size: 1026});
+				expect(q.topics()[0]!.highWaterMark).toBe(2);
+			});
+
+			it('limits values to 1 MiB in bytes', async () => {
+				await q.post('t', [{value: bytes(1_048_576)}]);
+				const error = await failure(q.post('t', [{value: bytes(1_048_577)}]));
+				expect(error.details).toEqual({field: 'records[0].value', max_size: 1_048_576, actual_size: 1_048_577});
+				const multi = await failure(q.post('t', [{value: bytes(524_289, 'ß')}])); // 1,048,578 bytes
+				expect(multi.code).toBe('validation_error');
+				expect(multi.details).toMatchObject({actual_size: 1_048_578});
+				expect(q.topics()[0]!.highWaterMark).toBe(1);
+			});
+
+			it('limits each header value to 1024 bytes and names the header', async () => {
+				await q.post('t', [{value: 'x', headers: {ok: bytes(1024)}}]);
+				const error = await failure(q.post('t', [{value: 'x', headers: {a: 'fine', trace: bytes(1025)}}]));
+				expect(error.details).toEqual({field: 'records[0].headers.trace', max_size: 1024, actual_size: 1025});
+			});
+
+			it('reports the first failure in order: key before value before headers, record by record', async () => {
+				const error = await failure(
+					q.post('t', [
+						{value: 'fine'},
+						{key: bytes(2000), value: bytes(1_048_577), headers: {h: bytes(2000)}},
+						{key: bytes(2000), value: 'x'},
+					]),
+				);
+				expect(error.details).toMatchObject({field: 'records[1].key'});
+				const valueFirst = await failure(q.post('t', [{value: bytes(1_048_577), headers: {h: bytes(2000)}}]));
+				expect(valueFirst.details).toMatchObject({field: 'records[0].value'});
+			});
+
+			it('rejects schema mistakes from library callers with record_validation_error', async () => {
+				for (const bad of [[{value: 1}], [{}], [null], [{value: 'x', headers: {a: 1}}], [{value: 'x', key: 5}]]) {
+					const error = await failure(q.post('t', bad as never));
+					expect(error.code).toBe('record_validation_error');
+				}
+				expect(q.topics()).toEqual([]);
+			});
+		});
+
+		describe('names', () => {
+			const valid = ['a', '.dot_start', '_underscore_start', 'with-dash', 'with.dots', '9lives', 'x'.repeat(255), 'Foo'];
+			const invalid = ['', 'has space', 'at@sign', '-dash-start', 'x'.repeat(256), '.', '..', '...', 'café', '日本', 'a/b', 'a\\b'];
+
+			it.each(valid)('accepts topic %s', async (name) => {
+				await q.post(name, [{value: 'x'}]);
+				expect(q.hasTopic(name)).toBe(true);
+			});
+
+			it.each(invalid)('rejects topic %j with invalid_parameter', async (name) => {
+				const error = await failure(q.post(name, [{value: 'x'}]));
+				expect(error.code).toBe('invalid_parameter');
+				expect(error.details).toMatchObject({parameter: 'topic'});
+			});
+
+			it('puts the rejected name in details.value for a bad character, not for the length', async () => {
+				expect((await failure(q.post('a b', [{value: 'x'}]))).details).toEqual({parameter: 'topic', value: 'a b'});
+				expect((await failure(q.post('x'.repeat(256), [{value: 'x'}]))).details).toEqual({parameter: 'topic'});
+			});
+
+			it('treats names as case-sensitive', async () => {
+				await q.post('Foo', [{value: 'upper'}]);
+				await q.post('foo', [{value: 'lower'}, {value: 'lower2'}]);
+				expect((await q.poll('Foo')).records.map((r) => r.value)).toEqual(['upper']);
+				expect((await q.poll('foo')).records.map((r) => r.value)).toEqual(['lower', 'lower2']);
+			});
+
+			it.each(invalid)('rejects group id %j with invalid_parameter group_id', async (name) => {
+				const error = await failure(q.createGroup(name));
+				expect(error.code).toBe('invalid_parameter');
+				expect(error.details).toMatchObject({parameter: 'group_id'});
+			});
+		});
+
+		describe('poll', () => {
+			beforeEach(async () => {
+				await q.post('t', Array.from({length: 10}, (_, i) => ({key: `k${i}`, value: `v${i}`, headers: {i: `${i}`}})));
+			});
+
+			it('reads from 0 by default; next offset is last + 1; lag is hwm - next', async () => {
+				const result = await q.poll('t', {maxRecords: 4});
+				expect(result.records.map((r) => r.offset)).toEqual([0, 1, 2, 3]);
+				expect(result).toMatchObject({nextOffset: 4, highWaterMark: 10, lag: 6});
+				const all = await q.poll('t');
+				expect(all).toMatchObject({nextOffset: 10, highWaterMark: 10, lag: 0});
+			});
+
+			it('reads from an offset; at or beyond hwm gives no records, next = from_offset, lag omitted past hwm', async () => {
+				expect((await q.poll('t', {fromOffset: 7})).records.map((r) => r.value)).toEqual(['v7', 'v8', 'v9']);
+				expect(await q.poll('t', {fromOffset: 10})).toEqual({records: [], nextOffset: 10, highWaterMark: 10, lag: 0});
+				expect(await q.poll('t', {fromOffset: 15})).toEqual({records: [], nextOffset: 15, highWaterMark: 10});
+			});
+
+			it('drops headers when asked', async () => {
+				const {records} = await q.poll('t', {maxRecords: 2, includeHeaders: false});
+				expect(records.map((r) => r.headers)).toEqual([null, null]);
+			});
+
+			it('checks max_records is 1..10000 and from_offset a non-negative integer', async () => {
+				for (const maxRecords of [0, 10_001, -1, 1.5]) {
+					const error = await failure(q.poll('t', {maxRecords}));
+					expect(error.code).toBe('invalid_parameter');
+					expect(error.details).toMatchObject({parameter: 'max_records'});
+				}
+				expect((await q.poll('t', {maxRecords: 10_000})).records).toHaveLength(10);
+				expect((await q.poll('t', {maxRecords: 1})).records).toHaveLength(1);
+				expect((await failure(q.poll('t', {fromOffset: -1}))).details).toMatchObject({parameter: 'from_offset'});
+			});
+
+			it('fails with topic_not_found for a topic that does not exist', async () => {
+				const error = await failure(q.poll('missing'));
+				expect(error.code).toBe('topic_not_found');
+				expect(error.status).toBe(404);
+				expect(error.details).toEqual({topic: 'missing'});
+			});
+		});
+
+		describe('consumer groups', () => {
+			beforeEach(async () => {
+				await q.post('t', Array.from({length: 10}, (_, i) => ({value: `v${i}`})));
+				await q.createGroup('g');
+			});
+
+			it('creating an existing group is a conflict; deleting an unknown one is group_not_found', async () => {
+				const conflict = await failure(q.createGroup('g'));
+				expect(conflict.code).toBe('conflict');
+				expect(conflict.status).toBe(409);
+				expect(conflict.details).toEqual({group_id: 'g'});
+				const missing = await failure(q.deleteGroup('nope'));
+				expect(missing.code).toBe('group_not_found');
+				expect(missing.details).toEqual({group_id: 'nope'});
+			});
+
+			it('concurrent creates of one group: exactly one succeeds', async () => {
+				const results = await Promise.allSettled(Array.from({length: 5}, () => q.createGroup('race')));
+				expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+			});
+
+			it('fetch never advances the committed offset', async () => {
+				const first = await q.fetch('g', 't');
+				expect(first.records).toHaveLength(10);
+				expect(first).toMatchObject({nextOffset: 0, highWaterMark: 10, lag: 10});
+				const second = await q.fetch('g', 't');
+				expect(second.records.map((r) => r.offset)).toEqual(first.records.map((r) => r.offset));
+				expect(q.committedOffset('g', 't').committedOffset).toBe(0);
+			});
+
+			it('after committing 5, a fetch of 3 returns 5-7 with next_offset 5', async () => {
+				await q.commitOffset('g', 't', 5);
+				const result = await q.fetch('g', 't', {maxRecords: 3});
+				expect(result.records.map((r) => r.offset)).toEqual([5, 6, 7]);
+				expect(result).toMatchObject({nextOffset: 5, highWaterMark: 10, lag: 5});
+			});
+
+			it('fetch from_offset overrides the start but next_offset stays the committed offset', async () => {
+				await q.commitOffset('g', 't', 2);
+				const result = await q.fetch('g', 't', {fromOffset: 8});
+				expect(result.records.map((r) => r.offset)).toEqual([8, 9]);
+				expect(result.nextOffset).toBe(2);
+				expect((await q.fetch('g', 't', {fromOffset: 50})).records).toEqual([]);
+			});
+
+			it('commits up to and including the hwm; beyond is invalid_offset with details', async () => {
+				const commit = await q.commitOffset('g', 't', 10);
+				expect(commit).toMatchObject({groupId: 'g', topic: 't', offset: 10, committedOffset: 10});
+				expect(q.committedOffset('g', 't')).toMatchObject({committedOffset: 10, highWaterMark: 10, lag: 0});
+				const error = await failure(q.commitOffset('g', 't', 11));
+				expect(error.code).toBe('invalid_offset');
+				expect(error.details).toEqual({offset: 11, topic: 't', max_offset: 10});
+				await q.commitOffset('g', 't', 0);
+				expect(q.committedOffset('g', 't').committedOffset).toBe(0);
+			});
+
+			it('rewinds: committing a lower offset moves the group back', async () => {
+				await q.commitOffset('g', 't', 8);
+				await q.commitOffset('g', 't', 3);
+				expect((await q.fetch('g', 't', {maxRecords: 1})).records[0]!.offset).toBe(3);
+			});
+
+			it('records the real commit time and leaves it out before any commit', async () => {
+				expect(q.committedOffset('g', 't').lastCommitTime).toBeUndefined();
+				const before = Date.now();
+				const commit = await q.commitOffset('g', 't', 4);
+				const info = q.committedOffset('g', 't');
+				expect(info.lastCommitTime).toBe(commit.timestamp);
+				expect(Date.parse(info.lastCommitTime!)).toBeGreaterThanOrEqual(before);
+				await new Promise((r) => setTimeout(r, 10));
+				expect(q.committedOffset('g', 't').lastCommitTime).toBe(commit.timestamp);
+			});
+
+			it('an unknown topic reads as offset 0, hwm 0, lag 0', async () => {
+				expect(q.committedOffset('g', 'never-posted')).toEqual({topic: 'never-posted', committedOffset: 0, highWaterMark: 0, lag: 0});
+			});
+
+			it('checks the group before the topic, and the topic before the offset', async () => {
+				expect((await failure(q.commitOffset('nope', 'missing', 99))).code).toBe('group_not_found');
+				expect((await failure(q.commitOffset('g', 'missing', 0))).code).toBe('topic_not_found');
+				expect((await failure(() => q.committedOffset('nope', 't'))).code).toBe('group_not_found');
+				expect((await failure(q.fetch('nope', 'missing'))).code).toBe('group_not_found');
+				expect((await failure(q.fetch('g', 'missing'))).code).toBe('topic_not_found');
+				expect((await failure(q.fetch('nope', 't', {maxRecords: 0}))).code).toBe('invalid_parameter');
+			});
+
+			it('a deleted group is gone; created again it starts at 0 for every topic', async () => {
+				await q.commitOffset('g', 't', 7);
+				await q.deleteGroup('g');
+				expect((await failure(() => q.committedOffset('g', 't'))).code).toBe('group_not_found');
+				await q.createGroup('g');
+				expect(q.committedOffset('g', 't').committedOffset).toBe(0);
+				expect(q.groups()).toEqual([{groupId: 'g', offsets: []}]);
+			});
+
+			it('lists groups with offsets, hwm and lag', async () => {
+				await q.post('u', [{value: 'x'}]);
+				await q.commitOffset('g', 't', 4);
+				await q.commitOffset('g', 'u', 1);
+				await q.createGroup('a');
+				expect(q.groups().map((g) => [g.groupId, g.offsets.map((o) => [o.topic, o.committedOffset, o.highWaterMark, o.lag])])).toEqual([
+					['a', []],
+					['g', [['t', 4, 10, 6], ['u', 1, 1, 0]]],
+				]);
+			});
+
+			it('concurrent commits to different topics of one group all persist', async () => {
+				for (const topic of ['a', 'b', 'c', 'd']) await q.post(topic, [{value: '1'}, {value: '2'}]);
+				await Promise.all(['a', 'b', 'c', 'd'].map((topic, i) => q.commitOffset('g', topic, i % 3)));
+				expect(q.groups().find((g) => g.groupId === 'g')!.offsets.map((o) => [o.topic, o.committedOffset])).toEqual([
+					['a', 0], ['b', 1], ['c', 2], ['d', 0],
+				]);
+			});
+		});
+
+		describe('concurrency', () => {
+			it('concurrent posts to one topic get dense offsets and contiguous batches', async () => {
+				const batches = Array.from({length: 50}, (_, i) => Array.from({length: (i % 5) + 1}, (_, j) => ({value: `${i}:${j}`})));
+				const results = await Promise.all(batches.map((batch) => q.post('t', batch)));
+				const all = results.flat().map((o) => o.offset).sort((a, b) => a - b);
+				expect(all).toEqual(Array.from({length: all.length}, (_, i) => i));
+				results.forEach((offsets, i) => {
+					offsets.forEach((o, j) => expect(o.offset).toBe(offsets[0]!.offset + j));
+					expect(offsets).toHaveLength(batches[i]!.length);
+				});
+				const {records} = await q.poll('t');
+				for (const [i, offsets] of results.entries()) {
+					offsets.forEach((o, j) => expect(records[o.offset]!.value).toBe(`${i}:${j}`));
+				}
+			});
+
+			it('concurrent first posts to a new topic create it once', async () => {
+				await Promise.all(Array.from({length: 20}, (_, i) => q.post('fresh', [{value: `${i}`}])));
+				expect(q.topics()).toMatchObject([{name: 'fresh', highWaterMark: 20}]);
+			});
+		});
+
+		describe('observability', () => {
+			it('counts records, bytes, appends and polls per topic and in total', async () => {
+				await q.post('a', [{key: 'k', value: 'héllo', headers: {h: 'v'}}, {value: 'x'}]);
+				await q.post('b', [{value: '12345'}]);
+				await q.poll('a');
+				const stats = q.stats();
+				expect(stats.storage.kind).toBe(options.storage);
+				const a = stats.topics.find((t) => t.name === 'a')!;
+				expect(a).toMatchObject({records: 2, appends: 1, polls: 1, recordsRead: 2, highWaterMark: 2});
+				expect(a.bytes).toBe(1 + 6 + 1 + 1 + 1); // k, héllo (6 bytes), h, v, x
+				expect(stats.totals).toMatchObject({records: 3, appends: 2, polls: 1, topics: 2, groups: 0, bytes: 10 + 5});
+			});
+
+			it('delivers events in batches, not one call per record', async () => {
+				const batches: FlashQEvent[][] = [];
+				const unsubscribe = q.subscribe((events) => batches.push([...events]));
+				for (let i = 0; i < 100; i++) await q.post('t', [{value: `${i}`}]);
+				await q.createGroup('g');
+				await q.commitOffset('g', 't', 50);
+				await new Promise((r) => setTimeout(r, 120));
+				unsubscribe();
+				const events = batches.flat();
+				const appends = events.filter((e) => e.type === 'append');
+				expect(appends).toHaveLength(100);
+				expect(appends.map((e) => (e as {baseOffset: number}).baseOffset)).toEqual(Array.from({length: 100}, (_, i) => i));
+				expect(batches.length).toBeLessThan(10);
+				expect(events.some((e) => e.type === 'group.commit' && e.offset === 50)).toBe(true);
+			});
+
+			it('builds no events when nobody listens', async () => {
+				expect(q.events.active).toBe(false);
+				const unsubscribe = q.subscribe(() => undefined);
+				expect(q.events.active).toBe(true);
+				unsubscribe();
+				expect(q.events.active).toBe(false);
+			});
+		});
+
+		describe('lifecycle', () => {
+			it('rejects calls after close with internal_error and closes twice safely', async () => {
+				await q.close();
+				expect((await failure(q.post('t', [{value: 'x'}]))).code).toBe('internal_error');
+				await q.close();
+			});
+
+			it('keeps records and groups across a reopen when persistent', async () => {
+				if (!backendCase.persistent) return;
+				await q.post('t', [{key: 'k', value: 'v', headers: {h: '1'}}]);
+				const [{timestamp}] = (await q.post('t', [{value: 'w'}])) as [{timestamp: string}];
+				await q.createGroup('g');
+				await q.commitOffset('g', 't', 1);
+				await q.createGroup('gone');
+				await q.deleteGroup('gone');
+				await q.close();
+				q = await FlashQ.open(options);
+				expect(q.topics()).toMatchObject([{name: 't', highWaterMark: 2}]);
+				const {records} = await q.poll('t');
+				expect(records.map((r) => r.value)).toEqual(['v', 'w']);
+				expect(records[1]!.timestamp).toBe(timestamp);
+				expect(q.groups().map((g) => g.groupId)).toEqual(['g']);
+				expect(q.committedOffset('g', 't').committedOffset).toBe(1);
+				expect((await q.post('t', [{value: 'next'}]))[0]!.offset).toBe(2);
+			});
+		});
+	});
+}
