@@ -1,0 +1,129 @@
+import {CommandFailure} from './errors.js';
+import {printable} from './format.js';
+
+export interface ClientContext {
+	baseUrl: URL;
+	token: string | undefined;
+	timeoutMs: number;
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface ApiRequest {
+	/** Completes "Failed to <operation>: ..." in error messages, e.g. "post record". */
+	operation: string;
+	method: 'GET' | 'POST' | 'DELETE';
+	/** Raw path segments; each is percent-encoded here, so names cannot change the route. */
+	path: readonly string[];
+	query?: Record<string, QueryValue>;
+	/** Sent as JSON when present; absent means no body and no Content-Type. */
+	body?: unknown;
+}
+
+export interface ApiResponse {
+	status: number;
+	/** The body exactly as received (what `--json` prints). */
+	text: string;
+	/** The parsed body, or undefined when the body is empty. */
+	json: unknown;
+}
+
+/** Longest piece of a non-JSON error body worth showing; the rest is noise on a terminal. */
+const MAX_RAW_BODY = 1000;
+
+export function buildUrl(base: URL, segments: readonly string[], query: Record<string, QueryValue> = {}): URL {
+	// Keep any path prefix of the base URL (a server behind a reverse proxy at /flashq/).
+	const prefix = base.pathname.replace(/\/+$/, '');
+	const url = new URL(base.href);
+	url.pathname = `${prefix}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+	url.search = '';
+	url.hash = '';
+	for (const [name, value] of Object.entries(query)) {
+		if (value !== undefined) url.searchParams.set(name, String(value));
+	}
+	return url;
+}
+
+function describeCause(error: unknown): string {
+	if (error instanceof Error) {
+		const cause = (error as Error & {cause?: unknown}).cause;
+		// undici reports "fetch failed" and keeps the useful part (ECONNREFUSED ...) in `cause`.
+		if (cause instanceof Error) {
+			const nested = (cause as Error & {errors?: unknown}).errors;
+			if (cause.message === '' && Array.isArray(nested) && nested[0] instanceof Error) return nested[0].message;
+			return cause.message || String((cause as Error & {code?: unknown}).code ?? error.message);
+		}
+		return error.message;
+	}
+	return String(error);
+}
+
+function isTimeout(error: unknown): boolean {
+	return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function failureMessage(operation: string, response: Response, text: string, json: unknown): string {
+	if (json !== null && typeof json === 'object' && typeof (json as {error?: unknown}).error === 'string') {
+		const body = json as {error: string; message?: unknown; details?: unknown};
+		let line = `Failed to ${operation}: ${body.error}`;
+		if (typeof body.message === 'string' && body.message !== '') line += ` - ${printable(body.message)}`;
+		else if (body.details !== undefined) line += ` ${printable(JSON.stringify(body.details))}`;
+		if (response.status === 401) line += ' (pass --token or set FLASHQ_TOKEN)';
+		return line;
+	}
+	const raw = text.length > MAX_RAW_BODY ? `${text.slice(0, MAX_RAW_BODY)}...` : text;
+	const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+	return `Failed to ${operation}: ${status}${raw === '' ? '' : `: ${printable(raw)}`}`;
+}
+
+function parseJson(text: string): unknown {
+	if (text === '') return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * One API call. Resolves only for a 2xx answer whose body (if any) is JSON; everything else
+ * becomes a CommandFailure carrying the line to print, so every failure exits non-zero.
+ */
+export async function callApi(context: ClientContext, request: ApiRequest): Promise<ApiResponse> {
+	const url = buildUrl(context.baseUrl, request.path, request.query);
+	const headers: Record<string, string> = {accept: 'application/json'};
+	if (context.token !== undefined) headers.authorization = `Bearer ${context.token}`;
+	let body: string | undefined;
+	if (request.body !== undefined) {
+		body = JSON.stringify(request.body);
+		headers['content-type'] = 'application/json';
+	}
+	const signal = AbortSignal.timeout(context.timeoutMs);
+	let response: Response;
+	try {
+		// Redirects are not followed: a redirect would re-send the token and body somewhere else.
+		response = await fetch(url, {method: request.method, headers, body, signal, redirect: 'manual'});
+	} catch (error) {
+		if (isTimeout(error)) {
+			throw new CommandFailure(`Failed to connect to server: no response from ${context.baseUrl.origin} within ${context.timeoutMs} ms`);
+		}
+		throw new CommandFailure(`Failed to connect to server: ${describeCause(error)} (${context.baseUrl.origin})`);
+	}
+	let text: string;
+	try {
+		text = await response.text();
+	} catch (error) {
+		const reason = isTimeout(error) ? `timed out after ${context.timeoutMs} ms` : describeCause(error);
+		throw new CommandFailure(`Failed to ${request.operation}: reading the response failed: ${reason}`);
+	}
+	const json = parseJson(text);
+	if (response.status < 200 || response.status > 299) {
+		throw new CommandFailure(failureMessage(request.operation, response, text, json), json === undefined ? undefined : text);
+	}
+	if (text !== '' && json === undefined) {
+		throw new CommandFailure(
+			`Failed to ${request.operation}: the server's answer is not JSON (HTTP ${response.status}): ${printable(text.slice(0, MAX_RAW_BODY))}`,
+		);
+	}
+	return {status: response.status, text, json};
+}
