@@ -93,3 +93,27 @@ for (const valueBytes of [100, 1024]) {
 	report({name: 'memory poll 1000 from the middle of 1 M', unit: 'records/s', value: enginePoll, baselineName: 'array slice + copy', baseline: baselinePoll});
 	await q.close();
 }
+
+// What observation costs: the same appends with a listener attached vs with nobody listening.
+{
+	const batch = makeBatch(100, 100);
+	const run = async (listen: boolean) => {
+		const q = await FlashQ.open({storage: 'memory'});
+		let seen = 0;
+		if (listen) q.subscribe((events) => (seen += events.length));
+		const batches = RECORDS_PER_RUN / batch.length;
+		const start = performance.now();
+		for (let b = 0; b < batches; b++) await q.post('bench', batch);
+		const rate = RECORDS_PER_RUN / ((performance.now() - start) / 1000);
+		await q.close();
+		return rate;
+	};
+	const quiet: number[] = [];
+	const observed: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		quiet.push(await run(false));
+		observed.push(await run(true));
+	}
+	const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+	report({name: 'memory append 100 x 100 B with a listener', unit: 'records/s', value: median(observed), baselineName: 'nobody listening', baseline: median(quiet)});
+}
