@@ -1,38 +1,128 @@
 #!/usr/bin/env node
-import meow from 'meow';
+import {readFileSync} from 'node:fs';
+import {onShutdownSignals} from './cli/lifecycle.js';
+import {type CliOptions, UsageError, parseArgs} from './cli/options.js';
+import {USAGE} from './cli/usage.js';
 import {FlashQ} from './engine/flashq.js';
+import {startServer} from './server/server.js';
+import type {ServerHandle} from './server/types.js';
 import {runTui} from './ui/run-tui.js';
 
-const cli = meow(
-	`
-  Usage
-    $ flashq-demo [options]
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  Options
-    --storage memory|file   storage backend (default memory)
-    --once                  print one frame of the current state and exit
-    --help / --version
-`,
-	{
-		importMeta: import.meta,
-		flags: {
-			storage: {type: 'string', default: 'memory'},
-			once: {type: 'boolean', default: false},
-		},
-	},
-);
+/** The message of an error, without the engine's "Storage error: " prefix and never a stack. */
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/^Storage error: /, '');
 
-async function main(): Promise<number> {
-	if (cli.flags.storage !== 'memory') {
-		process.stderr.write(`flashq-demo: --storage must be memory (file storage is not available yet)\n`);
+function version(): string {
+	try {
+		return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+	} catch {
+		return 'unknown';
+	}
+}
+
+/** `flashq-demo client ...`: loaded only when used, so a build without the client still serves. */
+async function runClientCommand(args: string[]): Promise<number> {
+	const specifier = './client/run-client.js';
+	let runClient: (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+	try {
+		({runClient} = (await import(specifier)) as {runClient: typeof runClient});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('run-client')) {
+			say('flashq-demo: the client is not available in this build (client/run-client.js is missing)');
+			return 1;
+		}
+		throw error;
+	}
+	return runClient(args, process.env);
+}
+
+function listenError(error: unknown, host: string, port: number): string {
+	switch ((error as NodeJS.ErrnoException).code) {
+		case 'EADDRINUSE':
+			return `port ${port} on ${host} is already in use (choose another with --serve PORT)`;
+		case 'EACCES':
+			return `permission denied to listen on ${host}:${port} (ports below 1024 need privileges)`;
+		case 'EADDRNOTAVAIL':
+		case 'ENOTFOUND':
+			return `cannot listen on ${host}: no such local address`;
+		default:
+			return `cannot listen on ${host}:${port}: ${reason(error)}`;
+	}
+}
+
+async function run(options: CliOptions): Promise<number> {
+	// Checked before storage opens: no TTY means the TUI could never start.
+	if (!options.headless && !options.once && !(process.stdin.isTTY && process.stdout.isTTY)) {
+		say('flashq-demo: not a terminal (stdin/stdout is not a TTY), so the TUI cannot start; use --headless to run the server alone');
 		return 2;
 	}
-	const queue = await FlashQ.open({storage: 'memory'});
+	let queue: FlashQ;
 	try {
-		return await runTui({queue, server: null, once: cli.flags.once});
+		queue = await FlashQ.open(options.storage);
+	} catch (error) {
+		say(options.dataDir === null ? `flashq-demo: cannot open storage: ${reason(error)}` : `flashq-demo: cannot open data dir ${options.dataDir}: ${reason(error)}`);
+		return 1;
+	}
+	let server: ServerHandle | null = null;
+	if (options.serve) {
+		const {host, port, token} = options.serve;
+		try {
+			server = await startServer({queue, host, port, token});
+		} catch (error) {
+			say(`flashq-demo: ${listenError(error, host, port)}`);
+			await queue.close().catch(() => undefined);
+			return 1;
+		}
+		const storage = options.dataDir === null ? 'memory' : `file, data dir: ${options.storage.storage === 'file' ? options.storage.dataDir : options.dataDir}`;
+		process.stdout.write(
+			`FlashQ listening on ${server.url} (storage: ${storage === 'memory' ? 'memory, data dir: none' : storage}${server.auth ? ', token required' : ''})\n`,
+		);
+	}
+	const removeSignals = onShutdownSignals(queue, server, say);
+	if (options.headless) {
+		// A stray rejection must not take the server down; requests already turn errors into 500s.
+		process.on('unhandledRejection', (error) => say(`flashq-demo: unhandled rejection: ${reason(error)}`));
+		return new Promise<number>(() => undefined); // the signal handler exits
+	}
+	try {
+		return await runTui({queue, server, once: options.once});
 	} finally {
+		removeSignals();
+		await server?.close();
 		await queue.close();
 	}
 }
 
-process.exitCode = await main();
+async function main(argv: string[]): Promise<number> {
+	if (argv[0] === 'client') return runClientCommand(argv.slice(1));
+	let parsed;
+	try {
+		parsed = parseArgs(argv, process.env, import.meta);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			say(`flashq-demo: ${error.message}`);
+			process.stderr.write(USAGE);
+			return 2;
+		}
+		throw error;
+	}
+	if (parsed.kind === 'help') {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+	if (parsed.kind === 'version') {
+		process.stdout.write(`${version()}\n`);
+		return 0;
+	}
+	return run(parsed.options);
+}
+
+try {
+	process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+	// Never a stack trace for the user; the message says what went wrong.
+	say(`flashq-demo: ${reason(error)}`);
+	process.exitCode = 1;
+}

@@ -11,9 +11,13 @@ export interface RequestEvent {
 }
 
 export interface ServerStats {
+	/** Finished requests. */
 	requests: number;
+	/** Finished requests answered with a status >= 400. */
 	errors: number;
 	inFlight: number;
+	/** Finished requests answered with a status >= 500 (a subset of `errors`). */
+	serverErrors?: number;
 }
 
 /** A running REST server over one engine. */
@@ -21,6 +25,8 @@ export interface ServerHandle {
 	readonly url: string;
 	readonly host: string;
 	readonly port: number;
+	/** True when every request except GET /health needs the bearer token. */
+	readonly auth?: boolean;
 	/** Batched request events (same hub type the engine uses). */
 	readonly events: EventHub<RequestEvent>;
 	stats(): ServerStats;

@@ -1,0 +1,205 @@
+import path from 'node:path';
+import meow from 'meow';
+import type {SyncMode} from '../engine/types.js';
+import {SYNC_MODES} from '../engine/types.js';
+import type {FileStorageOptions, StorageOptions} from '../storage/types.js';
+import {isLoopback} from '../server/auth.js';
+import {USAGE} from './usage.js';
+
+/** A bad flag or value: the CLI prints the message and the usage on stderr and exits 2. */
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+export interface CliOptions {
+	storage: StorageOptions;
+	/** The data dir as given (for messages); null for memory storage. */
+	dataDir: string | null;
+	/** null: no server. */
+	serve: {host: string; port: number; token: string | undefined} | null;
+	headless: boolean;
+	once: boolean;
+}
+
+export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; options: CliOptions};
+
+const DEFAULT_PORT = 8080;
+const DEFAULT_DATA_DIR = './flashq-data';
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'serve', 'port', 'host', 'token'] as const;
+const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'help', 'version'] as const;
+const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
+
+/**
+ * Normalises argv before meow sees it: rejects unknown flags by name (meow's own message names
+ * none of the allowed values), lets `--serve` stand alone (meow has no optional values), and turns
+ * `-h` into `--help`.
+ */
+function preprocess(argv: readonly string[]): string[] {
+	const out: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '-h') {
+			out.push('--help');
+			continue;
+		}
+		if (token.startsWith('--')) {
+			const name = token.slice(2).split('=', 1)[0]!;
+			if (!KNOWN.has(name)) throw new UsageError(`unknown flag --${name} (see --help for the flags)`);
+			if ((BOOLEAN_FLAGS as readonly string[]).includes(name) && token.includes('=')) {
+				throw new UsageError(`--${name} takes no value`);
+			}
+			if ((STRING_FLAGS as readonly string[]).includes(name) && !token.includes('=')) {
+				const next = argv[index + 1];
+				if (name === 'serve' && (next === undefined || !/^\d+$/.test(next))) {
+					out.push('--serve=');
+					continue;
+				}
+				if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value${allowed(name)}`);
+				out.push(`--${name}=${next}`);
+				index++;
+				continue;
+			}
+			out.push(token);
+			continue;
+		}
+		if (token.startsWith('-') && token.length > 1) throw new UsageError(`unknown flag ${token} (see --help for the flags)`);
+		throw new UsageError(`unexpected argument '${token}' (flashq-demo takes only flags; the client is 'flashq-demo client ...')`);
+	}
+	return out;
+}
+
+function allowed(name: string): string {
+	switch (name) {
+		case 'storage':
+			return ' (memory or file)';
+		case 'sync':
+			return ` (${SYNC_MODES.join(', ')})`;
+		case 'serve':
+		case 'port':
+			return ' (a port number 0..65535)';
+		case 'commit-threshold':
+			return ' (an integer >= 1)';
+		case 'cache-size':
+			return ' (an integer >= 0)';
+		case 'data-dir':
+			return ' (a directory)';
+		case 'host':
+			return ' (an address such as 127.0.0.1)';
+		default:
+			return '';
+	}
+}
+
+/** The last value of a string flag given (maybe repeatedly); undefined when absent. */
+const last = (value: unknown): string | undefined => (Array.isArray(value) ? (value.at(-1) as string | undefined) : (value as string | undefined));
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+	const n = Number(raw);
+	if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+		throw new UsageError(`--${flag} must be ${allowed(flag).slice(2, -1)}, got '${raw}'`);
+	}
+	return n;
+}
+
+/** Parses flashq-demo's flags (without `client ...`, which the caller dispatches first). */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, importMeta: ImportMeta): ParsedArgs {
+	const cli = meow(USAGE, {
+		importMeta,
+		argv: preprocess(argv),
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		flags: {
+			storage: {type: 'string'},
+			dataDir: {type: 'string'},
+			sync: {type: 'string'},
+			commitThreshold: {type: 'string'},
+			cacheSize: {type: 'string'},
+			serve: {type: 'string'},
+			port: {type: 'string'},
+			host: {type: 'string'},
+			token: {type: 'string'},
+			headless: {type: 'boolean', default: false},
+			once: {type: 'boolean', default: false},
+			repair: {type: 'boolean', default: false},
+			help: {type: 'boolean', default: false},
+			version: {type: 'boolean', default: false},
+		},
+	});
+	const flags = cli.flags as Record<string, unknown>;
+	if (flags['help']) return {kind: 'help'};
+	if (flags['version']) return {kind: 'version'};
+
+	const storageFlag = last(flags['storage']);
+	const dataDirFlag = last(flags['dataDir']);
+	if (storageFlag !== undefined && storageFlag !== 'memory' && storageFlag !== 'file') {
+		throw new UsageError(`--storage must be memory or file, got '${storageFlag}'`);
+	}
+	if (dataDirFlag === '') throw new UsageError('--data-dir needs a value (a directory)');
+	if (storageFlag === 'memory' && dataDirFlag !== undefined) {
+		throw new UsageError('--data-dir implies --storage file, but --storage memory was given');
+	}
+	const kind = storageFlag ?? (dataDirFlag !== undefined ? 'file' : 'memory');
+
+	const syncFlag = last(flags['sync']);
+	const thresholdFlag = last(flags['commitThreshold']);
+	const cacheFlag = last(flags['cacheSize']);
+	const repair = flags['repair'] === true;
+	let storage: StorageOptions;
+	let dataDir: string | null = null;
+	if (kind === 'file') {
+		dataDir = dataDirFlag ?? DEFAULT_DATA_DIR;
+		const file: FileStorageOptions = {storage: 'file', dataDir: path.resolve(dataDir), sync: 'always'};
+		if (syncFlag !== undefined) {
+			if (!(SYNC_MODES as readonly string[]).includes(syncFlag)) {
+				throw new UsageError(`--sync must be one of ${SYNC_MODES.join(', ')}, got '${syncFlag}'`);
+			}
+			file.sync = syncFlag as SyncMode;
+		}
+		file.commitThreshold = thresholdFlag === undefined ? 10 : integer('commit-threshold', thresholdFlag, 1, 1_000_000);
+		file.cacheSize = cacheFlag === undefined ? 1000 : integer('cache-size', cacheFlag, 0, 100_000_000);
+		if (repair) file.repair = true;
+		storage = file;
+	} else {
+		const fileOnly = [
+			['sync', syncFlag],
+			['commit-threshold', thresholdFlag],
+			['cache-size', cacheFlag],
+			['repair', repair ? 'true' : undefined],
+		].find(([, value]) => value !== undefined);
+		if (fileOnly) throw new UsageError(`--${fileOnly[0]} applies only to file storage (add --storage file or --data-dir DIR)`);
+		storage = {storage: 'memory'};
+	}
+
+	const headless = flags['headless'] === true;
+	const serveFlag = last(flags['serve']);
+	const portFlag = last(flags['port']);
+	let port: number | null = null;
+	if (portFlag !== undefined) port = integer('port', portFlag, 0, 65_535);
+	else if (serveFlag !== undefined && serveFlag !== '') port = integer('serve', serveFlag, 0, 65_535);
+	else if (serveFlag !== undefined || headless) port = DEFAULT_PORT;
+
+	const hostFlag = last(flags['host']);
+	const tokenFlag = last(flags['token']);
+	if (hostFlag === '') throw new UsageError('--host needs a value (an address such as 127.0.0.1)');
+	if (tokenFlag === '') throw new UsageError('--token needs a value (a secret string)');
+	const token = tokenFlag ?? (env['FLASHQ_TOKEN'] || undefined);
+	const host = hostFlag ?? '127.0.0.1';
+	if (port === null && (hostFlag !== undefined || tokenFlag !== undefined)) {
+		throw new UsageError(`--${hostFlag !== undefined ? 'host' : 'token'} applies only with --serve [PORT] or --headless`);
+	}
+	if (port !== null && !isLoopback(host) && token === undefined) {
+		throw new UsageError(`--host ${host} is not a loopback address: it needs --token TOKEN (or FLASHQ_TOKEN)`);
+	}
+
+	return {
+		kind: 'run',
+		options: {
+			storage,
+			dataDir,
+			serve: port === null ? null : {host, port, token},
+			headless,
+			once: flags['once'] === true,
+		},
+	};
+}

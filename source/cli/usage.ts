@@ -1,0 +1,24 @@
+export const USAGE = `
+  Usage
+    $ flashq-demo [options]                   the TUI on an in-process engine
+    $ flashq-demo client [--url URL] <command> the command-line client (flashq-demo client --help)
+
+  Options
+    --storage memory|file            storage backend (default memory)
+    --data-dir DIR                   data directory (default ./flashq-data); implies --storage file
+    --sync always|periodic|never     file storage: when to fsync (default always)
+    --commit-threshold N             file storage: records per WAL commit (default 10)
+    --cache-size N                   file storage: records kept in the read cache (default 1000)
+    --repair                         file storage: truncate a corrupt log at the damage (a copy is kept)
+    --serve [PORT]                   also serve the REST API (default port 8080; 0 picks a free port)
+    --port PORT                      same as --serve PORT
+    --host HOST                      address to bind (default 127.0.0.1); any other than loopback needs a token
+    --token TOKEN                    require "Authorization: Bearer TOKEN" (or set FLASHQ_TOKEN)
+    --headless                       no TUI: run the server alone (implies --serve)
+    --once                           print one frame of the current state and exit
+    --help / --version
+
+  Examples
+    $ flashq-demo --headless --data-dir ./data --serve 8080
+    $ flashq-demo --serve
+`;

@@ -1,0 +1,126 @@
+import {Counter, Gauge, Registry} from 'prom-client';
+import type {FlashQ} from '../engine/flashq.js';
+import type {FlashQStats} from '../engine/stats.js';
+
+export interface ServerMetrics {
+	/** Prometheus text of everything, read from one `queue.stats()` snapshot taken now. */
+	scrape(): Promise<{text: string; contentType: string}>;
+	/** Counts one finished request (route template, not raw path, to bound the label set). */
+	observeRequest(method: string, route: string, status: number): void;
+}
+
+/**
+ * Metrics on the server's own Registry (never the global one, so two servers in one process do
+ * not collide). Engine figures are not mirrored on every operation: collectors read the stats
+ * snapshot at scrape time, so an unscraped server pays nothing.
+ */
+export function createMetrics(queue: FlashQ): ServerMetrics {
+	const registry = new Registry();
+	let snapshot: FlashQStats | null = null;
+	const stats = (): FlashQStats => (snapshot ??= queue.stats());
+
+	const perTopicCounter = (name: string, help: string, pick: (t: FlashQStats['topics'][number]) => number | undefined) =>
+		new Counter({
+			name,
+			help,
+			labelNames: ['topic'],
+			registers: [registry],
+			collect() {
+				this.reset();
+				for (const topic of stats().topics) {
+					const value = pick(topic);
+					if (value !== undefined) this.inc({topic: topic.name}, value);
+				}
+			},
+		});
+	const perTopicGauge = (name: string, help: string, pick: (t: FlashQStats['topics'][number]) => number | undefined) =>
+		new Gauge({
+			name,
+			help,
+			labelNames: ['topic'],
+			registers: [registry],
+			collect() {
+				this.reset();
+				for (const topic of stats().topics) {
+					const value = pick(topic);
+					if (value !== undefined) this.set({topic: topic.name}, value);
+				}
+			},
+		});
+
+	perTopicCounter('flashq_records_appended_total', 'Records appended to the topic since start', (t) => t.records);
+	perTopicCounter('flashq_bytes_appended_total', 'UTF-8 bytes of records appended since start', (t) => t.bytes);
+	perTopicCounter('flashq_appends_total', 'Append calls (produce batches) since start', (t) => t.appends);
+	perTopicCounter('flashq_polls_total', 'Polls and group fetches since start', (t) => t.polls);
+	perTopicCounter('flashq_records_read_total', 'Records returned by polls and fetches since start', (t) => t.recordsRead);
+	perTopicGauge('flashq_high_water_mark', 'Next offset to assign (records ever appended)', (t) => t.highWaterMark);
+	perTopicGauge('flashq_log_bytes', 'Bytes of record data held by the topic log', (t) => t.storage.logBytes);
+	perTopicGauge('flashq_wal_pending_records', 'Records in the WAL not yet committed to the main log', (t) => t.storage.wal?.pendingRecords);
+	perTopicCounter('flashq_wal_commits_total', 'WAL commits into the main log', (t) => t.storage.wal?.commits);
+	perTopicCounter('flashq_fsyncs_total', 'fsync calls', (t) => t.storage.fsync?.count);
+	perTopicCounter('flashq_fsync_seconds_total', 'Time spent in fsync', (t) =>
+		t.storage.fsync === undefined ? undefined : t.storage.fsync.totalLatencyMs / 1000,
+	);
+	perTopicCounter('flashq_cache_hits_total', 'Record cache hits', (t) => t.storage.cache?.hits);
+	perTopicCounter('flashq_cache_misses_total', 'Record cache misses', (t) => t.storage.cache?.misses);
+	perTopicGauge('flashq_topic_failed', '1 when an I/O error has put the topic into its fail-stop state', (t) =>
+		t.storage.failed === undefined ? undefined : Number(t.storage.failed),
+	);
+
+	new Gauge({
+		name: 'flashq_topics',
+		help: 'Topics that exist',
+		registers: [registry],
+		collect() {
+			this.set(stats().totals.topics);
+		},
+	});
+	new Gauge({
+		name: 'flashq_consumer_groups',
+		help: 'Consumer groups that exist',
+		registers: [registry],
+		collect() {
+			this.set(stats().totals.groups);
+		},
+	});
+	new Gauge({
+		name: 'flashq_uptime_seconds',
+		help: 'Seconds since the engine opened',
+		registers: [registry],
+		collect() {
+			this.set((Date.now() - stats().startedAt) / 1000);
+		},
+	});
+	new Gauge({
+		name: 'flashq_consumer_lag',
+		help: 'High water mark minus committed offset, per group and topic it committed for',
+		labelNames: ['group', 'topic'],
+		registers: [registry],
+		collect() {
+			this.reset();
+			for (const group of queue.groups()) {
+				for (const info of group.offsets) this.set({group: group.groupId, topic: info.topic}, info.lag);
+			}
+		},
+	});
+	const requests = new Counter({
+		name: 'flashq_http_requests_total',
+		help: 'Finished HTTP requests',
+		labelNames: ['method', 'route', 'status'],
+		registers: [registry],
+	});
+
+	return {
+		async scrape() {
+			snapshot = null;
+			try {
+				return {text: await registry.metrics(), contentType: registry.contentType};
+			} finally {
+				snapshot = null;
+			}
+		},
+		observeRequest(method, route, status) {
+			requests.inc({method, route, status: String(status)});
+		},
+	};
+}

@@ -1,0 +1,297 @@
+/**
+ * The OpenAPI 3.1 document of the API this server really serves (GET /openapi.json).
+ * test/server/openapi.test.ts checks every route of the router against it, and every documented
+ * success response against a live answer, so it cannot drift from the code.
+ */
+const json = (schema: unknown) => ({'application/json': {schema}});
+const error = (description: string) => ({description, content: json({$ref: '#/components/schemas/Error'})});
+const name = (param: 'topic' | 'group_id') => ({
+	name: param,
+	in: 'path',
+	required: true,
+	schema: {type: 'string', pattern: '^[a-zA-Z0-9._][a-zA-Z0-9._-]*$', minLength: 1, maxLength: 255},
+});
+const readQuery = [
+	{name: 'max_records', in: 'query', schema: {type: 'integer', minimum: 1, maximum: 10000}},
+	{name: 'from_offset', in: 'query', schema: {type: 'integer', minimum: 0}},
+	{name: 'include_headers', in: 'query', schema: {type: 'boolean', default: true}},
+];
+const jsonBodyErrors = {
+	'413': error('Body larger than 2 MiB (payload_too_large)'),
+	'415': error('Content-Type is not JSON (unsupported_media_type)'),
+	'422': error('Body is JSON but not the request schema (record_validation_error)'),
+};
+
+export function openApiDocument(version: string): Record<string, unknown> {
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'FlashQ',
+			version,
+			description:
+				'A Kafka-style record queue. Errors are {error, message, details?}; clients switch on `error` and the status. ' +
+				'When the server runs with a token, every request except GET /health needs `Authorization: Bearer <token>` (else 401 unauthorized).',
+		},
+		components: {
+			securitySchemes: {bearer: {type: 'http', scheme: 'bearer'}},
+			schemas: {
+				Error: {
+					type: 'object',
+					required: ['error', 'message'],
+					properties: {error: {type: 'string'}, message: {type: 'string'}, details: {type: 'object'}},
+				},
+				Record: {
+					type: 'object',
+					required: ['value'],
+					properties: {
+						key: {type: ['string', 'null'], description: 'at most 1024 UTF-8 bytes'},
+						value: {type: 'string', description: 'at most 1,048,576 UTF-8 bytes'},
+						headers: {type: ['object', 'null'], additionalProperties: {type: 'string', description: 'at most 1024 UTF-8 bytes'}},
+					},
+				},
+				RecordWithOffset: {
+					type: 'object',
+					required: ['key', 'value', 'headers', 'offset', 'timestamp'],
+					properties: {
+						key: {type: ['string', 'null']},
+						value: {type: 'string'},
+						headers: {type: ['object', 'null'], additionalProperties: {type: 'string'}},
+						offset: {type: 'integer', minimum: 0},
+						timestamp: {type: 'string', format: 'date-time'},
+					},
+				},
+				ReadResult: {
+					type: 'object',
+					required: ['records', 'next_offset', 'high_water_mark'],
+					properties: {
+						records: {type: 'array', items: {$ref: '#/components/schemas/RecordWithOffset'}},
+						next_offset: {type: 'integer'},
+						high_water_mark: {type: 'integer'},
+						lag: {type: 'integer', description: 'omitted when it would be negative'},
+					},
+				},
+				OffsetInfo: {
+					type: 'object',
+					required: ['topic', 'committed_offset', 'high_water_mark', 'lag'],
+					properties: {
+						topic: {type: 'string'},
+						committed_offset: {type: 'integer'},
+						high_water_mark: {type: 'integer'},
+						lag: {type: 'integer'},
+						last_commit_time: {type: 'string', format: 'date-time', description: 'absent if the group never committed for this topic'},
+					},
+				},
+			},
+		},
+		security: [{bearer: []}],
+		paths: {
+			'/health': {
+				get: {
+					summary: 'Liveness check (never needs the token)',
+					security: [],
+					responses: {
+						'200': {
+							description: 'Healthy',
+							content: json({
+								type: 'object',
+								required: ['status', 'service', 'timestamp'],
+								properties: {
+									status: {type: 'string'},
+									service: {type: 'string'},
+									timestamp: {type: 'integer', description: 'Unix seconds'},
+									version: {type: 'string'},
+									uptime: {type: 'integer', description: 'seconds'},
+									topics_count: {type: 'integer'},
+									consumer_groups_count: {type: 'integer'},
+								},
+							}),
+						},
+					},
+				},
+			},
+			'/topics': {
+				get: {
+					summary: 'List topics',
+					responses: {
+						'200': {
+							description: 'Topics by name',
+							content: json({
+								type: 'object',
+								required: ['topics'],
+								properties: {
+									topics: {
+										type: 'array',
+										items: {
+											type: 'object',
+											required: ['name', 'high_water_mark', 'record_count', 'last_append_time'],
+											properties: {
+												name: {type: 'string'},
+												high_water_mark: {type: 'integer'},
+												record_count: {type: 'integer'},
+												last_append_time: {type: ['string', 'null'], format: 'date-time'},
+											},
+										},
+									},
+								},
+							}),
+						},
+					},
+				},
+			},
+			'/topics/{topic}/records': {
+				parameters: [name('topic')],
+				post: {
+					summary: 'Produce 1..1000 records (the topic is created on first produce)',
+					requestBody: {
+						required: true,
+						content: json({
+							type: 'object',
+							required: ['records'],
+							properties: {records: {type: 'array', minItems: 1, maxItems: 1000, items: {$ref: '#/components/schemas/Record'}}},
+						}),
+					},
+					responses: {
+						'200': {
+							description: 'Contiguous offsets in request order, with each record\'s stored timestamp',
+							content: json({
+								type: 'object',
+								required: ['offsets'],
+								properties: {
+									offsets: {
+										type: 'array',
+										items: {
+											type: 'object',
+											required: ['offset', 'timestamp'],
+											properties: {offset: {type: 'integer'}, timestamp: {type: 'string', format: 'date-time'}},
+										},
+									},
+								},
+							}),
+						},
+						'400': error('Bad JSON, bad topic name, empty batch (invalid_parameter), a size limit (validation_error)'),
+						...jsonBodyErrors,
+					},
+				},
+				get: {
+					summary: 'Plain, stateless poll of a topic',
+					parameters: readQuery,
+					responses: {
+						'200': {description: 'Records from from_offset (default 0)', content: json({$ref: '#/components/schemas/ReadResult'})},
+						'400': error('Bad name or query value (invalid_parameter)'),
+						'404': error('Topic does not exist (topic_not_found)'),
+					},
+				},
+			},
+			'/consumer': {
+				get: {
+					summary: 'List consumer groups with their committed offsets and lag',
+					responses: {
+						'200': {
+							description: 'Groups by id',
+							content: json({
+								type: 'object',
+								required: ['groups'],
+								properties: {
+									groups: {
+										type: 'array',
+										items: {
+											type: 'object',
+											required: ['group_id', 'offsets'],
+											properties: {
+												group_id: {type: 'string'},
+												offsets: {type: 'array', items: {$ref: '#/components/schemas/OffsetInfo'}},
+											},
+										},
+									},
+								},
+							}),
+						},
+					},
+				},
+			},
+			'/consumer/{group_id}': {
+				parameters: [name('group_id')],
+				post: {
+					summary: 'Create a consumer group (any body is ignored)',
+					responses: {
+						'200': {
+							description: 'Created',
+							content: json({type: 'object', required: ['group_id'], properties: {group_id: {type: 'string'}}}),
+						},
+						'400': error('Bad group id (invalid_parameter)'),
+						'409': error('Group exists (conflict)'),
+					},
+				},
+				delete: {
+					summary: 'Delete a consumer group and its persisted offsets',
+					responses: {
+						'204': {description: 'Deleted'},
+						'400': error('Bad group id (invalid_parameter)'),
+						'404': error('No such group (group_not_found)'),
+					},
+				},
+			},
+			'/consumer/{group_id}/topics/{topic}': {
+				parameters: [name('group_id'), name('topic')],
+				get: {
+					summary: 'Fetch for a group from its committed offset (never commits; next_offset is the committed offset)',
+					parameters: readQuery,
+					responses: {
+						'200': {description: 'Records', content: json({$ref: '#/components/schemas/ReadResult'})},
+						'400': error('Bad name or query value (invalid_parameter)'),
+						'404': error('No such group (group_not_found) or topic (topic_not_found)'),
+					},
+				},
+			},
+			'/consumer/{group_id}/topics/{topic}/offset': {
+				parameters: [name('group_id'), name('topic')],
+				get: {
+					summary: 'Committed offset, high water mark and lag (an unknown topic reads as 0/0/0)',
+					responses: {
+						'200': {description: 'Offset', content: json({$ref: '#/components/schemas/OffsetInfo'})},
+						'400': error('Bad name (invalid_parameter)'),
+						'404': error('No such group (group_not_found)'),
+					},
+				},
+				post: {
+					summary: 'Commit (or rewind) an offset; at most the high water mark',
+					requestBody: {
+						required: true,
+						content: json({type: 'object', required: ['offset'], properties: {offset: {type: 'integer', minimum: 0}}}),
+					},
+					responses: {
+						'200': {
+							description: 'Committed',
+							content: json({
+								type: 'object',
+								required: ['group_id', 'topic', 'offset'],
+								properties: {
+									group_id: {type: 'string'},
+									topic: {type: 'string'},
+									offset: {type: 'integer'},
+									committed_offset: {type: 'integer'},
+									timestamp: {type: 'string', format: 'date-time'},
+								},
+							}),
+						},
+						'400': error('Bad JSON or name (validation_error / invalid_parameter), offset beyond the hwm (invalid_offset)'),
+						'404': error('No such group (group_not_found; checked first) or topic (topic_not_found)'),
+						...jsonBodyErrors,
+					},
+				},
+			},
+			'/metrics': {
+				get: {
+					summary: 'Prometheus metrics from the engine\'s stats',
+					responses: {'200': {description: 'Prometheus text format', content: {'text/plain': {schema: {type: 'string'}}}}},
+				},
+			},
+			'/openapi.json': {
+				get: {
+					summary: 'This document',
+					responses: {'200': {description: 'OpenAPI 3.1', content: json({type: 'object', required: ['openapi', 'paths']})}},
+				},
+			},
+		},
+	};
+}

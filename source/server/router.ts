@@ -1,0 +1,94 @@
+import {HttpError, invalidParameter} from './http-error.js';
+
+/**
+ * A small exact-segment router. A pattern like `/consumer/{group_id}/topics/{topic}` matches only
+ * paths with the same number of segments; a parameter never matches an empty segment, so
+ * `/topics//records` is 404 as in the reference. Parameters are percent-decoded per segment, so
+ * `%2F` becomes part of a name (and then fails name validation) instead of splitting the path.
+ */
+export interface Route<H> {
+	method: string;
+	/** The path template, as in the OpenAPI document. */
+	pattern: string;
+	handler: H;
+}
+
+interface CompiledPath<H> {
+	pattern: string;
+	segments: Array<{literal: string} | {param: string}>;
+	methods: Map<string, H>;
+}
+
+export type RouteMatch<H> = {route: string; handler: H; params: Record<string, string>};
+
+export class Router<H> {
+	private readonly paths: CompiledPath<H>[] = [];
+
+	constructor(routes: ReadonlyArray<Route<H>>) {
+		for (const route of routes) {
+			let compiled = this.paths.find((p) => p.pattern === route.pattern);
+			if (!compiled) {
+				compiled = {
+					pattern: route.pattern,
+					segments: route.pattern
+						.slice(1)
+						.split('/')
+						.map((s) => (s.startsWith('{') ? {param: s.slice(1, -1)} : {literal: s})),
+					methods: new Map(),
+				};
+				this.paths.push(compiled);
+			}
+			compiled.methods.set(route.method, route.handler);
+		}
+	}
+
+	/** Every (method, pattern) pair, for the OpenAPI check. */
+	routes(): Array<{method: string; pattern: string}> {
+		return this.paths.flatMap((p) => [...p.methods.keys()].map((method) => ({method, pattern: p.pattern})));
+	}
+
+	/** The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method does not). */
+	match(method: string, pathname: string): RouteMatch<H> {
+		const parts = pathname.slice(1).split('/');
+		for (const compiled of this.paths) {
+			const params = this.matchPath(compiled, parts);
+			if (!params) continue;
+			const handler = compiled.methods.get(method);
+			if (handler === undefined) {
+				const allow = [...compiled.methods.keys()].join(', ');
+				throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${compiled.pattern}`, {allow}, {Allow: allow});
+			}
+			return {route: compiled.pattern, handler, params: decodeParams(params)};
+		}
+		throw new HttpError(404, 'not_found', `no route for ${pathname}`);
+	}
+
+	private matchPath(compiled: CompiledPath<H>, parts: string[]): Record<string, string> | null {
+		if (parts.length !== compiled.segments.length) return null;
+		const params: Record<string, string> = {};
+		for (let index = 0; index < parts.length; index++) {
+			const segment = compiled.segments[index]!;
+			const part = parts[index]!;
+			if ('literal' in segment) {
+				if (segment.literal !== part) return null;
+			} else {
+				if (part.length === 0) return null;
+				params[segment.param] = part;
+			}
+		}
+		return params;
+	}
+}
+
+function decodeParams(raw: Record<string, string>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const name in raw) {
+		const value = raw[name]!;
+		try {
+			out[name] = value.includes('%') ? decodeURIComponent(value) : value;
+		} catch {
+			throw invalidParameter(name, `${name} is not valid percent-encoding`, value);
+		}
+	}
+	return out;
+}

@@ -1,0 +1,168 @@
+import type {IncomingMessage} from 'node:http';
+import type {FlashQ} from '../engine/flashq.js';
+import type {CommittedOffsetInfo, FetchResult, PollResult} from '../engine/types.js';
+import {readJsonBody} from './body.js';
+import type {Route} from './router.js';
+import {commitBody, produceBody, readQuery} from './wire.js';
+
+/** What a handler answers: a JSON body, raw text (metrics), or nothing (204). */
+export interface Reply {
+	status: number;
+	json?: unknown;
+	text?: string;
+	contentType?: string;
+}
+
+export interface HandlerContext {
+	req: IncomingMessage;
+	params: Record<string, string>;
+	search: URLSearchParams;
+}
+
+export type Handler = (context: HandlerContext) => Reply | Promise<Reply>;
+
+export interface RouteDeps {
+	queue: FlashQ;
+	version: string;
+	/** Prometheus text and its content type, read at scrape time. */
+	metrics: () => Promise<{text: string; contentType: string}>;
+	openapi: () => unknown;
+}
+
+const ok = (json: unknown): Reply => ({status: 200, json});
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Wire form of a read result; `lag` only when the engine gave one (it is omitted when negative). */
+function readResult(result: PollResult | FetchResult): Record<string, unknown> {
+	const out: Record<string, unknown> = {
+		records: result.records,
+		next_offset: result.nextOffset,
+		high_water_mark: result.highWaterMark,
+	};
+	if (result.lag !== undefined) out['lag'] = result.lag;
+	return out;
+}
+
+function offsetInfo(info: CommittedOffsetInfo): Record<string, unknown> {
+	const out: Record<string, unknown> = {
+		topic: info.topic,
+		committed_offset: info.committedOffset,
+		high_water_mark: info.highWaterMark,
+		lag: info.lag,
+	};
+	// Real time of the last commit; left out when the group never committed for this topic.
+	if (info.lastCommitTime !== undefined) out['last_commit_time'] = info.lastCommitTime;
+	return out;
+}
+
+/**
+ * Every endpoint: HTTP in, one engine call, HTTP out. Business rules (names, limits, offsets,
+ * check order between group and topic) live in the engine; only wire shapes are checked here.
+ */
+export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<Route<Handler>> {
+	return [
+		{
+			method: 'GET',
+			pattern: '/health',
+			handler: () => {
+				const stats = queue.stats();
+				return ok({
+					status: 'healthy',
+					service: 'flashq',
+					timestamp: Math.floor(Date.now() / 1000),
+					version,
+					uptime: Math.floor((Date.now() - stats.startedAt) / 1000),
+					topics_count: stats.totals.topics,
+					consumer_groups_count: stats.totals.groups,
+				});
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/topics',
+			handler: () =>
+				ok({
+					topics: queue.topics().map((t) => ({
+						name: t.name,
+						high_water_mark: t.highWaterMark,
+						record_count: t.recordCount,
+						last_append_time: iso(t.lastAppendTime),
+					})),
+				}),
+		},
+		{
+			method: 'POST',
+			pattern: '/topics/{topic}/records',
+			handler: async ({req, params}) => {
+				const records = produceBody(await readJsonBody(req));
+				return ok({offsets: await queue.post(params['topic']!, records)});
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/topics/{topic}/records',
+			handler: async ({params, search}) => ok(readResult(await queue.poll(params['topic']!, readQuery(search)))),
+		},
+		{
+			method: 'GET',
+			pattern: '/consumer',
+			handler: () =>
+				ok({groups: queue.groups().map((g) => ({group_id: g.groupId, offsets: g.offsets.map(offsetInfo)}))}),
+		},
+		{
+			method: 'POST',
+			pattern: '/consumer/{group_id}',
+			// The body is ignored, as in the reference: the id always comes from the path.
+			handler: async ({params}) => {
+				const groupId = params['group_id']!;
+				await queue.createGroup(groupId);
+				return ok({group_id: groupId});
+			},
+		},
+		{
+			method: 'DELETE',
+			pattern: '/consumer/{group_id}',
+			handler: async ({params}) => {
+				await queue.deleteGroup(params['group_id']!);
+				return {status: 204};
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/consumer/{group_id}/topics/{topic}',
+			handler: async ({params, search}) => {
+				const query = readQuery(search);
+				return ok(readResult(await queue.fetch(params['group_id']!, params['topic']!, query)));
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/consumer/{group_id}/topics/{topic}/offset',
+			handler: ({params}) => ok(offsetInfo(queue.committedOffset(params['group_id']!, params['topic']!))),
+		},
+		{
+			method: 'POST',
+			pattern: '/consumer/{group_id}/topics/{topic}/offset',
+			handler: async ({req, params}) => {
+				const offset = commitBody(await readJsonBody(req));
+				const result = await queue.commitOffset(params['group_id']!, params['topic']!, offset);
+				return ok({
+					group_id: result.groupId,
+					topic: result.topic,
+					offset: result.offset,
+					committed_offset: result.committedOffset,
+					timestamp: result.timestamp,
+				});
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/metrics',
+			handler: async () => {
+				const {text, contentType} = await metrics();
+				return {status: 200, text, contentType};
+			},
+		},
+		{method: 'GET', pattern: '/openapi.json', handler: () => ok(openapi())},
+	];
+}

@@ -1,0 +1,77 @@
+/**
+ * The shape checks the reference's framework did before any handler ran (§2.4: 422 on a body
+ * that is valid JSON but not the request schema, 400 on a query value that does not parse).
+ * Only types are checked here; sizes, ranges and names are the engine's rules.
+ */
+import type {RecordInput} from '../engine/types.js';
+import {invalidParameter, schemaError} from './http-error.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `{"records":[{value, key?, headers?}, ...]}`; every record is checked, as serde deserialised all of them. */
+export function produceBody(body: unknown): RecordInput[] {
+	if (!isObject(body)) throw schemaError('request body must be an object with a records array', 'body');
+	const {records} = body;
+	if (!Array.isArray(records)) throw schemaError('records must be an array', 'records');
+	for (let index = 0; index < records.length; index++) {
+		const record: unknown = records[index];
+		if (!isObject(record)) throw schemaError(`records[${index}] must be an object`, `records[${index}]`);
+		const {key, value, headers} = record;
+		if (key !== undefined && key !== null && typeof key !== 'string') {
+			throw schemaError(`records[${index}].key must be a string or null`, `records[${index}].key`);
+		}
+		if (typeof value !== 'string') throw schemaError(`records[${index}].value must be a string`, `records[${index}].value`);
+		if (headers !== undefined && headers !== null) {
+			if (!isObject(headers)) throw schemaError(`records[${index}].headers must be an object or null`, `records[${index}].headers`);
+			for (const name in headers) {
+				if (typeof headers[name] !== 'string') {
+					throw schemaError(`records[${index}].headers.${name} must be a string`, `records[${index}].headers.${name}`);
+				}
+			}
+		}
+	}
+	return records as RecordInput[];
+}
+
+/** `{"offset": <u64>}`; other fields (such as `metadata`) are ignored. */
+export function commitBody(body: unknown): number {
+	if (!isObject(body)) throw schemaError('request body must be an object with an offset', 'body');
+	const {offset} = body;
+	if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+		throw schemaError('offset must be a non-negative integer', 'offset');
+	}
+	return offset;
+}
+
+export interface ReadQuery {
+	maxRecords?: number;
+	fromOffset?: number;
+	includeHeaders?: boolean;
+}
+
+const U64 = /^\d+$/;
+
+function u64(parameter: string, raw: string): number {
+	const n = Number(raw);
+	// Beyond 2^53 a number is not exact; no real offset or limit is that large.
+	if (!U64.test(raw) || !Number.isSafeInteger(n)) throw invalidParameter(parameter, `${parameter} must be a non-negative integer`, raw);
+	return n;
+}
+
+/** The read endpoints' query: unknown parameters are ignored; ranges are checked by the engine. */
+export function readQuery(search: URLSearchParams): ReadQuery {
+	const query: ReadQuery = {};
+	const maxRecords = search.get('max_records');
+	if (maxRecords !== null) query.maxRecords = u64('max_records', maxRecords);
+	const fromOffset = search.get('from_offset');
+	if (fromOffset !== null) query.fromOffset = u64('from_offset', fromOffset);
+	const includeHeaders = search.get('include_headers');
+	if (includeHeaders !== null) {
+		if (includeHeaders !== 'true' && includeHeaders !== 'false') {
+			throw invalidParameter('include_headers', 'include_headers must be true or false', includeHeaders);
+		}
+		query.includeHeaders = includeHeaders === 'true';
+	}
+	return query;
+}
