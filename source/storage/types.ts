@@ -2,6 +2,7 @@ import type {EventHub} from '../engine/event-hub.js';
 import type {FlashQEvent} from '../engine/events.js';
 import type {StorageInfo, TopicStorageStats} from '../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../engine/types.js';
+import type {FileIo} from './file/io.js';
 
 /**
  * One topic's append-only log.
@@ -89,6 +90,8 @@ export interface FileStorageOptions {
 	repair?: boolean;
 	/** Milliseconds after which another process's lock counts as stale (default 5000). */
 	staleLockMs?: number;
+	/** The file layer to use (default: the real file system); tests and the crash lesson pass a fault-injecting one. */
+	io?: FileIo;
 }
 
 export type StorageOptions = MemoryStorageOptions | FileStorageOptions;

@@ -39,4 +39,4 @@ export const fileCase = (sync: 'always' | 'periodic' | 'never', extra: Partial<S
 const only = process.env['FLASHQ_TEST_BACKENDS']?.split(',');
 
 /** The file cases join once the file backend exists (issue 3). */
-export const backendCases: BackendCase[] = [memoryCase].filter((c) => !only || only.some((o) => c.name.startsWith(o)));
+export const backendCases: BackendCase[] = [memoryCase, fileCase('always'), fileCase('periodic'), fileCase('never')].filter((c) => !only || only.some((o) => c.name.startsWith(o)));

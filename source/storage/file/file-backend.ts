@@ -1,7 +1,175 @@
-import {FlashQError} from '../../engine/errors.js';
-import type {FileStorageOptions, StorageBackend, StorageContext} from '../types.js';
+import path from 'node:path';
+import type {EventHub} from '../../engine/event-hub.js';
+import type {FlashQEvent} from '../../engine/events.js';
+import type {StorageInfo} from '../../engine/stats.js';
+import type {FileStorageOptions, StorageBackend, StorageContext, TopicLog} from '../types.js';
+import {writeCheckpoint, writeFileAtomic} from './checkpoint.js';
+import {encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
+import {FileGroupStore} from './group-store.js';
+import {type FileIo, NodeIo} from './io.js';
+import {encodeName} from './names.js';
+import {INDEX_FILE, LOG_FILE, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
-/** Placeholder until the file backend lands (issue 3). */
-export async function openFileBackend(_options: FileStorageOptions, _context: StorageContext): Promise<StorageBackend> {
-	throw new FlashQError('internal_error', 'Storage error: file storage is not implemented yet');
+const NAME_FILE = 'name';
+
+/**
+ * Layout of a data directory:
+ *   .flashq.lock/            proper-lockfile's lock
+ *   topics/<encoded name>/   name, log, wal, index, checkpoint   (one directory per topic)
+ *   groups/<encoded id>.json
+ */
+export async function openFileBackend(options: FileStorageOptions, context: StorageContext): Promise<StorageBackend> {
+	const io = options.io ?? new NodeIo();
+	const dataDir = path.resolve(options.dataDir);
+	io.mkdirp(dataDir);
+	const backend = new FileBackend(io, dataDir, options, context.events);
+	await backend.lock(options.staleLockMs ?? 5000);
+	try {
+		io.mkdirp(backend.topicsDir);
+		io.mkdirp(backend.groupsDir);
+		io.fsyncDir(dataDir);
+	} catch (error) {
+		await backend.close();
+		throw error;
+	}
+	return backend;
+}
+
+class FileBackend implements StorageBackend {
+	readonly info: StorageInfo;
+	readonly groups: FileGroupStore;
+	readonly topicsDir: string;
+	readonly groupsDir: string;
+	private readonly settings: TopicLogSettings;
+	private readonly logs = new Map<string, FileTopicLog>();
+	private release: (() => Promise<void>) | null = null;
+	private closing: Promise<void> | null = null;
+
+	constructor(
+		private readonly io: FileIo,
+		readonly dataDir: string,
+		private readonly options: FileStorageOptions,
+		private readonly events: EventHub<FlashQEvent>,
+	) {
+		this.topicsDir = path.join(dataDir, 'topics');
+		this.groupsDir = path.join(dataDir, 'groups');
+		this.settings = {
+			sync: options.sync ?? 'always',
+			commitThreshold: Math.max(1, options.commitThreshold ?? 10),
+			syncIntervalMs: Math.max(1, options.syncIntervalMs ?? 100),
+			cacheSize: Math.max(0, options.cacheSize ?? 1000),
+			cacheBytes: Math.max(0, options.cacheBytes ?? 64 * 1024 * 1024),
+			walResetBytes: 1024 * 1024,
+			checkpointBytes: 64 * 1024 * 1024,
+		};
+		this.info = {
+			kind: 'file',
+			dataDir,
+			sync: this.settings.sync,
+			commitThreshold: this.settings.commitThreshold,
+			cacheSize: this.settings.cacheSize,
+			locked: false,
+		};
+		this.groups = new FileGroupStore(io, this.groupsDir, events);
+	}
+
+	async lock(staleMs: number): Promise<void> {
+		this.release = await this.io.lock(this.dataDir, staleMs, (error) => {
+			// Someone removed or took our lock: say so loudly rather than crash the process.
+			this.info.locked = false;
+			if (this.events.active) {
+				this.events.emit({type: 'lock', at: Date.now(), state: 'compromised', dataDir: this.dataDir});
+				this.events.emit({type: 'storage.error', at: Date.now(), message: `lock on ${this.dataDir} compromised: ${error.message}`});
+			}
+		});
+		this.info.locked = true;
+		if (this.events.active) this.events.emit({type: 'lock', at: Date.now(), state: 'acquired', dataDir: this.dataDir});
+	}
+
+	existingTopics(): Promise<string[]> {
+		const names: string[] = [];
+		for (const entry of this.io.readdir(this.topicsDir)) {
+			const file = path.join(this.topicsDir, entry, NAME_FILE);
+			// No name file: a topic whose creation never finished, so it never held a record.
+			if (!this.io.exists(file)) continue;
+			const name = this.io.readFile(file).toString('utf8');
+			if (encodeName(name) !== entry) return Promise.reject(new Error(`topic directory ${path.join(this.topicsDir, entry)} holds name '${name}', which does not match`));
+			names.push(name);
+		}
+		return Promise.resolve(names.sort());
+	}
+
+	async openTopic(topic: string): Promise<TopicLog> {
+		if (this.closing) throw new Error('storage is closed');
+		const existing = this.logs.get(topic);
+		if (existing) return existing;
+		const dir = path.join(this.topicsDir, encodeName(topic));
+		const nameFile = path.join(dir, NAME_FILE);
+		if (this.io.exists(nameFile)) {
+			const stored = this.io.readFile(nameFile).toString('utf8');
+			if (stored !== topic) throw new Error(`topic directory ${dir} belongs to topic '${stored}', not '${topic}'`);
+		} else this.createTopicFiles(dir, topic);
+		const fds: TopicFds = {
+			log: this.io.open(path.join(dir, LOG_FILE), false),
+			wal: this.io.open(path.join(dir, WAL_FILE), false),
+			index: this.io.open(path.join(dir, INDEX_FILE), false),
+		};
+		try {
+			const recovered = await recoverTopic(this.io, fds, {
+				topic,
+				dir,
+				sync: this.settings.sync,
+				repair: this.options.repair ?? false,
+				indexInterval: Math.max(1, this.options.indexIntervalBytes ?? 4096),
+				events: this.events,
+			});
+			const log = new FileTopicLog(topic, dir, this.io, fds, this.settings, this.events, recovered);
+			this.logs.set(topic, log);
+			return log;
+		} catch (error) {
+			for (const fd of [fds.log, fds.wal, fds.index]) this.io.close(fd);
+			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: (error as Error).message});
+			throw error;
+		}
+	}
+
+	/** Creates every file, makes them durable, and writes the name file last: its presence means "complete". */
+	private createTopicFiles(dir: string, topic: string): void {
+		this.io.mkdirp(dir);
+		for (const file of [LOG_FILE, WAL_FILE, INDEX_FILE]) {
+			const fd = this.io.open(path.join(dir, file), true);
+			try {
+				this.io.truncate(fd, 0);
+				if (file === WAL_FILE) {
+					this.io.write(fd, encodeWalHeader({sync: this.settings.sync, durableLogBytes: 0, nextOffset: 0}), 0, WAL_HEADER_BYTES, 0);
+				}
+				this.io.fdatasyncSync(fd);
+			} finally {
+				this.io.close(fd);
+			}
+		}
+		writeCheckpoint(this.io, dir, {logBytes: 0, nextOffset: 0, indexEntries: 0});
+		writeFileAtomic(this.io, dir, NAME_FILE, Buffer.from(topic, 'utf8'));
+		this.io.fsyncDir(this.topicsDir);
+		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic, file: 'dir', latencyMs: 0, records: 0});
+	}
+
+	close(): Promise<void> {
+		this.closing ??= this.closeAll();
+		return this.closing;
+	}
+
+	private async closeAll(): Promise<void> {
+		const errors: unknown[] = [];
+		await Promise.all([...this.logs.values()].map((log) => log.close().catch((error: unknown) => errors.push(error))));
+		await this.groups.close();
+		if (this.release) {
+			await this.release().catch((error: unknown) => errors.push(error));
+			this.release = null;
+			this.info.locked = false;
+			if (this.events.active) this.events.emit({type: 'lock', at: Date.now(), state: 'released', dataDir: this.dataDir});
+		}
+		if (errors.length > 0) throw errors[0];
+	}
 }

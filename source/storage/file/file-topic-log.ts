@@ -1,0 +1,474 @@
+import path from 'node:path';
+import {LRUCache} from 'lru-cache';
+import type {EventHub} from '../../engine/event-hub.js';
+import type {FlashQEvent} from '../../engine/events.js';
+import type {TopicStorageStats} from '../../engine/stats.js';
+import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
+import type {TopicLog} from '../types.js';
+import {writeCheckpoint} from './checkpoint.js';
+import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {FrameStream} from './frame-stream.js';
+import type {FileIo} from './io.js';
+import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
+import {LOG_FILE, type Recovered, type TopicFds} from './recovery.js';
+
+export interface TopicLogSettings {
+	sync: SyncMode;
+	commitThreshold: number;
+	syncIntervalMs: number;
+	cacheSize: number;
+	cacheBytes: number;
+	/** The WAL is emptied (after an fsync of the log) once it grows past this. */
+	walResetBytes: number;
+	/** A checkpoint is written at a WAL reset once the log grew this much since the last one. */
+	checkpointBytes: number;
+}
+
+interface Waiter {
+	resolve: () => void;
+	reject: (error: Error) => void;
+	records: number;
+}
+
+interface PendingFrame {
+	buf: Buffer;
+	baseOffset: number;
+	count: number;
+}
+
+/**
+ * One topic on disk: `log` (committed frames), `wal` (frames since the last commit), `index`
+ * (sparse offset index) and `checkpoint`. Appends encode one frame per batch and write it
+ * synchronously, so offsets follow call order; durability waits are asynchronous:
+ * - always: a sync round (one fdatasync per dirty file) starts on the next turn of the event loop
+ *   and acknowledges every append written before it started: group commit.
+ * - periodic: acknowledged after the write; fsync at each commit and every syncIntervalMs.
+ * - never: fsync at close only.
+ * Every `commitThreshold` records the WAL's frames are appended to the log (O(records since the
+ * last commit)); a batch of at least `commitThreshold` records arriving with nothing pending
+ * would be committed at once, so it goes to the log directly instead of being written twice.
+ */
+export class FileTopicLog implements TopicLog {
+	private next: number;
+	private logBytes: number;
+	private walBytes = WAL_HEADER_BYTES;
+	/** Offset of the first record not yet in the log (the WAL's first pending record). */
+	private committedNext: number;
+	private pendingFrames: PendingFrame[] = [];
+	private pendingRecords: StoredRecord[] = [];
+	private pendingBytes = 0;
+	private readonly index: OffsetIndex;
+	private indexPersisted: number;
+	private checkpointLogBytes: number;
+	private readonly cache: LRUCache<number, StoredRecord> | null;
+	private waiting: Waiter[] = [];
+	private syncScheduled = false;
+	private syncing: Promise<void> | null = null;
+	private walDirty = false;
+	private logDirty = false;
+	private timer: NodeJS.Timeout | undefined;
+	private failure: Error | null = null;
+	private closed = false;
+	private readonly logPath: string;
+	private readonly counters = {
+		commits: 0,
+		lastCommitTime: null as number | null,
+		fsyncs: 0,
+		lastFsyncMs: null as number | null,
+		totalFsyncMs: 0,
+		hits: 0,
+		misses: 0,
+		evictions: 0,
+		lookups: 0,
+		lastLookup: null as {offset: number; entryOffset: number; position: number; scanned: number} | null,
+	};
+
+	constructor(
+		readonly topic: string,
+		private readonly dir: string,
+		private readonly io: FileIo,
+		private readonly fds: TopicFds,
+		private readonly settings: TopicLogSettings,
+		private readonly events: EventHub<FlashQEvent>,
+		recovered: Recovered,
+	) {
+		this.next = recovered.nextOffset;
+		this.committedNext = recovered.nextOffset;
+		this.logBytes = recovered.logBytes;
+		this.checkpointLogBytes = recovered.logBytes;
+		this.index = recovered.index;
+		this.indexPersisted = recovered.indexPersisted;
+		this.logPath = path.join(dir, LOG_FILE);
+		this.cache =
+			settings.cacheSize > 0 && settings.cacheBytes > 0
+				? new LRUCache<number, StoredRecord>({
+						max: settings.cacheSize,
+						maxSize: settings.cacheBytes,
+						dispose: (_value, _key, reason) => {
+							if (reason === 'evict') this.counters.evictions++;
+						},
+					})
+				: null;
+		if (settings.sync === 'periodic') {
+			this.timer = setInterval(() => {
+				if (this.walDirty || this.logDirty) this.startSync();
+			}, settings.syncIntervalMs);
+			this.timer.unref();
+		}
+	}
+
+	get nextOffset(): number {
+		return this.next;
+	}
+
+	append(records: readonly RecordInput[], timestamp: number, _bytes: number): Promise<number> {
+		if (this.failure) return Promise.reject(this.failure);
+		if (this.closed) return Promise.reject(new Error(`topic '${this.topic}' is closed`));
+		const base = this.next;
+		const count = records.length;
+		const {buffer, recordSizes} = encodeFrame(base, timestamp, records);
+		const stored = new Array<StoredRecord>(count);
+		for (let i = 0; i < count; i++) {
+			const r = records[i]!;
+			stored[i] = {offset: base + i, timestamp, key: r.key ?? null, value: r.value, headers: r.headers ?? null};
+		}
+		try {
+			if (this.pendingFrames.length === 0 && count >= this.settings.commitThreshold) this.writeDirect(buffer, base, count);
+			else this.writeWal(buffer, base, stored);
+		} catch (error) {
+			this.fail(error, 'write');
+			return Promise.reject(this.failure);
+		}
+		this.next = base + count;
+		if (this.cache) for (let i = 0; i < count; i++) this.cache.set(base + i, stored[i]!, {size: recordSizes[i]! + 64});
+		if (this.settings.sync !== 'always') return Promise.resolve(base);
+		return new Promise<number>((resolve, reject) => {
+			this.waiting.push({resolve: () => resolve(base), reject, records: count});
+			this.scheduleSync();
+		});
+	}
+
+	private writeDirect(buffer: Buffer, base: number, count: number): void {
+		this.io.write(this.fds.log, buffer, 0, buffer.length, this.logBytes);
+		this.addIndex(base, this.logBytes);
+		this.logBytes += buffer.length;
+		this.committedNext = base + count;
+		this.logDirty = true;
+		this.persistIndex();
+		this.counters.commits++;
+		this.counters.lastCommitTime = Date.now();
+		if (this.events.active) {
+			this.events.emit({type: 'wal.commit', at: Date.now(), topic: this.topic, records: count, bytes: buffer.length, logBytes: this.logBytes});
+		}
+		if (this.settings.sync === 'periodic') this.startSync();
+	}
+
+	private writeWal(buffer: Buffer, base: number, stored: StoredRecord[]): void {
+		this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
+		this.walBytes += buffer.length;
+		this.walDirty = true;
+		this.pendingFrames.push({buf: buffer, baseOffset: base, count: stored.length});
+		for (const record of stored) this.pendingRecords.push(record);
+		this.pendingBytes += buffer.length;
+		if (this.events.active) {
+			this.events.emit({
+				type: 'wal.write',
+				at: Date.now(),
+				topic: this.topic,
+				baseOffset: base,
+				count: stored.length,
+				bytes: buffer.length,
+				pendingRecords: this.pendingRecords.length,
+				pendingBytes: this.pendingBytes,
+			});
+		}
+		if (this.pendingRecords.length >= this.settings.commitThreshold) this.commit();
+	}
+
+	/** Appends the WAL's pending frames to the log: O(records since the last commit). */
+	private commit(): void {
+		if (this.pendingFrames.length === 0) return;
+		const frames = this.pendingFrames;
+		const data = frames.length === 1 ? frames[0]!.buf : Buffer.concat(frames.map((f) => f.buf));
+		this.io.write(this.fds.log, data, 0, data.length, this.logBytes);
+		let position = this.logBytes;
+		for (const frame of frames) {
+			this.addIndex(frame.baseOffset, position);
+			position += frame.buf.length;
+		}
+		this.logBytes = position;
+		const records = this.pendingRecords.length;
+		this.committedNext += records;
+		this.pendingFrames = [];
+		this.pendingRecords = [];
+		this.pendingBytes = 0;
+		this.persistIndex();
+		this.counters.commits++;
+		this.counters.lastCommitTime = Date.now();
+		if (this.events.active) {
+			this.events.emit({type: 'wal.commit', at: Date.now(), topic: this.topic, records, bytes: data.length, logBytes: this.logBytes});
+		}
+		if (this.settings.sync === 'periodic') this.startSync();
+		if (this.walBytes >= this.settings.walResetBytes) this.resetWal();
+	}
+
+	/**
+	 * Empties the WAL once it is large. Its records are all in the log by now, so the log is fsynced
+	 * first (synchronously: no append may slip in between) and the WAL header records the new durable
+	 * mark. In `never` mode nothing is fsynced and the mark stays where it was.
+	 */
+	private resetWal(): void {
+		if (this.settings.sync !== 'never') {
+			this.timedSync(() => this.io.fdatasyncSync(this.fds.log), 'log', 0);
+			this.logDirty = false;
+			const header = encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.committedNext});
+			this.io.write(this.fds.wal, header, 0, WAL_HEADER_BYTES, 0);
+		}
+		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
+		this.walBytes = WAL_HEADER_BYTES;
+		if (this.settings.sync !== 'never' && this.logBytes - this.checkpointLogBytes >= this.settings.checkpointBytes) this.checkpoint();
+	}
+
+	private checkpoint(): void {
+		this.persistIndex();
+		this.io.fdatasyncSync(this.fds.index);
+		writeCheckpoint(this.io, this.dir, {logBytes: this.logBytes, nextOffset: this.committedNext, indexEntries: this.index.length});
+		this.checkpointLogBytes = this.logBytes;
+	}
+
+	private addIndex(offset: number, position: number): void {
+		if (this.index.maybeAdd(offset, position) && this.events.active) {
+			this.events.emit({type: 'index.append', at: Date.now(), topic: this.topic, offset, position});
+		}
+	}
+
+	/** Appends new index entries to the index file (fsynced only at checkpoints: recovery rebuilds the rest). */
+	private persistIndex(): void {
+		if (this.index.length === this.indexPersisted) return;
+		const buf = this.index.encode(this.indexPersisted);
+		this.io.write(this.fds.index, buf, 0, buf.length, this.indexPersisted * INDEX_ENTRY_BYTES);
+		this.indexPersisted = this.index.length;
+	}
+
+	private scheduleSync(): void {
+		if (this.syncScheduled || this.syncing) return;
+		this.syncScheduled = true;
+		// On the next turn, so appends made in this one (concurrent producers) share the fsync.
+		setImmediate(() => {
+			this.syncScheduled = false;
+			this.startSync();
+		});
+	}
+
+	/** One sync round: fdatasync every dirty file, then acknowledge the appends written before it began. */
+	private startSync(): void {
+		if (this.syncing || this.failure || this.closed && this.waiting.length === 0) return;
+		const batch = this.waiting;
+		this.waiting = [];
+		const wal = this.walDirty;
+		const log = this.logDirty;
+		this.walDirty = false;
+		this.logDirty = false;
+		if (!wal && !log) {
+			for (const w of batch) w.resolve();
+			return;
+		}
+		const records = batch.reduce((n, w) => n + w.records, 0);
+		const started = performance.now();
+		const syncs: Promise<void>[] = [];
+		if (wal) syncs.push(this.io.fdatasync(this.fds.wal));
+		if (log) syncs.push(this.io.fdatasync(this.fds.log));
+		this.syncing = Promise.all(syncs).then(
+			() => {
+				this.syncing = null;
+				this.recordFsync(wal ? 'wal' : 'log', performance.now() - started, records);
+				for (const w of batch) w.resolve();
+				if (this.waiting.length > 0) this.scheduleSync();
+			},
+			(error: unknown) => {
+				this.syncing = null;
+				this.fail(error, 'fsync');
+				for (const w of batch) w.reject(this.failure!);
+			},
+		);
+	}
+
+	private timedSync(sync: () => void, file: 'wal' | 'log', records: number): void {
+		const started = performance.now();
+		sync();
+		this.recordFsync(file, performance.now() - started, records);
+	}
+
+	private recordFsync(file: 'wal' | 'log', ms: number, records: number): void {
+		this.counters.fsyncs++;
+		this.counters.lastFsyncMs = ms;
+		this.counters.totalFsyncMs += ms;
+		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic: this.topic, file, latencyMs: ms, records});
+	}
+
+	/** Fail-stop: after a failed write or fsync nothing more is accepted, and nobody waiting is told "ok". */
+	private fail(error: unknown, what: string): void {
+		if (this.failure) return;
+		const message = error instanceof Error ? error.message : String(error);
+		this.failure = new Error(
+			`${what} failed for topic '${this.topic}' in ${this.dir}: ${message}; the topic accepts no more records until the queue is reopened`,
+			{cause: error},
+		);
+		const waiting = this.waiting;
+		this.waiting = [];
+		for (const w of waiting) w.reject(this.failure);
+		if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic: this.topic, message: this.failure.message});
+	}
+
+	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+		const end = Math.min(this.next, fromOffset + maxRecords);
+		const out: StoredRecord[] = [];
+		let offset = fromOffset;
+		let hits = 0;
+		let misses = 0;
+		const evictionsBefore = this.counters.evictions;
+		while (offset < end) {
+			const cached = this.cache?.get(offset);
+			if (cached) {
+				out.push(cached);
+				offset++;
+				hits++;
+				continue;
+			}
+			if (offset >= this.committedNext) {
+				// Not in the log yet: the WAL's pending records are kept in memory until their commit.
+				out.push(this.pendingRecords[offset - this.committedNext]!);
+				offset++;
+				continue;
+			}
+			const stop = Math.min(end, this.committedNext);
+			const records = await this.readLog(offset, stop);
+			misses += records.length;
+			for (const record of records) out.push(record);
+			offset += records.length;
+		}
+		this.counters.hits += hits;
+		this.counters.misses += misses;
+		if (this.events.active && (hits > 0 || misses > 0)) {
+			this.events.emit({type: 'cache', at: Date.now(), topic: this.topic, hits, misses, evictions: this.counters.evictions - evictionsBefore});
+		}
+		return out;
+	}
+
+	/** Records [from, stop) from the log: index lookup, then a bounded streaming scan. */
+	private async readLog(from: number, stop: number): Promise<StoredRecord[]> {
+		const entry = this.index.find(from);
+		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
+		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
+		const stream = new FrameStream(this.io, this.fds.log, position, this.logBytes);
+		const out: StoredRecord[] = [];
+		let expected = entryOffset;
+		let scanned = 0;
+		while (from + out.length < stop) {
+			const item = await stream.next();
+			if (item.kind !== 'frame') {
+				const reason = item.kind === 'bad' ? `${item.reason} at byte ${item.position}` : 'unexpected end of log';
+				throw new Error(`cannot read offset ${from + out.length} of topic '${this.topic}' from ${this.logPath}: ${reason}`);
+			}
+			const {header} = item;
+			if (header.baseOffset !== expected) {
+				throw new Error(`log ${this.logPath} is inconsistent at byte ${item.position}: frame offset ${header.baseOffset}, expected ${expected}`);
+			}
+			expected += header.count;
+			scanned++;
+			if (expected <= from) continue;
+			const want = stop - from - out.length;
+			for (const record of decodeRecords(item.buf, header, item.at, from + out.length, want)) out.push(record);
+		}
+		const lookup = {offset: from, entryOffset, position, scanned};
+		this.counters.lookups++;
+		this.counters.lastLookup = lookup;
+		if (this.events.active) this.events.emit({type: 'index.lookup', at: Date.now(), topic: this.topic, ...lookup});
+		return out;
+	}
+
+	stats(): TopicStorageStats {
+		const c = this.counters;
+		const stats: TopicStorageStats = {
+			// Log file bytes plus the WAL's pending frames: every byte of record data the topic holds.
+			logBytes: this.logBytes + this.pendingBytes,
+			wal: {
+				pendingRecords: this.pendingRecords.length,
+				pendingBytes: this.pendingBytes,
+				walBytes: this.walBytes,
+				commits: c.commits,
+				lastCommitTime: c.lastCommitTime,
+			},
+			fsync: {count: c.fsyncs, lastLatencyMs: c.lastFsyncMs, totalLatencyMs: c.totalFsyncMs},
+			cache: {
+				capacity: this.settings.cacheSize,
+				maxBytes: this.settings.cacheBytes,
+				entries: this.cache?.size ?? 0,
+				bytes: this.cache?.calculatedSize ?? 0,
+				hits: c.hits,
+				misses: c.misses,
+				evictions: c.evictions,
+			},
+			index: {entries: this.index.length, interval: this.index.interval, lookups: c.lookups, lastLookup: c.lastLookup},
+			failed: this.failure !== null,
+		};
+		if (this.failure) stats.failure = this.failure.message;
+		return stats;
+	}
+
+	/** Commits pending records and fsyncs the WAL and the log. */
+	async flush(): Promise<void> {
+		if (this.failure) throw this.failure;
+		await this.settle();
+		try {
+			this.commit();
+			this.persistIndex();
+			const started = performance.now();
+			await Promise.all([this.io.fdatasync(this.fds.wal), this.io.fdatasync(this.fds.log)]);
+			this.walDirty = false;
+			this.logDirty = false;
+			this.recordFsync('log', performance.now() - started, 0);
+		} catch (error) {
+			this.fail(error, 'flush');
+			throw this.failure;
+		}
+	}
+
+	/** Waits until no sync round is running or scheduled. */
+	private async settle(): Promise<void> {
+		while (this.syncing || this.syncScheduled) {
+			if (this.syncing) await this.syncing;
+			else await new Promise((resolve) => setImmediate(resolve));
+		}
+	}
+
+	/** A clean close: everything committed and fsynced, checkpoint written, WAL empty. */
+	async close(): Promise<void> {
+		if (this.closed) return;
+		if (this.timer) clearInterval(this.timer);
+		try {
+			if (!this.failure) {
+				await this.flush();
+				this.closed = true;
+				this.resetWalForClose();
+			}
+		} finally {
+			this.closed = true;
+			for (const fd of [this.fds.log, this.fds.wal, this.fds.index]) {
+				try {
+					this.io.close(fd);
+				} catch {
+					// Closing is best effort once the data is safe (or the topic has failed).
+				}
+			}
+		}
+	}
+
+	private resetWalForClose(): void {
+		this.io.fdatasyncSync(this.fds.index);
+		writeCheckpoint(this.io, this.dir, {logBytes: this.logBytes, nextOffset: this.next, indexEntries: this.index.length});
+		this.io.write(this.fds.wal, encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.next}), 0, WAL_HEADER_BYTES, 0);
+		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
+		this.io.fdatasyncSync(this.fds.wal);
+	}
+}

@@ -1,0 +1,263 @@
+import {crc32} from 'node:zlib';
+import type {RecordInput, StoredRecord} from '../../engine/types.js';
+
+/**
+ * The frame codec: bytes <-> record batches, nothing else (no I/O). One frame holds one append
+ * batch, so a batch costs one header and one CRC and its offsets are contiguous by construction.
+ * Layout (all integers little-endian; see docs/storage-format.md):
+ *
+ *   0  u8[2] magic 'F' 'Q'      2  u8 version (1)      3  u8 flags (0)
+ *   4  u32   crc32 of bytes [8, length)
+ *   8  u32   length: the whole frame in bytes, header included
+ *  12  u64   base offset        20  u32 record count   24  f64 timestamp (ms since the epoch)
+ *  32  records, each: i32 key length (-1 = null) + key, u32 value length + value,
+ *      i32 header count (-1 = null) + per header: u32 name length + name, u32 value length + value
+ */
+export const FRAME_MAGIC_0 = 0x46; // 'F'
+export const FRAME_MAGIC_1 = 0x51; // 'Q'
+export const FRAME_VERSION = 1;
+export const FRAME_HEADER_BYTES = 32;
+/** Larger than any batch the engine accepts (1000 records of at most ~2 MiB); guards a corrupt length. */
+export const MAX_FRAME_BYTES = 2 ** 31 - 1;
+
+export interface EncodedFrame {
+	buffer: Buffer;
+	/** Encoded size of each record, for the cache's byte bound. */
+	recordSizes: number[];
+}
+
+const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
+
+export function encodeFrame(baseOffset: number, timestamp: number, records: readonly RecordInput[]): EncodedFrame {
+	const count = records.length;
+	const recordSizes = new Array<number>(count);
+	let total = FRAME_HEADER_BYTES;
+	for (let i = 0; i < count; i++) {
+		const r = records[i]!;
+		let size = 12 + utf8(r.value);
+		if (r.key != null) size += utf8(r.key);
+		if (r.headers != null) for (const name in r.headers) size += 8 + utf8(name) + utf8(r.headers[name]!);
+		recordSizes[i] = size;
+		total += size;
+	}
+	const buf = Buffer.allocUnsafe(total);
+	buf[0] = FRAME_MAGIC_0;
+	buf[1] = FRAME_MAGIC_1;
+	buf[2] = FRAME_VERSION;
+	buf[3] = 0;
+	buf.writeUInt32LE(total, 8);
+	writeU64(buf, baseOffset, 12);
+	buf.writeUInt32LE(count, 20);
+	buf.writeDoubleLE(timestamp, 24);
+	let p = FRAME_HEADER_BYTES;
+	for (let i = 0; i < count; i++) {
+		const r = records[i]!;
+		if (r.key == null) {
+			buf.writeInt32LE(-1, p);
+			p += 4;
+		} else p = writeString(buf, r.key, p);
+		p = writeString(buf, r.value, p);
+		if (r.headers == null) {
+			buf.writeInt32LE(-1, p);
+			p += 4;
+		} else {
+			const names = Object.keys(r.headers);
+			buf.writeInt32LE(names.length, p);
+			p += 4;
+			for (const name of names) {
+				p = writeString(buf, name, p);
+				p = writeString(buf, r.headers[name]!, p);
+			}
+		}
+	}
+	buf.writeUInt32LE(crc32(buf.subarray(8)), 4);
+	return {buffer: buf, recordSizes};
+}
+
+function writeString(buf: Buffer, s: string, p: number): number {
+	const n = buf.write(s, p + 4, 'utf8');
+	buf.writeUInt32LE(n, p);
+	return p + 4 + n;
+}
+
+function writeU64(buf: Buffer, n: number, at: number): void {
+	buf.writeUInt32LE(n % 0x1_0000_0000, at);
+	buf.writeUInt32LE(Math.floor(n / 0x1_0000_0000), at + 4);
+}
+
+export function readU64(buf: Buffer, at: number): number {
+	return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x1_0000_0000;
+}
+
+export interface FrameHeader {
+	length: number;
+	crc: number;
+	baseOffset: number;
+	count: number;
+	timestamp: number;
+}
+
+/**
+ * Parses a frame header (needs FRAME_HEADER_BYTES). Returns a reason string when the bytes cannot
+ * be the start of a frame; the CRC is not checked here (see `checkFrame`).
+ */
+export function parseHeader(buf: Buffer, at = 0): FrameHeader | string {
+	if (buf.length - at < FRAME_HEADER_BYTES) return 'short header';
+	if (buf[at] !== FRAME_MAGIC_0 || buf[at + 1] !== FRAME_MAGIC_1) return 'bad magic';
+	if (buf[at + 2] !== FRAME_VERSION) return `unknown version ${buf[at + 2]}`;
+	const length = buf.readUInt32LE(at + 8);
+	if (length < FRAME_HEADER_BYTES || length > MAX_FRAME_BYTES) return `bad length ${length}`;
+	const count = buf.readUInt32LE(at + 20);
+	// Every record needs at least 12 bytes, so a count beyond that is a lie.
+	if (count === 0 || count * 12 > length - FRAME_HEADER_BYTES) return `bad record count ${count}`;
+	return {length, crc: buf.readUInt32LE(at + 4), baseOffset: readU64(buf, at + 12), count, timestamp: buf.readDoubleLE(at + 24)};
+}
+
+/** True when the whole frame at `at` (header.length bytes, all present in buf) matches its CRC. */
+export function checkFrame(buf: Buffer, header: FrameHeader, at = 0): boolean {
+	if (buf.length - at < header.length) return false;
+	return crc32(buf.subarray(at + 8, at + header.length)) === header.crc;
+}
+
+/** Decodes a whole, CRC-checked frame; throws on any inconsistency so altered bytes never become records. */
+export function decodeRecords(buf: Buffer, header: FrameHeader, at = 0, fromOffset = header.baseOffset, limit = header.count): StoredRecord[] {
+	const end = at + header.length;
+	const out: StoredRecord[] = [];
+	let p = at + FRAME_HEADER_BYTES;
+	for (let i = 0; i < header.count; i++) {
+		const offset = header.baseOffset + i;
+		const want = offset >= fromOffset && out.length < limit;
+		let key: string | null = null;
+		const keyLength = buf.readInt32LE(p);
+		p += 4;
+		if (keyLength >= 0) {
+			if (want) key = buf.toString('utf8', p, p + keyLength);
+			p += keyLength;
+		}
+		const valueLength = buf.readUInt32LE(p);
+		const value = want ? buf.toString('utf8', p + 4, p + 4 + valueLength) : '';
+		p += 4 + valueLength;
+		const headerCount = buf.readInt32LE(p);
+		p += 4;
+		let headers: Record<string, string> | null = null;
+		if (headerCount >= 0) {
+			headers = {};
+			for (let h = 0; h < headerCount; h++) {
+				const nameLength = buf.readUInt32LE(p);
+				const name = buf.toString('utf8', p + 4, p + 4 + nameLength);
+				p += 4 + nameLength;
+				const valueLength2 = buf.readUInt32LE(p);
+				if (want) headers[name] = buf.toString('utf8', p + 4, p + 4 + valueLength2);
+				p += 4 + valueLength2;
+			}
+		}
+		if (p > end) throw new Error('frame records overrun the frame length');
+		if (want) out.push({offset, timestamp: header.timestamp, key, value, headers: want ? headers : null});
+	}
+	if (p !== end) throw new Error('frame records do not fill the frame length');
+	return out;
+}
+
+/** A labelled byte range [start, end) of a frame, for byte inspectors. */
+export interface FrameField {
+	label: string;
+	start: number;
+	end: number;
+	value?: string | number | null;
+}
+
+export interface FrameDescription {
+	/** True when the frame is complete and its CRC matches. */
+	valid: boolean;
+	error?: string;
+	length: number | null;
+	fields: FrameField[];
+}
+
+/**
+ * Describes the frame at `at` field by field, with byte ranges relative to `buf`. Works on damaged
+ * frames too: it labels what it can and says what is wrong.
+ */
+export function describeFrame(buf: Buffer, at = 0): FrameDescription {
+	const fields: FrameField[] = [];
+	const have = buf.length - at;
+	const field = (label: string, start: number, size: number, value?: string | number | null) => {
+		fields.push({label, start: at + start, end: at + start + size, value});
+	};
+	if (have >= 2) field('magic', 0, 2, buf.toString('latin1', at, at + 2));
+	if (have >= 3) field('version', 2, 1, buf[at + 2]!);
+	if (have >= 4) field('flags', 3, 1, buf[at + 3]!);
+	if (have >= 8) field('crc', 4, 4, buf.readUInt32LE(at + 4));
+	if (have >= 12) field('length', 8, 4, buf.readUInt32LE(at + 8));
+	if (have >= 20) field('baseOffset', 12, 8, readU64(buf, at + 12));
+	if (have >= 24) field('count', 20, 4, buf.readUInt32LE(at + 20));
+	if (have >= 32) field('timestamp', 24, 8, buf.readDoubleLE(at + 24));
+	const header = parseHeader(buf, at);
+	if (typeof header === 'string') return {valid: false, error: header, length: have >= 12 ? buf.readUInt32LE(at + 8) : null, fields};
+	if (have < header.length) return {valid: false, error: `torn: ${have} of ${header.length} bytes`, length: header.length, fields};
+	const valid = checkFrame(buf, header, at);
+	try {
+		let p = at + FRAME_HEADER_BYTES;
+		const str = (label: string) => {
+			const n = buf.readUInt32LE(p);
+			fields.push({label: `${label}.length`, start: p, end: p + 4, value: n});
+			fields.push({label, start: p + 4, end: p + 4 + n, value: buf.toString('utf8', p + 4, p + 4 + n)});
+			p += 4 + n;
+		};
+		for (let i = 0; i < header.count; i++) {
+			const r = `record[${i}]`;
+			const keyLength = buf.readInt32LE(p);
+			if (keyLength < 0) {
+				fields.push({label: `${r}.key.length`, start: p, end: p + 4, value: null});
+				p += 4;
+			} else str(`${r}.key`);
+			str(`${r}.value`);
+			const headerCount = buf.readInt32LE(p);
+			fields.push({label: `${r}.headers.count`, start: p, end: p + 4, value: headerCount < 0 ? null : headerCount});
+			p += 4;
+			for (let h = 0; h < headerCount; h++) {
+				str(`${r}.headers[${h}].name`);
+				str(`${r}.headers[${h}].value`);
+			}
+		}
+	} catch {
+		return {valid: false, error: 'records do not parse', length: header.length, fields};
+	}
+	return valid ? {valid, length: header.length, fields} : {valid, error: 'crc mismatch', length: header.length, fields};
+}
+
+/**
+ * The WAL header (first 32 bytes of every WAL file): which log bytes were durable when the WAL was
+ * last reset, and the sync mode of the writer. Log bytes beyond `durableLogBytes` may be torn by a
+ * power loss, so recovery treats damage there as a torn tail (the WAL holds those records again).
+ *
+ *   0 u8[4] 'FQWL'  4 u8 version  5 u8 sync mode (0 always, 1 periodic, 2 never)  6 u16 reserved
+ *   8 u64 durable log bytes  16 u64 next offset at that point  24 u32 reserved  28 u32 crc32 of [0, 28)
+ */
+export const WAL_HEADER_BYTES = 32;
+const SYNC_CODES = ['always', 'periodic', 'never'] as const;
+
+export interface WalHeader {
+	sync: 'always' | 'periodic' | 'never';
+	durableLogBytes: number;
+	nextOffset: number;
+}
+
+export function encodeWalHeader(h: WalHeader): Buffer {
+	const buf = Buffer.alloc(WAL_HEADER_BYTES);
+	buf.write('FQWL', 0, 'latin1');
+	buf[4] = 1;
+	buf[5] = SYNC_CODES.indexOf(h.sync);
+	writeU64(buf, h.durableLogBytes, 8);
+	writeU64(buf, h.nextOffset, 16);
+	buf.writeUInt32LE(crc32(buf.subarray(0, 28)), 28);
+	return buf;
+}
+
+export function decodeWalHeader(buf: Buffer): WalHeader | null {
+	if (buf.length < WAL_HEADER_BYTES || buf.toString('latin1', 0, 4) !== 'FQWL' || buf[4] !== 1) return null;
+	if (crc32(buf.subarray(0, 28)) !== buf.readUInt32LE(28)) return null;
+	const sync = SYNC_CODES[buf[5]!];
+	if (!sync) return null;
+	return {sync, durableLogBytes: readU64(buf, 8), nextOffset: readU64(buf, 16)};
+}

@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import {acquireDirectoryLock} from '../lock.js';
+
+/**
+ * Every file operation the file backend performs goes through this interface, so tests (and the
+ * TUI's crash lesson) can swap in a layer that counts bytes, fails writes or simulates power loss
+ * (see fault-io.ts). Writes are synchronous (appends are ordered by the call itself, and a write to
+ * the page cache is microseconds); fsyncs are asynchronous so concurrent appends can share one.
+ */
+export interface FileIo {
+	mkdirp(dir: string): void;
+	/** Names in a directory; [] when it does not exist. */
+	readdir(dir: string): string[];
+	exists(file: string): boolean;
+	/** Opens read/write; creates the file when `create` is true and it is missing. */
+	open(file: string, create: boolean): number;
+	close(fd: number): void;
+	size(fd: number): number;
+	/** Writes all of buf[offset, offset+length) at `position`, or throws. */
+	write(fd: number, buf: Buffer, offset: number, length: number, position: number): void;
+	read(fd: number, buf: Buffer, offset: number, length: number, position: number): number;
+	readAsync(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+	fdatasync(fd: number): Promise<void>;
+	fdatasyncSync(fd: number): void;
+	truncate(fd: number, length: number): void;
+	rename(from: string, to: string): void;
+	unlink(file: string): void;
+	/** Makes a directory's entries (creates, renames, deletes) durable. */
+	fsyncDir(dir: string): void;
+	readFile(file: string): Buffer;
+	copyFile(from: string, to: string): void;
+	/**
+	 * Takes the data directory's lock; rejects at once (message contains "locked") if another
+	 * live holder has it. `onCompromised` is called if the lock is lost later.
+	 */
+	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>>;
+}
+
+/** The real file system. */
+export class NodeIo implements FileIo {
+	mkdirp(dir: string): void {
+		fs.mkdirSync(dir, {recursive: true});
+	}
+
+	readdir(dir: string): string[] {
+		try {
+			return fs.readdirSync(dir);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+	}
+
+	exists(file: string): boolean {
+		return fs.existsSync(file);
+	}
+
+	open(file: string, create: boolean): number {
+		return fs.openSync(file, create ? fs.constants.O_RDWR | fs.constants.O_CREAT : fs.constants.O_RDWR, 0o644);
+	}
+
+	close(fd: number): void {
+		fs.closeSync(fd);
+	}
+
+	size(fd: number): number {
+		return fs.fstatSync(fd).size;
+	}
+
+	write(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+		let done = 0;
+		while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+	}
+
+	read(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+		return fs.readSync(fd, buf, offset, length, position);
+	}
+
+	readAsync(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+		return new Promise((resolve, reject) => {
+			fs.read(fd, buf, offset, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes)));
+		});
+	}
+
+	fdatasync(fd: number): Promise<void> {
+		return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+	}
+
+	fdatasyncSync(fd: number): void {
+		fs.fdatasyncSync(fd);
+	}
+
+	truncate(fd: number, length: number): void {
+		fs.ftruncateSync(fd, length);
+	}
+
+	rename(from: string, to: string): void {
+		fs.renameSync(from, to);
+	}
+
+	unlink(file: string): void {
+		fs.rmSync(file, {force: true});
+	}
+
+	fsyncDir(dir: string): void {
+		const fd = fs.openSync(dir, 'r');
+		try {
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+	}
+
+	readFile(file: string): Buffer {
+		return fs.readFileSync(file);
+	}
+
+	copyFile(from: string, to: string): void {
+		fs.copyFileSync(from, to);
+	}
+
+	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+		return acquireDirectoryLock(dir, staleMs, onCompromised);
+	}
+}
