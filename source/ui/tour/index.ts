@@ -1,0 +1,32 @@
+/**
+ * The guided tour (issue 6): lessons that run on a live FlashQ engine, one step at a time.
+ *
+ * Plug-in points for the app (source/ui, cli):
+ *
+ * 1. `--tour` / `t` key: `const tour = new TourRunner({lessons: LESSONS, seed, storage, dataDir})`,
+ *    then `await tour.start(0)`. `seed` comes from `--seed N` (default 1). `storage: 'memory'` keeps
+ *    lessons 1 and 7 on memory; the others always use file storage. `dataDir` (optional) is where
+ *    lesson directories are made (`flashq-tour-XXXXXX`); by default the system temp directory.
+ * 2. Engine: the tour owns the engine while it runs. Read `tour.snapshot().engine` and re-bind the
+ *    TUI store whenever `snapshot().engineGeneration` changes (each lesson start, back/restart
+ *    replay and reopen makes a new engine; it is null for a moment while one is replaced and after
+ *    a simulated power loss until recovery reopens it).
+ * 3. View: `useSyncExternalStore(tour.subscribe.bind(tour), () => tour.snapshot())`, render
+ *    `<TourPanel snapshot={...} width={...} />`. Header text: `snapshot.header`
+ *    (`Lesson N/M  Step i/k`). Highlight panes whose title is in `snapshot.highlight`
+ *    (titles as in PANE_TITLES: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
+ *    'Offset Index', 'Events', 'Server'): PaneFrame's `highlighted` prop.
+ * 4. Keys while the tour is shown: call `handleTourKey(tour, input, key)` (keys.ts): `n`/Space →
+ *    next, `b` → back, `r` → restart, digits → answer the question. It returns 'leave' for Esc:
+ *    then `const {engine} = tour.leave()` keeps the engine for free exploration (the app owns it
+ *    from then on), and `tour.dispose()` removes the other lesson directories.
+ * 5. Quit: `await tour.dispose()` closes the engine and removes the tour's temporary directories.
+ *
+ * Byte inspector (`x` key): see source/ui/inspector/index.ts.
+ */
+export type {Choice, FactValue, Facts, Lesson, PaneTitle, PowerLossReport, Question, Step, StepContext} from './lesson.js';
+export {PANE_TITLES} from './lesson.js';
+export {LESSONS} from './lessons/index.js';
+export {createRandom, deriveSeed, mulberry32, type Random} from './random.js';
+export {makeRecords} from './records.js';
+export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';

@@ -1,0 +1,86 @@
+import type {FlashQ} from '../../engine/flashq.js';
+import type {FlashQEvent} from '../../engine/events.js';
+import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
+import type {Random} from './random.js';
+
+/** Pane titles as the TUI shows them; a step names the panes that change so the view can highlight them. */
+export const PANE_TITLES = ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events', 'Server'] as const;
+export type PaneTitle = (typeof PANE_TITLES)[number];
+
+/** What a step records: plain JSON-like values, so tests can compare two runs with toEqual. */
+export type FactValue = string | number | boolean | null | readonly FactValue[] | {readonly [key: string]: FactValue};
+export type Facts = Record<string, FactValue>;
+
+export interface Choice {
+	/** The key the learner presses: digits '1'..'9' by convention (n, b, r, Space and Esc drive the tour). */
+	key: string;
+	label: string;
+}
+
+/** "Predict, then run": asked before the step runs, checked after it. */
+export interface Question {
+	prompt: string;
+	choices: readonly Choice[];
+	/** The key of the right choice. */
+	answer: string;
+}
+
+/** A power loss as the fault-injection layer simulated it. */
+export interface PowerLossReport {
+	/** Bytes that were written but never fsynced, and so were lost (or replaced), per file name. */
+	droppedBytes: number;
+	files: readonly {file: string; droppedBytes: number}[];
+}
+
+/** What a step's `run` gets: the live engine and everything needed to act on it reproducibly. */
+export interface StepContext {
+	/** The engine as it is now (a new object after `reopen` or `powerLoss`). */
+	readonly engine: FlashQ;
+	/** This step's own seeded stream (seed, lesson, step): replays draw the same values. */
+	readonly rng: Random;
+	/** The lesson's data directory (null for memory storage). */
+	readonly dataDir: string | null;
+	/** The storage options the engine was opened with. */
+	readonly storage: StorageOptions;
+	/** Closes the engine cleanly and opens it again on the same directory, with option overrides. */
+	reopen(options?: Partial<Omit<FileStorageOptions, 'storage' | 'dataDir'>>): Promise<FlashQ>;
+	/**
+	 * Simulated power loss through the storage's fault-injection layer: everything written but not
+	 * fsynced is lost, the engine is abandoned without a clean close, and nothing is reopened yet.
+	 * Call `reopen` afterwards to run recovery. File storage only.
+	 */
+	powerLoss(): Promise<PowerLossReport>;
+	/** Opens another engine with these options (e.g. a second instance on the same directory); closed when the step ends. */
+	openOther(options: StorageOptions): Promise<FlashQ>;
+	/** Records a fact: shown in the explanation and compared by the tests. */
+	fact(name: string, value: FactValue): void;
+	/** Facts recorded so far in this lesson (earlier steps included). */
+	readonly facts: Readonly<Facts>;
+	/** Events the engine(s) reported since this step began (flushes the hub first). */
+	events(): FlashQEvent[];
+}
+
+export interface Step {
+	/** A short name for the step, shown after "Step i/k". */
+	title: string;
+	/** What is about to happen and what to watch for. */
+	before: string;
+	/** Panes that change in this step. */
+	highlight: readonly PaneTitle[];
+	question?: Question;
+	run(ctx: StepContext): Promise<void>;
+	/** One or two sentences with real numbers, from the lesson's facts (this step's included). */
+	after(facts: Readonly<Facts>): string;
+}
+
+export interface Lesson {
+	id: string;
+	title: string;
+	/** One line for the lesson list and the docs. */
+	summary: string;
+	/** 'file': the lesson needs file storage whatever the tour was started with. */
+	storage: 'file' | 'any';
+	/** File storage options for this lesson (sync mode, threshold, cache size...). */
+	options?: Partial<Omit<FileStorageOptions, 'storage' | 'dataDir'>>;
+	steps: readonly Step[];
+}
