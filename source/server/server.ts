@@ -99,11 +99,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 
 	const sendError = (res: ServerResponse, error: unknown, method: string, path: string): void => {
 		if (error instanceof HttpError) {
-			send(res, error.status, JSON.stringify(error), JSON_TYPE, {
-				...error.headers,
-				// After a 413 the rest of the body is not worth keeping the connection for.
-				...(error.status === 413 ? {connection: 'close'} : {}),
-			});
+			// A 413 keeps the connection: the body is drained (up to a bound) so the client, still
+			// uploading, can read the answer instead of failing with EPIPE.
+			send(res, error.status, JSON.stringify(error), JSON_TYPE, error.headers);
 			return;
 		}
 		if (isFlashQError(error)) {
