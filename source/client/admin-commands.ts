@@ -19,18 +19,15 @@ ${GLOBAL_OPTIONS_HELP}`,
 	async run(context) {
 		const operation = 'check health';
 		const response = await callApi(context.api, {operation, method: 'GET', path: ['health']});
-		let healthy = false;
 		show(context, operation, response, (json) => {
 			const body = object(json, 'the response');
-			const status = string(body, 'status');
-			const service = string(body, 'service');
-			const timestamp = integer(body, 'timestamp');
-			healthy = status === 'healthy';
-			context.print(`Server Status: ${status}`);
-			context.print(`Service: ${service}`);
-			context.print(`Timestamp: ${timestamp}`);
+			context.print(`Server Status: ${string(body, 'status')}`);
+			context.print(`Service: ${string(body, 'service')}`);
+			context.print(`Timestamp: ${integer(body, 'timestamp')}`);
 		});
-		if (!context.json && !healthy) throw new CommandFailure('Failed to check health: the server is not healthy');
+		// Scripts (`--json`) rely on the exit status too.
+		const status = (response.json as {status?: unknown} | undefined)?.status;
+		if (status !== 'healthy') throw new CommandFailure(`Failed to check health: the server reports status '${String(status)}'`);
 	},
 };
 

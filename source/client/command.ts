@@ -56,10 +56,13 @@ export interface CommandGroup {
 
 export const GLOBAL_OPTIONS_HELP = `Global options (before or after the command):
   --url URL          server address (default http://127.0.0.1:8080; env FLASHQ_URL)
-  --token TOKEN      send "Authorization: Bearer TOKEN" (env FLASHQ_TOKEN)
+  -p, --port PORT    server port on the --url host (the original client's flag)
+  --token TOKEN      send "Authorization: Bearer TOKEN" (env FLASHQ_TOKEN; the env var
+                     keeps the token out of the process list)
   --json             print the server's raw JSON response instead of text
   --timeout SECONDS  give up waiting for the server after this long (default 10)
-  -h, --help         show help for the command`;
+  -h, --help         show help for the command
+  -V, --version      print the version`;
 
 /** A positional that names a topic or group: checked only where the URL would change meaning. */
 export function nameArgument(input: CommandInput, argName: string): string {

@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import {healthCommand, groupsCommand, topicsCommand} from './admin-commands.js';
 import {
@@ -20,6 +21,8 @@ const PROGRAM = 'flashq-demo client';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 	url: {type: 'string'},
+	port: {type: 'string', short: 'p'},
+	version: {type: 'boolean', short: 'V'},
 	token: {type: 'string'},
 	json: {type: 'boolean'},
 	timeout: {type: 'string'},
@@ -94,6 +97,8 @@ function normaliseBooleans(args: readonly string[], names: readonly string[]): s
 function parseErrorMessage(error: unknown): string {
 	const err = error as Error & {code?: string};
 	const unknown = /^Unknown option '([^']+)'/.exec(err.message);
+	// parseArgs reads "-1" as short options; say what the user most likely meant.
+	if (unknown && /^-\d/.test(unknown[1]!)) return `negative numbers are not allowed ('${unknown[1]}')`;
 	if (unknown) return `unknown option '${unknown[1]}'`;
 	return err.message.replace(/\s*\n\s*/g, ' ');
 }
@@ -103,7 +108,7 @@ type Parsed =
 	| {kind: 'run'; command: Command; args: Record<string, string>; values: OptionValues};
 
 /** Global options before the command; their values are known, so the command word can be found. */
-function scanLeading(argv: readonly string[]): {leading: string[]; next: number; help: boolean} {
+function scanLeading(argv: readonly string[]): {leading: string[]; next: number; help: boolean; version?: boolean} {
 	const leading: string[] = [];
 	let help = false;
 	let index = 0;
@@ -114,12 +119,14 @@ function scanLeading(argv: readonly string[]): {leading: string[]; next: number;
 			break;
 		}
 		if (!arg.startsWith('-') || arg === '-') break;
-		const name = arg === '-h' ? 'help' : arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '';
+		const short: Record<string, string> = {'-h': 'help', '-V': 'version', '-p': 'port'};
+		const name = short[arg] ?? (arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '');
 		const spec = GLOBAL_OPTIONS[name];
 		if (spec === undefined) {
 			throw new UsageError(`unknown option '${arg}' (command options go after the command)`, groupUsage(ROOT, []));
 		}
 		if (name === 'help') help = true;
+		if (name === 'version') return {leading, next: index, help, version: true};
 		leading.push(arg);
 		if (spec.type === 'string' && !arg.includes('=')) {
 			if (index + 1 >= argv.length) throw new UsageError(`option '${arg}' needs a value`, groupUsage(ROOT, []));
@@ -131,7 +138,8 @@ function scanLeading(argv: readonly string[]): {leading: string[]; next: number;
 }
 
 function parseCommandLine(argv: readonly string[]): Parsed {
-	const {leading, next, help} = scanLeading(argv);
+	const {leading, next, help, version} = scanLeading(argv);
+	if (version) return {kind: 'help', text: clientVersion()};
 	let index = next;
 	let node: Command | CommandGroup = ROOT;
 	const path: string[] = [];
@@ -169,6 +177,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 	}
 	const values = parsed.values as OptionValues;
 	if (values.help === true) return {kind: 'help', text: command.usage};
+	if (values.version === true) return {kind: 'help', text: clientVersion()};
 	const required = command.args.filter((arg) => !arg.optional);
 	if (parsed.positionals.length < required.length) {
 		throw new UsageError(`missing argument ${required[parsed.positionals.length]!.name}`, command.usage);
@@ -190,18 +199,36 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 	return {kind: 'run', command, args, values};
 }
 
+function clientVersion(): string {
+	try {
+		// Same relative place from source/client/ and dist/client/.
+		const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version?: string};
+		return `${PROGRAM} ${pkg.version ?? 'unknown'}`;
+	} catch {
+		return `${PROGRAM} unknown`;
+	}
+}
+
 function clientContext(values: OptionValues, env: NodeJS.ProcessEnv, usage: string): ClientContext {
 	const fromFlag = typeof values.url === 'string';
 	const urlText = fromFlag ? (values.url as string) : env.FLASHQ_URL || DEFAULT_URL;
 	const source = fromFlag ? '--url' : env.FLASHQ_URL ? 'FLASHQ_URL' : 'the default URL';
 	let baseUrl: URL;
 	try {
-		baseUrl = new URL(urlText);
+		// "localhost:8080" is what people type; a scheme-less address means http.
+		baseUrl = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(urlText) ? urlText : `http://${urlText}`);
 	} catch {
 		throw new UsageError(`${source} is not a valid URL: '${urlText}'`, usage);
 	}
 	if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') {
 		throw new UsageError(`${source} must be an http:// or https:// URL, got '${urlText}'`, usage);
+	}
+	if (typeof values.port === 'string') {
+		const port = Number(values.port);
+		if (!/^\d+$/.test(values.port) || port < 1 || port > 65_535) {
+			throw new UsageError(`--port must be a port number (1-65535), got '${values.port}'`, usage);
+		}
+		baseUrl.port = values.port;
 	}
 	const token = typeof values.token === 'string' ? values.token : env.FLASHQ_TOKEN;
 	let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;

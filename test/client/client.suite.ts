@@ -56,6 +56,9 @@ export function clientSuite(start: () => Promise<Target>): void {
 		it('takes the URL from FLASHQ_URL, and --url=VALUE before the command', async () => {
 			expect((await runCli(['health'], {FLASHQ_URL: target.url})).code).toBe(0);
 			expect((await runCli([`--url=${target.url}`, 'health'])).code).toBe(0);
+			// The original client's -p/--port (host 127.0.0.1), and a scheme-less address.
+			expect((await runCli(['-p', new URL(target.url).port, 'health'])).code).toBe(0);
+			expect((await runCli(['health', '--url', target.url.replace('http://', '')])).code).toBe(0);
 		});
 	});
 

@@ -167,6 +167,20 @@ describe('client failures without a working server', () => {
 		expect(result.stderr).toMatch(/^Failed to connect to server: no response from .* within 200 ms/);
 	});
 
+	it('health exits 1 when the server reports a status other than healthy, also with --json', async () => {
+		const body = '{"status":"degraded","service":"flashq","timestamp":1}';
+		const server = createHttpServer((_req, res) => res.writeHead(200, {'content-type': 'application/json'}).end(body));
+		const url = await listen(server);
+		closers.push(() => server.close());
+		const text = await runCli(['health', '--url', url]);
+		expect(text.code).toBe(1);
+		expect(text.lines[0]).toBe('Server Status: degraded');
+		expect(text.stderr).toContain("status 'degraded'");
+		const json = await runCli(['health', '--url', url, '--json']);
+		expect(json.code).toBe(1);
+		expect(json.stdout).toBe(`${body}\n`);
+	});
+
 	it('a 2xx answer of the wrong shape is a failure, not a crash', async () => {
 		const server = createHttpServer((_req, res) => res.writeHead(200, {'content-type': 'application/json'}).end('{"nope":1}'));
 		const url = await listen(server);
@@ -206,6 +220,8 @@ describe('client usage errors (exit 2, message naming the problem, usage on stde
 		await usage(['health', '--url', 'ftp://x'], "--url must be an http:// or https:// URL, got 'ftp://x'");
 		await usage(['health', '--url', 'not a url'], '--url is not a valid URL');
 		await usage(['health', '--timeout', '0'], '--timeout must be a positive number of seconds');
+		await usage(['health', '--port', '70000'], "--port must be a port number (1-65535), got '70000'");
+		await usage(['consumer', 'offset', 'commit', 'g', 't', '-5'], "negative numbers are not allowed ('-5')");
 	});
 
 	it('rejects missing, extra and empty arguments', async () => {
@@ -216,9 +232,9 @@ describe('client usage errors (exit 2, message naming the problem, usage on stde
 	});
 
 	it('names FLASHQ_URL when the environment holds a bad URL', async () => {
-		const result = await runCli(['health'], {FLASHQ_URL: 'nonsense'});
+		const result = await runCli(['health'], {FLASHQ_URL: 'http://bad host'});
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain("FLASHQ_URL is not a valid URL: 'nonsense'");
+		expect(result.stderr).toContain("FLASHQ_URL is not a valid URL: 'http://bad host'");
 	});
 });
 
@@ -236,5 +252,8 @@ describe('client help', () => {
 		const commit = await runCli(['help', 'consumer', 'offset', 'commit']);
 		expect(commit.stdout).toMatch(/--metadata TEXT\s+accepted for compatibility but IGNORED/);
 		expect((await runCli(['consumer', '-h'])).stdout).toContain('consumer offset commit <GROUP> <TOPIC> <OFFSET>');
+		const version = await runCli(['--version']);
+		expect(version.code).toBe(0);
+		expect(version.stdout).toMatch(/^flashq-demo client \d+\.\d+\.\d+/);
 	});
 });
