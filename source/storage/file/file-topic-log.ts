@@ -368,7 +368,9 @@ export class FileTopicLog implements TopicLog {
 			const item = await stream.next();
 			if (item.kind !== 'frame') {
 				const reason = item.kind === 'bad' ? `${item.reason} at byte ${item.position}` : 'unexpected end of log';
-				throw new Error(`cannot read offset ${from + out.length} of topic '${this.topic}' from ${this.logPath}: ${reason}`);
+				throw new Error(
+					`cannot read offset ${from + out.length} of topic '${this.topic}' from ${this.logPath}: ${reason}; the log is damaged, reopen with --repair to truncate it at the damage`,
+				);
 			}
 			const {header} = item;
 			if (header.baseOffset !== expected) {

@@ -105,6 +105,8 @@ export function parseHeader(buf: Buffer, at = 0): FrameHeader | string {
 	if (buf.length - at < FRAME_HEADER_BYTES) return 'short header';
 	if (buf[at] !== FRAME_MAGIC_0 || buf[at + 1] !== FRAME_MAGIC_1) return 'bad magic';
 	if (buf[at + 2] !== FRAME_VERSION) return `unknown version ${buf[at + 2]}`;
+	// Magic, version and flags sit before the CRC, so they are checked by value: every byte is covered.
+	if (buf[at + 3] !== 0) return `unknown flags ${buf[at + 3]}`;
 	const length = buf.readUInt32LE(at + 8);
 	if (length < FRAME_HEADER_BYTES || length > MAX_FRAME_BYTES) return `bad length ${length}`;
 	const count = buf.readUInt32LE(at + 20);

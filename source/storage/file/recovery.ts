@@ -78,7 +78,8 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	const checkpoint = readCheckpoint(io, dir);
 	let start = 0;
 	let next = 0;
-	if (checkpoint && checkpoint.logBytes <= logBytes) {
+	// Repair distrusts the checkpoint: it verifies the whole log.
+	if (checkpoint && checkpoint.logBytes <= logBytes && !options.repair) {
 		start = checkpoint.logBytes;
 		next = checkpoint.nextOffset;
 		const raw = Buffer.alloc(checkpoint.indexEntries * INDEX_ENTRY_BYTES);

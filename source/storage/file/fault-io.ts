@@ -1,0 +1,323 @@
+import path from 'node:path';
+import type {FileIo} from './io.js';
+
+/**
+ * An in-memory file system that models what survives a power loss, for crash tests and the TUI's
+ * crash lesson. Each file keeps its current bytes and the bytes its last fsync made durable; each
+ * directory keeps its current entries and the entries its last directory fsync made durable.
+ * `crash()` returns the file system a reboot would find: durable directory entries only, each file
+ * at its durable content plus, depending on the mode, some or none of what was never fsynced.
+ * Faults can be injected into writes and fsyncs (disk full, I/O error); bytes read are counted.
+ */
+
+/** What happens to bytes that were written but never fsynced when the power goes. */
+export type CrashMode =
+	/** They are gone: every file is exactly as its last fsync left it. */
+	| 'drop'
+	/** The file keeps its new length, but unsynced sectors read as their old content or zeros. */
+	| 'zeros'
+	/** Same, with random garbage instead of zeros. */
+	| 'garbage'
+	/** Each unsynced 512-byte sector is independently old or new; the length is old or new. */
+	| 'random';
+
+export type FaultOp = 'write' | 'fsync' | 'open' | 'rename' | 'truncate';
+/** Returns an error to make the operation fail, or null to let it happen. */
+export type FaultHook = (op: FaultOp, file: string) => Error | null;
+
+interface Inode {
+	data: Buffer;
+	size: number;
+	synced: Buffer;
+}
+
+const SECTOR = 512;
+
+/** A small seeded PRNG (mulberry32), so a failing crash test can be replayed. */
+export function seededRandom(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export function errnoError(code: string, message: string): NodeJS.ErrnoException {
+	const error = new Error(`${code}: ${message}`) as NodeJS.ErrnoException;
+	error.code = code;
+	return error;
+}
+
+export class FaultyIo implements FileIo {
+	/** Directory path → current entries (file name → inode). Directories themselves are always durable. */
+	private readonly dirs = new Map<string, Map<string, Inode>>();
+	private readonly syncedDirs = new Map<string, Map<string, Inode>>();
+	private readonly fds = new Map<number, {inode: Inode; file: string}>();
+	private nextFd = 100;
+	private readonly locks = new Set<string>();
+	/** Bytes read per file path since creation (or `resetCounters`). */
+	readonly bytesRead = new Map<string, number>();
+	bytesWritten = 0;
+	fsyncs = 0;
+	fault: FaultHook | null = null;
+
+	/**
+	 * Bytes that may still be written before the disk is full: a write that does not fit writes
+	 * what fits (a torn frame, as a real full disk leaves) and throws ENOSPC.
+	 */
+	writeBudget = Number.POSITIVE_INFINITY;
+
+	resetCounters(): void {
+		this.bytesRead.clear();
+		this.bytesWritten = 0;
+		this.fsyncs = 0;
+	}
+
+	/** Total bytes read from files whose path ends with `suffix`. */
+	readFrom(suffix: string): number {
+		let total = 0;
+		for (const [file, n] of this.bytesRead) if (file.endsWith(suffix)) total += n;
+		return total;
+	}
+
+	/** The file system after a power loss (a new instance; this one is left as it was). */
+	crash(mode: CrashMode = 'drop', seed = 1): FaultyIo {
+		const random = seededRandom(seed);
+		const after = new FaultyIo();
+		const survivors = new Map<Inode, Inode>();
+		const survive = (inode: Inode): Inode => {
+			let copy = survivors.get(inode);
+			if (!copy) {
+				const data = damage(inode, mode, random);
+				copy = {data, size: data.length, synced: Buffer.from(data)};
+				survivors.set(inode, copy);
+			}
+			return copy;
+		};
+		for (const dir of this.dirs.keys()) {
+			const entries = new Map<string, Inode>();
+			for (const [name, inode] of this.syncedDirs.get(dir) ?? []) entries.set(name, survive(inode));
+			after.dirs.set(dir, entries);
+			after.syncedDirs.set(dir, new Map(entries));
+		}
+		return after;
+	}
+
+	/** Test helper: the current bytes of a file. */
+	contents(file: string): Buffer {
+		const inode = this.lookup(file);
+		if (!inode) throw errnoError('ENOENT', file);
+		return Buffer.from(inode.data.subarray(0, inode.size));
+	}
+
+	/** Test helper: replaces a file's bytes (durably, as if written long ago). */
+	setContents(file: string, data: Buffer): void {
+		const inode = this.lookup(file);
+		if (!inode) throw errnoError('ENOENT', file);
+		inode.data = Buffer.from(data);
+		inode.size = data.length;
+		inode.synced = Buffer.from(data);
+	}
+
+	private lookup(file: string): Inode | undefined {
+		return this.dirs.get(path.dirname(file))?.get(path.basename(file));
+	}
+
+	private entries(dir: string): Map<string, Inode> {
+		const entries = this.dirs.get(dir);
+		if (!entries) throw errnoError('ENOENT', `no such directory ${dir}`);
+		return entries;
+	}
+
+	private check(op: FaultOp, file: string): void {
+		const error = this.fault?.(op, file);
+		if (error) throw error;
+	}
+
+	private handle(fd: number): {inode: Inode; file: string} {
+		const h = this.fds.get(fd);
+		if (!h) throw errnoError('EBADF', `bad file descriptor ${fd}`);
+		return h;
+	}
+
+	mkdirp(dir: string): void {
+		for (let d = dir; !this.dirs.has(d); d = path.dirname(d)) {
+			this.dirs.set(d, new Map());
+			this.syncedDirs.set(d, new Map());
+			if (path.dirname(d) === d) break;
+		}
+	}
+
+	readdir(dir: string): string[] {
+		const entries = this.dirs.get(dir);
+		if (!entries) return [];
+		const names = [...entries.keys()];
+		for (const d of this.dirs.keys()) if (d !== dir && path.dirname(d) === dir) names.push(path.basename(d));
+		return names;
+	}
+
+	exists(file: string): boolean {
+		return this.dirs.has(file) || this.lookup(file) !== undefined;
+	}
+
+	open(file: string, create: boolean): number {
+		this.check('open', file);
+		const entries = this.entries(path.dirname(file));
+		let inode = entries.get(path.basename(file));
+		if (!inode) {
+			if (!create) throw errnoError('ENOENT', `no such file ${file}`);
+			inode = {data: Buffer.alloc(0), size: 0, synced: Buffer.alloc(0)};
+			entries.set(path.basename(file), inode);
+		}
+		const fd = this.nextFd++;
+		this.fds.set(fd, {inode, file});
+		return fd;
+	}
+
+	close(fd: number): void {
+		this.handle(fd);
+		this.fds.delete(fd);
+	}
+
+	size(fd: number): number {
+		return this.handle(fd).inode.size;
+	}
+
+	write(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+		const {inode, file} = this.handle(fd);
+		this.check('write', file);
+		if (length > this.writeBudget) {
+			const fits = Math.max(0, Math.floor(this.writeBudget));
+			if (fits > 0) this.write(fd, buf, offset, fits, position);
+			this.writeBudget = 0;
+			throw errnoError('ENOSPC', `no space left on device, write ${file}`);
+		}
+		this.writeBudget -= length;
+		const end = position + length;
+		if (end > inode.data.length) {
+			const data = Buffer.alloc(Math.max(end, inode.data.length * 2));
+			inode.data.copy(data, 0, 0, inode.size);
+			inode.data = data;
+		}
+		if (position > inode.size) inode.data.fill(0, inode.size, position);
+		buf.copy(inode.data, position, offset, offset + length);
+		inode.size = Math.max(inode.size, end);
+		this.bytesWritten += length;
+	}
+
+	read(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+		const {inode, file} = this.handle(fd);
+		const n = Math.max(0, Math.min(length, inode.size - position));
+		inode.data.copy(buf, offset, position, position + n);
+		this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + n);
+		return n;
+	}
+
+	readAsync(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+		try {
+			return Promise.resolve(this.read(fd, buf, offset, length, position));
+		} catch (error) {
+			return Promise.reject(error);
+		}
+	}
+
+	fdatasync(fd: number): Promise<void> {
+		return new Promise((resolve, reject) => {
+			// Later, like a real fsync on the thread pool, so concurrent appends can pile up behind it.
+			setImmediate(() => {
+				try {
+					this.fdatasyncSync(fd);
+					resolve();
+				} catch (error) {
+					reject(error);
+				}
+			});
+		});
+	}
+
+	fdatasyncSync(fd: number): void {
+		const {inode, file} = this.handle(fd);
+		this.check('fsync', file);
+		inode.synced = Buffer.from(inode.data.subarray(0, inode.size));
+		this.fsyncs++;
+	}
+
+	truncate(fd: number, length: number): void {
+		const {inode, file} = this.handle(fd);
+		this.check('truncate', file);
+		if (length > inode.size) this.write(fd, Buffer.alloc(length - inode.size), 0, length - inode.size, inode.size);
+		inode.size = length;
+	}
+
+	rename(from: string, to: string): void {
+		this.check('rename', to);
+		const source = this.entries(path.dirname(from));
+		const inode = source.get(path.basename(from));
+		if (!inode) throw errnoError('ENOENT', `no such file ${from}`);
+		source.delete(path.basename(from));
+		this.entries(path.dirname(to)).set(path.basename(to), inode);
+	}
+
+	unlink(file: string): void {
+		this.dirs.get(path.dirname(file))?.delete(path.basename(file));
+	}
+
+	fsyncDir(dir: string): void {
+		this.check('fsync', dir);
+		this.syncedDirs.set(dir, new Map(this.entries(dir)));
+		this.fsyncs++;
+	}
+
+	readFile(file: string): Buffer {
+		const inode = this.lookup(file);
+		if (!inode) throw errnoError('ENOENT', `no such file ${file}`);
+		this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + inode.size);
+		return Buffer.from(inode.data.subarray(0, inode.size));
+	}
+
+	copyFile(from: string, to: string): void {
+		const data = this.readFile(from);
+		const fd = this.open(to, true);
+		this.truncate(fd, 0);
+		this.write(fd, data, 0, data.length, 0);
+		this.fdatasyncSync(fd);
+		this.close(fd);
+	}
+
+	lock(dir: string): Promise<() => Promise<void>> {
+		if (this.locks.has(dir)) return Promise.reject(new Error(`data directory ${dir} is locked by another FlashQ instance`));
+		this.locks.add(dir);
+		return Promise.resolve(() => {
+			this.locks.delete(dir);
+			return Promise.resolve();
+		});
+	}
+}
+
+function damage(inode: Inode, mode: CrashMode, random: () => number): Buffer {
+	const old = inode.synced;
+	const now = inode.data.subarray(0, inode.size);
+	if (mode === 'drop') return Buffer.from(old);
+	const size = mode === 'random' ? (random() < 0.5 ? old.length : now.length) : now.length;
+	const out = Buffer.alloc(size);
+	old.copy(out, 0, 0, Math.min(old.length, size));
+	for (let sector = 0; sector < size; sector += SECTOR) {
+		const end = Math.min(size, sector + SECTOR);
+		const same = end <= old.length && end <= now.length && old.compare(now, sector, end, sector, end) === 0;
+		if (same) continue;
+		if (mode === 'random') {
+			if (random() < 0.5) {
+				out.fill(0, sector, end);
+				if (end <= now.length) now.copy(out, sector, sector, end);
+				else if (sector < now.length) now.copy(out, sector, sector, now.length);
+			}
+			continue;
+		}
+		// zeros / garbage: the unsynced bytes past the old end never reached the disk.
+		for (let i = Math.max(sector, old.length); i < end; i++) out[i] = mode === 'zeros' ? 0 : Math.floor(random() * 256);
+	}
+	return out;
+}

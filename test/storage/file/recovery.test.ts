@@ -1,0 +1,236 @@
+import {describe, expect, it} from 'vitest';
+import type {FlashQEvent} from '../../../source/engine/events.js';
+import {FaultyIo} from '../../../source/storage/file/fault-io.js';
+import {FRAME_HEADER_BYTES, parseHeader} from '../../../source/storage/file/frame-codec.js';
+import {DATA, fill, filled, logFile, openOn, rec, topicDir, walFile} from './helpers.js';
+
+/** Byte positions of every frame in a log. */
+function framePositions(log: Buffer): number[] {
+	const positions: number[] = [];
+	for (let p = 0; p < log.length; ) {
+		const h = parseHeader(log, p);
+		if (typeof h === 'string') throw new Error(h);
+		positions.push(p);
+		p += h.length;
+	}
+	return positions;
+}
+
+async function readAll(io: FaultyIo, extra = {}) {
+	const {backend, events, hub} = await openOn(io, extra);
+	const log = await backend.openTopic('t');
+	const records = await log.read(0, 100_000);
+	hub.flush();
+	const next = log.nextOffset;
+	return {backend, log, records, next, events};
+}
+
+describe('file storage recovery', () => {
+	it('reopens after a clean close without reading the log', async () => {
+		const io = new FaultyIo();
+		await fill(io, 500, 7);
+		io.resetCounters();
+		const {backend, log, events} = await openOn(io);
+		const t = await backend.openTopic('t');
+		expect(t.nextOffset).toBe(500);
+		expect(io.readFrom('/log')).toBe(0);
+		expect(io.readFrom('/wal')).toBe(32); // only the WAL header
+		expect(events.length).toBeGreaterThanOrEqual(0);
+		// A read near the end then reads a bounded slice, found through the persisted index.
+		expect(await t.read(480, 5)).toEqual([480, 481, 482, 483, 484].map((i) => filled(i, 7)));
+		expect(io.readFrom('/log')).toBeLessThan(64 * 1024 + 4096);
+		expect(t.stats().index!.lastLookup!.entryOffset).toBeGreaterThan(400);
+		void log;
+		await backend.close();
+	});
+
+	it('replays the WAL after a crash, idempotently', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {commitThreshold: 10});
+		const t = await backend.openTopic('t');
+		for (let i = 0; i < 10; i++) await t.append([rec(i)], i, 0); // committed into the log, still in the WAL
+		await t.flush(); // log and WAL both durable and both hold 0..9
+		for (let i = 10; i < 15; i++) await t.append([rec(i)], i, 0); // only in the WAL
+		const crashed = io.crash('drop');
+		const {records, next, events} = await readAll(crashed);
+		expect(next).toBe(15);
+		expect(records).toEqual(Array.from({length: 15}, (_, i) => filled(i)));
+		const done = events.find((e) => e.type === 'recovery.done') as Extract<FlashQEvent, {type: 'recovery.done'}>;
+		expect(done.message).toContain('replayed 5 records');
+	});
+
+	it('truncates a torn tail at every byte position of the last frames', async () => {
+		const base = new FaultyIo();
+		await fill(base, 40, 3);
+		const log = base.contents(logFile('t'));
+		const positions = framePositions(log);
+		const from = positions[positions.length - 3]!;
+		for (let cut = from; cut < log.length; cut++) {
+			const io = base.crash('drop');
+			io.setContents(logFile('t'), log.subarray(0, cut));
+			const {backend, records, next, log: t} = await readAll(io);
+			// Every record read back is exactly what was written, and they are a dense prefix.
+			expect(records).toEqual(Array.from({length: next}, (_, i) => filled(i, 3)));
+			const whole = framePositions(log).filter((p, k, all) => (all[k + 1] ?? log.length) <= cut).length;
+			expect(next).toBe(Math.min(40, whole * 3));
+			// The log is usable afterwards, and the truncation was made durable.
+			expect(await t.append([rec(next)], next, 0)).toBe(next);
+			await backend.close();
+			const again = await readAll(io);
+			expect(again.next).toBe(next + 1);
+			await again.backend.close();
+		}
+	});
+
+	it('drops garbage and zero tails and reports them', async () => {
+		const base = new FaultyIo();
+		await fill(base, 30, 2);
+		const log = base.contents(logFile('t'));
+		for (const tail of [Buffer.alloc(1), Buffer.alloc(11), Buffer.alloc(4096), Buffer.from('garbage'), Buffer.from([0x46, 0x51, 1, 0, 1, 2, 3, 4, 200, 0, 0, 0])]) {
+			const io = base.crash('drop');
+			io.setContents(logFile('t'), Buffer.concat([log, tail]));
+			const {backend, records, events} = await readAll(io);
+			expect(records).toEqual(Array.from({length: 30}, (_, i) => filled(i, 2)));
+			const done = events.find((e) => e.type === 'recovery.done') as Extract<FlashQEvent, {type: 'recovery.done'}>;
+			expect(done.truncatedBytes).toBe(tail.length);
+			expect(events.some((e) => e.type === 'storage.error')).toBe(true);
+			await backend.close();
+			expect(io.contents(logFile('t')).length).toBe(log.length);
+		}
+	});
+
+	it('heals damage in the never-fsynced part of the log from the WAL', async () => {
+		const base = new FaultyIo();
+		await fill(base, 12, 2, {}, false); // the WAL still holds every record
+		const log = base.contents(logFile('t'));
+		const positions = framePositions(log);
+		for (let at = positions[2]!; at < positions[3]!; at++) {
+			const io = base.crash('drop');
+			const damaged = Buffer.from(log);
+			damaged[at]! ^= 4;
+			io.setContents(logFile('t'), damaged);
+			const {records, next, backend} = await readAll(io);
+			expect(next).toBe(12);
+			expect(records).toEqual(Array.from({length: 12}, (_, i) => filled(i, 2)));
+			await backend.close();
+		}
+	});
+
+	it('never returns altered data: a flipped bit in a scanned frame is refused (middle) or cut (tail) at open', async () => {
+		const base = new FaultyIo();
+		await fill(base, 12, 2);
+		const crashed = base.crash('drop');
+		// Without a checkpoint the whole log is scanned, and all of it is known durable.
+		crashed.setContents(`${topicDir('t')}/checkpoint`, Buffer.from('lost'));
+		const log = crashed.contents(logFile('t'));
+		const positions = framePositions(log);
+		const middle = positions[2]!;
+		const last = positions[positions.length - 1]!;
+		for (const [start, end] of [
+			[middle, positions[3]!],
+			[last, log.length],
+		] as const) {
+			for (let at = start; at < end; at++) {
+				const io = crashed.crash('drop');
+				const damaged = Buffer.from(log);
+				damaged[at]! ^= 1 << (at % 8);
+				io.setContents(logFile('t'), damaged);
+				let result;
+				try {
+					result = await readAll(io);
+				} catch (error) {
+					// Damage followed by valid frames: refused, naming the file, the frame's position and --repair.
+					expect(start).toBe(middle);
+					expect((error as Error).message).toContain(logFile('t'));
+					expect((error as Error).message).toContain(`at byte ${middle}`);
+					expect((error as Error).message).toContain('--repair');
+					continue;
+				}
+				expect(start).toBe(last);
+				expect(result.records).toEqual(Array.from({length: result.next}, (_, i) => filled(i, 2)));
+				expect(result.next).toBe(10);
+				await result.backend.close();
+			}
+		}
+	});
+
+	it('never returns altered data: damage inside the checkpointed log fails the read with a clear error', async () => {
+		const base = new FaultyIo();
+		await fill(base, 12, 2);
+		const log = base.contents(logFile('t'));
+		const positions = framePositions(log);
+		for (let at = positions[2]!; at < positions[3]!; at++) {
+			const io = base.crash('drop');
+			const damaged = Buffer.from(log);
+			damaged[at]! ^= 0x10;
+			io.setContents(logFile('t'), damaged);
+			const {backend, events, hub} = await openOn(io);
+			const t = await backend.openTopic('t'); // opened from the checkpoint: not scanned
+			expect(await t.read(0, 4)).toEqual([0, 1, 2, 3].map((i) => filled(i, 2)));
+			await expect(t.read(0, 12)).rejects.toThrow(new RegExp(`${logFile('t')}.*--repair`));
+			hub.flush();
+			void events;
+			await backend.close();
+		}
+	});
+
+	it('ignores a damaged checkpoint and rebuilds from a full scan', async () => {
+		const io = new FaultyIo();
+		await fill(io, 50, 5);
+		io.setContents(`${topicDir('t')}/checkpoint`, Buffer.from('{"body":{"logBytes":7'));
+		const {records, next, backend} = await readAll(io);
+		expect(next).toBe(50);
+		expect(records).toEqual(Array.from({length: 50}, (_, i) => filled(i, 5)));
+		await backend.close();
+	});
+
+	it('survives a torn WAL tail', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {commitThreshold: 100, sync: 'periodic'});
+		const t = await backend.openTopic('t');
+		for (let i = 0; i < 6; i++) await t.append([rec(i)], i, 0);
+		const crashed = io.crash('drop');
+		const wal = io.contents(walFile('t'));
+		crashed.setContents(walFile('t'), wal.subarray(0, wal.length - 5));
+		const {records, next} = await readAll(crashed);
+		expect(next).toBe(5);
+		expect(records).toEqual(Array.from({length: 5}, (_, i) => filled(i)));
+	});
+});
+
+describe('file storage names and groups on disk', () => {
+	it('keeps odd, case-variant and 255-character names apart and inside the data directory', async () => {
+		const io = new FaultyIo();
+		const names = ['.', '..', '...', 'Foo', 'foo', 'CON', 'a/b', 'x'.repeat(255), 'é'.repeat(255), `${'x'.repeat(254)}y`];
+		const {backend} = await openOn(io);
+		for (const [i, name] of names.entries()) await (await backend.openTopic(name)).append([{value: `v${i}`}], i, 0);
+		await backend.close();
+		const again = await openOn(io);
+		expect(await again.backend.existingTopics()).toEqual([...names].sort());
+		for (const [i, name] of names.entries()) expect((await (await again.backend.openTopic(name)).read(0, 5)).map((r) => r.value)).toEqual([`v${i}`]);
+		for (const entry of io.readdir(`${DATA}/topics`)) {
+			expect(entry).toMatch(/^(?:[0-9a-f]{2,200}|h[0-9a-f]{64})$/);
+		}
+		await again.backend.close();
+	});
+
+	it('deletes group files, and refuses a corrupt one instead of resetting it', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io);
+		await backend.groups.create('g');
+		await backend.groups.save({groupId: 'g', offsets: new Map([['t', {offset: 5, time: 1}]])});
+		await backend.groups.create('gone');
+		await backend.groups.delete('gone');
+		await backend.close();
+		expect(io.readdir(`${DATA}/groups`)).toEqual([`${Buffer.from('g').toString('hex')}.json`]);
+		// Group writes are durable: a power loss right after keeps them.
+		const crashed = io.crash('drop');
+		const {backend: b2} = await openOn(crashed);
+		expect((await b2.groups.load()).map((g) => [g.groupId, [...g.offsets]])).toEqual([['g', [['t', {offset: 5, time: 1}]]]]);
+		await b2.close();
+		crashed.setContents(`${DATA}/groups/67.json`, Buffer.from('{"groupId":"g","offs'));
+		const {backend: b3} = await openOn(crashed);
+		await expect(b3.groups.load()).rejects.toThrow(/corrupt consumer group file .*67\.json/);
+		await b3.close();
+	});
+});
