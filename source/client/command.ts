@@ -59,7 +59,8 @@ export const GLOBAL_OPTIONS_HELP = `Global options (before or after the command)
   -p, --port PORT    server port on the --url host (the original client's flag)
   --token TOKEN      send "Authorization: Bearer TOKEN" (env FLASHQ_TOKEN; the env var
                      keeps the token out of the process list)
-  --json             print the server's raw JSON response instead of text
+  --json             print the server's raw JSON response instead of text (error bodies
+                     too); the exit status still tells success from failure
   --timeout SECONDS  give up waiting for the server after this long (default 10)
   -h, --help         show help for the command
   -V, --version      print the version`;

@@ -104,7 +104,7 @@ function parseErrorMessage(error: unknown): string {
 }
 
 type Parsed =
-	| {kind: 'help'; text: string}
+	| {kind: 'text'; text: string}
 	| {kind: 'run'; command: Command; args: Record<string, string>; values: OptionValues};
 
 /** Global options before the command; their values are known, so the command word can be found. */
@@ -139,7 +139,7 @@ function scanLeading(argv: readonly string[]): {leading: string[]; next: number;
 
 function parseCommandLine(argv: readonly string[]): Parsed {
 	const {leading, next, help, version} = scanLeading(argv);
-	if (version) return {kind: 'help', text: clientVersion()};
+	if (version) return {kind: 'text', text: clientVersion()};
 	let index = next;
 	let node: Command | CommandGroup = ROOT;
 	const path: string[] = [];
@@ -149,7 +149,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 	while (node.kind === 'group') {
 		const word: string | undefined = argv[index];
 		if (word === undefined || word.startsWith('-')) {
-			if (help || helpWord || word === '-h' || word === '--help') return {kind: 'help', text: groupUsage(node, path)};
+			if (help || helpWord || word === '-h' || word === '--help') return {kind: 'text', text: groupUsage(node, path)};
 			throw new UsageError(
 				word === undefined ? 'missing command' : `expected a command before '${word}'`,
 				groupUsage(node, path),
@@ -162,7 +162,7 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 		index++;
 	}
 	const command: Command = node;
-	if (helpWord) return {kind: 'help', text: command.usage};
+	if (helpWord) return {kind: 'text', text: command.usage};
 	const rest = normaliseBooleans(argv.slice(index), command.booleanValued ?? []);
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
@@ -176,8 +176,8 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 		throw new UsageError(parseErrorMessage(error), command.usage);
 	}
 	const values = parsed.values as OptionValues;
-	if (values.help === true) return {kind: 'help', text: command.usage};
-	if (values.version === true) return {kind: 'help', text: clientVersion()};
+	if (values.help === true) return {kind: 'text', text: command.usage};
+	if (values.version === true) return {kind: 'text', text: clientVersion()};
 	const required = command.args.filter((arg) => !arg.optional);
 	if (parsed.positionals.length < required.length) {
 		throw new UsageError(`missing argument ${required[parsed.positionals.length]!.name}`, command.usage);
@@ -256,7 +256,7 @@ export async function runClient(
 	let json = false;
 	try {
 		const parsed = parseCommandLine(argv);
-		if (parsed.kind === 'help') {
+		if (parsed.kind === 'text') {
 			print(parsed.text);
 			return 0;
 		}
