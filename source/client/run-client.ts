@@ -81,7 +81,9 @@ function normaliseBooleans(args: readonly string[], names: readonly string[]): s
 			out.push(`--${arg.slice(5)}=false`);
 		} else if (arg.startsWith('--') && names.includes(name)) {
 			const next = args[index + 1];
-			if (next === 'true' || next === 'false') {
+			// Other boolean-looking words are taken as the value so the user hears "must be true or
+			// false" instead of a confusing "unexpected argument"; anything else stays positional.
+			if (next !== undefined && /^(true|false|yes|no|on|off|0|1|t|f)$/i.test(next)) {
 				out.push(`${arg}=${next}`);
 				index++;
 			} else {

@@ -216,6 +216,7 @@ describe('client usage errors (exit 2, message naming the problem, usage on stde
 		await usage(['consumer', 'fetch', 'g', 't', '--max-records', 'abc'], "--max-records must be a non-negative integer, got 'abc'");
 		await usage(['consumer', 'fetch', 'g', 't', '--from-offset=1.5'], '--from-offset must be a non-negative integer');
 		await usage(['consumer', 'fetch', 'g', 't', '--include-headers=maybe'], "--include-headers must be true or false, got 'maybe'");
+		await usage(['consumer', 'poll', 't', '--include-headers', 'yes'], "--include-headers must be true or false, got 'yes'");
 		await usage(['producer', 'records', 't', 'v', '--key'], '--key');
 		await usage(['health', '--url', 'ftp://x'], "--url must be an http:// or https:// URL, got 'ftp://x'");
 		await usage(['health', '--url', 'not a url'], '--url is not a valid URL');
