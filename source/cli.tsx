@@ -6,7 +6,6 @@ import {USAGE} from './cli/usage.js';
 import {FlashQ} from './engine/flashq.js';
 import {startServer} from './server/server.js';
 import type {ServerHandle} from './server/types.js';
-import {runTui} from './ui/run-tui.js';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -75,18 +74,23 @@ async function run(options: CliOptions): Promise<number> {
 			await queue.close().catch(() => undefined);
 			return 1;
 		}
-		const storage = options.dataDir === null ? 'memory' : `file, data dir: ${options.storage.storage === 'file' ? options.storage.dataDir : options.dataDir}`;
+	}
+	// Handlers go in before the listening line: whoever reads that line may signal at once.
+	const removeSignals = onShutdownSignals(queue, server, say);
+	if (server) {
+		const dataDir = options.storage.storage === 'file' ? options.storage.dataDir : 'none';
 		process.stdout.write(
-			`FlashQ listening on ${server.url} (storage: ${storage === 'memory' ? 'memory, data dir: none' : storage}${server.auth ? ', token required' : ''})\n`,
+			`FlashQ listening on ${server.url} (storage: ${options.storage.storage}, data dir: ${dataDir}${server.auth ? ', token required' : ''})\n`,
 		);
 	}
-	const removeSignals = onShutdownSignals(queue, server, say);
 	if (options.headless) {
 		// A stray rejection must not take the server down; requests already turn errors into 500s.
 		process.on('unhandledRejection', (error) => say(`flashq-demo: unhandled rejection: ${reason(error)}`));
 		return new Promise<number>(() => undefined); // the signal handler exits
 	}
 	try {
+		// Loaded only for the TUI: a headless server does not pay for React and Ink at startup.
+		const {runTui} = await import('./ui/run-tui.js');
 		return await runTui({queue, server, once: options.once});
 	} finally {
 		removeSignals();

@@ -24,7 +24,12 @@ function newestMtime(dir: string): number {
 
 /** Rebuilds dist/ when any source file is newer than dist/cli.js (one builder at a time across workers). */
 export function ensureBuilt(): void {
-	const stale = () => !existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'source'));
+	// Only what the headless server runs: other helpers edit the UI all day, and rebuilding for
+	// each of their saves would make every server test wait for tsc.
+	const watched = ['source/server', 'source/cli', 'source/cli.tsx', 'source/engine', 'source/storage'];
+	const newest = (): number =>
+		Math.max(...watched.map((p) => path.join(ROOT, p)).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
+	const stale = () => !existsSync(CLI) || statSync(CLI).mtimeMs < newest();
 	if (!stale()) return;
 	const lock = path.join(tmpdir(), 'flashq-demo-build.lock');
 	const deadline = Date.now() + 120_000;

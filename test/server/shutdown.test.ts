@@ -1,0 +1,122 @@
+/**
+ * Graceful shutdown of the real server process: SIGTERM/SIGINT finish in-flight requests and
+ * exit 0; a second signal exits at once; under load on file storage (sync always) no
+ * acknowledged record is lost.
+ */
+import net from 'node:net';
+import {describe, expect, test} from 'vitest';
+import {client, fileStorageAvailable, startServerProcess, type ServerProcess} from './process.js';
+import {tempDir} from '../helpers/backends.js';
+
+const fileStorage = await fileStorageAvailable();
+
+/** Opens a POST whose body has not fully arrived: the request stays in flight until `finish()`. */
+function partialPost(server: ServerProcess, topic: string): {finish(): void; response: Promise<string>} {
+	const {hostname, port} = new URL(server.url);
+	const body = JSON.stringify({records: [{value: 'in-flight'}]});
+	const socket = net.connect(Number(port), hostname);
+	let data = '';
+	socket.setEncoding('utf8');
+	socket.on('data', (d) => (data += d));
+	const response = new Promise<string>((resolve) => {
+		socket.on('close', () => resolve(data));
+		socket.on('error', () => resolve(data));
+	});
+	socket.write(
+		`POST /topics/${topic}/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
+	);
+	return {finish: () => socket.write(body.slice(5)), response};
+}
+
+const waitFor = async (check: () => boolean, ms = 5000): Promise<void> => {
+	const deadline = Date.now() + ms;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not reached');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+};
+
+describe('graceful shutdown', () => {
+	test.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, says so', async (signal) => {
+		const server = await startServerProcess();
+		expect(await server.stop(signal)).toBe(0);
+		expect(server.stderr()).toContain(`${signal}, shutting down`);
+	});
+
+	test('an in-flight request finishes with 200 after SIGTERM, then the process exits 0', async () => {
+		const server = await startServerProcess();
+		const pending = partialPost(server, 'inflight');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		server.proc.kill('SIGTERM');
+		await waitFor(() => server.stderr().includes('shutting down'));
+		// New connections are refused while the old one is still served.
+		await expect(client(server.url)('GET', '/health')).rejects.toThrow();
+		pending.finish();
+		const response = await pending.response;
+		expect(response).toMatch(/^HTTP\/1\.1 200/);
+		expect(response).toContain('"offsets":[{"offset":0');
+		expect(await server.exited).toBe(0);
+	});
+
+	test('a second signal exits at once', async () => {
+		const server = await startServerProcess();
+		partialPost(server, 'stuck'); // holds the graceful shutdown open
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		server.proc.kill('SIGTERM');
+		await waitFor(() => server.stderr().includes('shutting down'));
+		server.proc.kill('SIGTERM');
+		expect(await server.exited).toBe(143);
+		expect(server.stderr()).toContain('again, exiting now');
+	});
+});
+
+describe.skipIf(!fileStorage)('shutdown under load on file storage (sync always)', () => {
+	test('SIGTERM during load loses no acknowledged record; the lock is released', async () => {
+		const {dir, cleanup} = await tempDir('flashq-shutdown-');
+		try {
+			const server = await startServerProcess(['--data-dir', dir, '--sync', 'always']);
+			const api = client(server.url);
+			const acked = new Map<string, Array<{offset: number; value: string}>>();
+			let stop = false;
+			const producer = async (id: number): Promise<void> => {
+				const topic = `load-${id % 4}`;
+				for (let n = 0; !stop; n++) {
+					const value = `p${id}-${n}`;
+					try {
+						const reply = await api('POST', `/topics/${topic}/records`, {json: {records: [{value}]}});
+						if (reply.status !== 200) return;
+						const list = acked.get(topic) ?? [];
+						list.push({offset: reply.json.offsets[0].offset, value});
+						acked.set(topic, list);
+					} catch {
+						return; // connection refused or closed: shutting down
+					}
+				}
+			};
+			const producers = Array.from({length: 8}, (_, id) => producer(id));
+			await waitFor(() => [...acked.values()].reduce((n, l) => n + l.length, 0) >= 200, 20_000);
+			server.proc.kill('SIGTERM');
+			expect(await server.exited).toBe(0);
+			stop = true;
+			await Promise.all(producers);
+
+			// Same directory again: the lock was released, and every acknowledged record is there.
+			const again = await startServerProcess(['--data-dir', dir]);
+			try {
+				const reader = client(again.url);
+				let total = 0;
+				for (const [topic, list] of acked) {
+					const poll = await reader('GET', `/topics/${topic}/records`);
+					const byOffset = new Map<number, string>(poll.json.records.map((r: {offset: number; value: string}) => [r.offset, r.value]));
+					for (const {offset, value} of list) expect(byOffset.get(offset), `${topic}@${offset}`).toBe(value);
+					total += list.length;
+				}
+				expect(total).toBeGreaterThanOrEqual(200);
+			} finally {
+				expect(await again.stop()).toBe(0);
+			}
+		} finally {
+			await cleanup();
+		}
+	});
+});
