@@ -83,7 +83,7 @@ function normaliseBooleans(args: readonly string[], names: readonly string[]): s
 			const next = args[index + 1];
 			// Other boolean-looking words are taken as the value so the user hears "must be true or
 			// false" instead of a confusing "unexpected argument"; anything else stays positional.
-			if (next !== undefined && /^(true|false|yes|no|on|off|0|1|t|f)$/i.test(next)) {
+			if (next !== undefined && /^(true|false|yes|no|on|off)$/i.test(next)) {
 				out.push(`${arg}=${next}`);
 				index++;
 			} else {

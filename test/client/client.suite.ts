@@ -301,6 +301,8 @@ export function clientSuite(start: () => Promise<Target>): void {
 			await cli('producer', 'records', 't', 'v', '--header', 'h=1');
 			const shown = await cli('consumer', 'poll', 't', '--include-headers');
 			expect(shown.lines[1]).toContain('(headers: {"h":"1"})');
+			// A bare flag before the topic leaves the topic positional.
+			expect((await cli('consumer', 'poll', '--include-headers', 't')).lines[1]).toContain('(headers: {"h":"1"})');
 			const hidden = await cli('consumer', 'poll', '--no-include-headers', 't');
 			expect(hidden.lines[1]).toMatch(recordLine(0, 'v'));
 		});
