@@ -25,12 +25,20 @@ export interface Question {
 	answer: string;
 }
 
+/** What happens to bytes written but never fsynced: gone ('drop'), or left as zeros/garbage in place. */
+export type PowerLossMode = 'drop' | 'zeros' | 'garbage';
+
 /** A power loss as the fault-injection layer simulated it. */
 export interface PowerLossReport {
-	/** Bytes that were written but never fsynced, and so were lost (or replaced), per file name. */
-	droppedBytes: number;
-	files: readonly {file: string; droppedBytes: number}[];
+	mode: PowerLossMode;
+	/** Bytes that differ from what was written (lost, zeroed or garbled), over all files. */
+	lostBytes: number;
+	/** Per file (path relative to the data directory), only files that lost something. */
+	files: readonly {file: string; lostBytes: number}[];
 }
+
+/** Wall-clock measurements (latencies): shown to the class, never compared between runs. */
+export type Measurements = Record<string, number>;
 
 /** What a step's `run` gets: the live engine and everything needed to act on it reproducibly. */
 export interface StepContext {
@@ -49,11 +57,15 @@ export interface StepContext {
 	 * fsynced is lost, the engine is abandoned without a clean close, and nothing is reopened yet.
 	 * Call `reopen` afterwards to run recovery. File storage only.
 	 */
-	powerLoss(): Promise<PowerLossReport>;
+	powerLoss(mode?: PowerLossMode): Promise<PowerLossReport>;
+	/** Closes the engine cleanly (releasing its lock) without reopening; `reopen` brings it back. */
+	close(): Promise<void>;
 	/** Opens another engine with these options (e.g. a second instance on the same directory); closed when the step ends. */
 	openOther(options: StorageOptions): Promise<FlashQ>;
 	/** Records a fact: shown in the explanation and compared by the tests. */
 	fact(name: string, value: FactValue): void;
+	/** Records a timing (ms): shown in the explanation, excluded from the facts tests compare. */
+	measure(name: string, ms: number): void;
 	/** Facts recorded so far in this lesson (earlier steps included). */
 	readonly facts: Readonly<Facts>;
 	/** Events the engine(s) reported since this step began (flushes the hub first). */
@@ -70,7 +82,7 @@ export interface Step {
 	question?: Question;
 	run(ctx: StepContext): Promise<void>;
 	/** One or two sentences with real numbers, from the lesson's facts (this step's included). */
-	after(facts: Readonly<Facts>): string;
+	after(facts: Readonly<Facts>, measured: Readonly<Measurements>): string;
 }
 
 export interface Lesson {
@@ -82,5 +94,10 @@ export interface Lesson {
 	storage: 'file' | 'any';
 	/** File storage options for this lesson (sync mode, threshold, cache size...). */
 	options?: Partial<Omit<FileStorageOptions, 'storage' | 'dataDir'>>;
+	/**
+	 * Run on the storage's fault-injecting file layer (an in-memory file system that knows what
+	 * each fsync made durable) instead of the real disk, so `powerLoss` can drop unsynced bytes.
+	 */
+	faults?: boolean;
 	steps: readonly Step[];
 }

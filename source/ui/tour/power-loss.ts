@@ -1,24 +1,57 @@
-import type {FlashQ} from '../../engine/flashq.js';
-import type {FileStorageOptions} from '../../storage/types.js';
-import type {PowerLossReport} from './lesson.js';
+import path from 'node:path';
+import {FaultyIo} from '../../storage/file/fault-io.js';
+import type {PowerLossMode, PowerLossReport} from './lesson.js';
 
 /**
- * The tour's view of the storage's fault-injection layer: the options that route file storage
- * through it, and the power loss itself.
+ * The crash lessons' disk: the storage's fault-injecting file layer (an in-memory file system that
+ * remembers what each fsync made durable). `powerLoss` swaps in the file system a reboot would find;
+ * engines opened afterwards (with `io`) see only that.
  */
-export interface PowerLossLayer {
-	storageOptions(): Partial<FileStorageOptions>;
-	/** Drops everything written but not fsynced; the engine on this layer must then be abandoned. */
-	powerLoss(): Promise<PowerLossReport>;
-	/** Stops what an abandoned engine still runs (timers, lock refresh) without writing anything. */
-	release(engine: FlashQ): Promise<void>;
+export class PowerLossLayer {
+	io = new FaultyIo();
+
+	constructor(
+		private readonly dataDir: string,
+		private readonly seed: number,
+	) {}
+
+	powerLoss(mode: PowerLossMode = 'drop'): PowerLossReport {
+		const before = this.io;
+		const after = before.crash(mode, this.seed);
+		const files: {file: string; lostBytes: number}[] = [];
+		let lostBytes = 0;
+		for (const file of listFiles(before, this.dataDir)) {
+			const was = before.contents(file);
+			let now: Buffer;
+			try {
+				now = after.contents(file);
+			} catch {
+				now = Buffer.alloc(0);
+			}
+			let lost = Math.max(0, was.length - now.length);
+			const common = Math.min(was.length, now.length);
+			for (let i = 0; i < common; i++) if (was[i] !== now[i]) lost++;
+			if (lost > 0) {
+				files.push({file: path.relative(this.dataDir, file), lostBytes: lost});
+				lostBytes += lost;
+			}
+		}
+		this.io = after;
+		return {mode, lostBytes, files: files.sort((a, b) => (a.file < b.file ? -1 : 1))};
+	}
 }
 
-/** Until the file storage exposes its fault layer, a power loss is refused with a clear message. */
-export function createPowerLossLayer(): PowerLossLayer {
-	return {
-		storageOptions: () => ({}),
-		powerLoss: () => Promise.reject(new Error('simulated power loss needs the file storage fault layer')),
-		release: () => Promise.resolve(),
-	};
+/** Every regular file under `dir` in the layer (directories answer `contents` with ENOENT). */
+function listFiles(io: FaultyIo, dir: string): string[] {
+	const out: string[] = [];
+	for (const name of io.readdir(dir)) {
+		const full = path.join(dir, name);
+		try {
+			io.contents(full);
+			out.push(full);
+		} catch {
+			out.push(...listFiles(io, full));
+		}
+	}
+	return out;
 }

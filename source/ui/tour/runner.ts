@@ -1,6 +1,6 @@
 import type {FlashQ} from '../../engine/flashq.js';
 import type {FlashQEvent} from '../../engine/events.js';
-import type {FactValue, Facts, Lesson, PaneTitle, Question, StepContext} from './lesson.js';
+import type {FactValue, Facts, Lesson, Measurements, PaneTitle, Question, StepContext} from './lesson.js';
 import {createRandom, deriveSeed} from './random.js';
 import {TourSession} from './session.js';
 
@@ -67,6 +67,7 @@ export class TourRunner {
 	private phase: TourPhase = 'idle';
 	private replaying = false;
 	private facts: Facts = {};
+	private measured: Measurements = {};
 	private afterText: string | null = null;
 	private error: string | null = null;
 	private answers = new Map<number, string>();
@@ -110,6 +111,16 @@ export class TourRunner {
 	/** The facts recorded so far in the current lesson. */
 	lessonFacts(): Readonly<Facts> {
 		return this.facts;
+	}
+
+	/** Timings recorded so far in the current lesson (vary between runs). */
+	lessonMeasurements(): Readonly<Measurements> {
+		return this.measured;
+	}
+
+	/** The fault layer's in-memory disk when the current lesson runs on one (for the byte inspector). */
+	get faultIo() {
+		return this.session.layer?.io ?? null;
 	}
 
 	/** Opens lesson `index` (0-based) at its first step on a fresh engine. */
@@ -188,7 +199,7 @@ export class TourRunner {
 	}
 
 	/** Runs a whole lesson from its start; returns its facts and explanations (tests, docs, `--once`). */
-	async playLesson(index: number): Promise<{facts: Facts; after: string[]}> {
+	async playLesson(index: number): Promise<{facts: Facts; measured: Measurements; after: string[]}> {
 		await this.start(index);
 		const after: string[] = [];
 		for (let step = 0; step < this.lessons[index]!.steps.length; step++) {
@@ -197,7 +208,7 @@ export class TourRunner {
 			after.push(this.afterText ?? '');
 			if (step + 1 < this.lessons[index]!.steps.length) await this.next();
 		}
-		return {facts: {...this.facts}, after};
+		return {facts: {...this.facts}, measured: {...this.measured}, after};
 	}
 
 	private lesson(): Lesson {
@@ -229,6 +240,7 @@ export class TourRunner {
 		this.lessonIndex = lessonIndex;
 		this.stepIndex = 0;
 		this.facts = {};
+		this.measured = {};
 		this.afterText = null;
 		this.error = null;
 		if (!keepAnswers) this.answers = new Map();
@@ -237,7 +249,9 @@ export class TourRunner {
 		this.replaying = stepIndex > 0;
 		this.phase = 'running';
 		this.emit();
-		await this.session.fresh(lesson.storage, lesson.options);
+		const fresh: Parameters<TourSession['fresh']>[0] = {kind: lesson.storage, faults: lesson.faults ?? false, seed: deriveSeed(this.seed, lesson.id)};
+		if (lesson.options) fresh.overrides = lesson.options;
+		await this.session.fresh(fresh);
 		for (let step = 0; step < stepIndex; step++) {
 			this.stepIndex = step;
 			await this.execute(step);
@@ -258,7 +272,7 @@ export class TourRunner {
 		this.phase = 'running';
 		this.emit();
 		await this.execute(this.stepIndex);
-		this.afterText = this.lesson().steps[this.stepIndex]!.after(this.facts);
+		this.afterText = this.lesson().steps[this.stepIndex]!.after(this.facts, this.measured);
 		this.phase = 'after';
 		this.emit();
 	}
@@ -269,6 +283,7 @@ export class TourRunner {
 		const session = this.session;
 		this.stepEvents = [];
 		const facts = this.facts;
+		const measured = this.measured;
 		const flushAll = () => {
 			session.engine?.events.flush();
 		};
@@ -289,15 +304,23 @@ export class TourRunner {
 				this.emit();
 				return engine;
 			},
-			powerLoss: async () => {
+			powerLoss: async (mode) => {
 				flushAll();
-				const report = await session.powerLoss();
+				const report = await session.powerLoss(mode);
 				this.emit();
 				return report;
+			},
+			close: async () => {
+				flushAll();
+				await session.close();
+				this.emit();
 			},
 			openOther: (options) => session.openOther(options),
 			fact: (name: string, value: FactValue) => {
 				facts[name] = value;
+			},
+			measure: (name: string, ms: number) => {
+				measured[name] = ms;
 			},
 			facts,
 			events: () => {

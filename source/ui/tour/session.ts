@@ -4,15 +4,15 @@ import path from 'node:path';
 import {FlashQ, type FlashQOptions} from '../../engine/flashq.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
-import type {PowerLossReport} from './lesson.js';
-import {type PowerLossLayer, createPowerLossLayer} from './power-loss.js';
+import type {PowerLossMode, PowerLossReport} from './lesson.js';
+import {PowerLossLayer} from './power-loss.js';
 
 export interface TourSessionOptions {
 	/** 'file' (default) or 'memory'; lessons that need files use file storage either way. */
 	storage?: 'file' | 'memory';
 	/** Lesson directories are made inside this one; default: the system temp directory. */
 	baseDir?: string;
-	/** Receives every event of every engine the session opens (recovery included). */
+	/** Receives every event of the live engines the session opens (recovery included). */
 	onEvents?: (events: readonly FlashQEvent[]) => void;
 	/** Event batching of the engines it opens (default 50 ms, as the TUI wants). */
 	eventFlushIntervalMs?: number;
@@ -20,8 +20,16 @@ export interface TourSessionOptions {
 
 type FileOverrides = Partial<Omit<FileStorageOptions, 'storage' | 'dataDir'>>;
 
+export interface FreshOptions {
+	kind: 'file' | 'any';
+	overrides?: FileOverrides;
+	/** Use the fault-injecting file layer (seeded with `seed`) instead of the real disk. */
+	faults?: boolean;
+	seed?: number;
+}
+
 /**
- * Owns the engine a lesson runs on: opens it on a fresh directory, reopens it, crashes it through
+ * Owns the engines a lesson runs on: opens one on a fresh directory, reopens it, crashes it through
  * the fault layer, and removes the directories it made. One job: engine lifetimes for the tour.
  */
 export class TourSession {
@@ -30,25 +38,27 @@ export class TourSession {
 	storage: StorageOptions = {storage: 'memory'};
 	/** Bumped whenever `engine` is replaced, so views know to re-subscribe. */
 	generation = 0;
+	/** The fault layer of the current lesson, if it runs on one (its files live in memory). */
+	layer: PowerLossLayer | null = null;
 	private readonly others = new Set<FlashQ>();
 	private readonly ownedDirs = new Set<string>();
-	private layer: PowerLossLayer | null = null;
-	/** Engines abandoned by a power loss: never closed cleanly, but their timers must stop. */
-	private readonly abandoned: FlashQ[] = [];
+	/** Engines whose events still count: an engine abandoned by a power loss goes quiet. */
+	private readonly live = new Set<FlashQ>();
 
 	constructor(private readonly options: TourSessionOptions = {}) {}
 
 	/** Closes whatever runs and opens a fresh, empty engine for a lesson. */
-	async fresh(kind: 'file' | 'any', overrides: FileOverrides = {}): Promise<FlashQ> {
+	async fresh(options: FreshOptions): Promise<FlashQ> {
 		await this.shutdown();
-		const useFile = kind === 'file' || (this.options.storage ?? 'file') === 'file';
+		const useFile = options.kind === 'file' || options.faults === true || (this.options.storage ?? 'file') === 'file';
 		if (useFile) {
 			const base = this.options.baseDir ?? tmpdir();
+			// A real directory even on the fault layer, so the path shown is unique and meaningful.
 			const dir = await mkdtemp(path.join(base, 'flashq-tour-'));
 			this.ownedDirs.add(dir);
 			this.dataDir = dir;
-			this.layer = createPowerLossLayer();
-			this.storage = {storage: 'file', dataDir: dir, ...overrides};
+			this.layer = options.faults ? new PowerLossLayer(dir, options.seed ?? 1) : null;
+			this.storage = {storage: 'file', dataDir: dir, ...options.overrides};
 		} else {
 			this.dataDir = null;
 			this.layer = null;
@@ -57,28 +67,39 @@ export class TourSession {
 		return this.open();
 	}
 
+	/** Clean close (if open), then open the same directory again: recovery runs on what is on disk. */
 	async reopen(overrides: FileOverrides = {}): Promise<FlashQ> {
 		if (this.storage.storage !== 'file') throw new Error('only file storage can be reopened (memory keeps nothing)');
-		if (this.engine && !this.engine.isClosed) await this.engine.close();
-		this.engine = null;
+		await this.close();
 		this.storage = {...this.storage, ...overrides};
-		// A power loss may have left the disk as the machine saw it at the crash: start a new layer on it.
-		this.layer = createPowerLossLayer();
 		return this.open();
 	}
 
-	async powerLoss(): Promise<PowerLossReport> {
-		if (!this.layer || !this.engine) throw new Error('a power loss needs file storage');
+	async close(): Promise<void> {
 		const engine = this.engine;
-		const report = await this.layer.powerLoss();
-		this.abandoned.push(engine);
+		this.engine = null;
+		if (engine && !engine.isClosed) await engine.close();
+		if (engine) this.live.delete(engine);
+		this.generation++;
+	}
+
+	async powerLoss(mode: PowerLossMode = 'drop'): Promise<PowerLossReport> {
+		if (!this.layer) throw new Error('a simulated power loss needs the fault-injecting file layer (lesson option `faults`)');
+		const engine = this.engine;
+		const report = this.layer.powerLoss(mode);
 		this.engine = null;
 		this.generation++;
+		if (engine) {
+			// The machine is "off": that engine's later writes go to the pre-crash file system, which
+			// nobody reads again. Closing it only stops its timers; its events are ignored.
+			this.live.delete(engine);
+			await engine.close().catch(() => undefined);
+		}
 		return report;
 	}
 
 	async openOther(options: StorageOptions): Promise<FlashQ> {
-		const other = await FlashQ.open(options);
+		const other = await FlashQ.open(this.withLayer(options));
 		this.others.add(other);
 		return other;
 	}
@@ -91,10 +112,12 @@ export class TourSession {
 
 	/** Keeps the current engine and directory alive (leaving the tour for free exploration). */
 	detach(): {engine: FlashQ | null; dataDir: string | null} {
-		const kept = {engine: this.engine, dataDir: this.dataDir};
-		if (this.dataDir) this.ownedDirs.delete(this.dataDir);
+		const kept = {engine: this.engine, dataDir: this.layer ? null : this.dataDir};
+		if (this.dataDir && !this.layer) this.ownedDirs.delete(this.dataDir);
+		if (this.engine) this.live.delete(this.engine);
 		this.engine = null;
 		this.dataDir = null;
+		this.layer = null;
 		return kept;
 	}
 
@@ -105,28 +128,33 @@ export class TourSession {
 		this.ownedDirs.clear();
 	}
 
+	private withLayer(options: StorageOptions): StorageOptions {
+		return this.layer && options.storage === 'file' ? {...options, io: this.layer.io} : options;
+	}
+
 	private async open(): Promise<FlashQ> {
-		const options: FlashQOptions = {...this.storage};
-		if (this.options.onEvents) options.onEvents = this.options.onEvents;
+		const options: FlashQOptions = {...this.withLayer(this.storage)};
+		let engine: FlashQ | null = null;
+		const forward = this.options.onEvents;
+		// Events during open (recovery) arrive before `engine` is set: they belong to the engine being opened.
+		if (forward) options.onEvents = (events) => (engine === null || this.live.has(engine) ? forward(events) : undefined);
 		if (this.options.eventFlushIntervalMs !== undefined) options.eventFlushIntervalMs = this.options.eventFlushIntervalMs;
-		if (this.layer && options.storage === 'file') Object.assign(options, this.layer.storageOptions());
-		this.engine = await FlashQ.open(options);
+		engine = await FlashQ.open(options);
+		this.live.add(engine);
+		this.engine = engine;
 		this.generation++;
-		return this.engine;
+		return engine;
 	}
 
 	private async shutdown(): Promise<void> {
 		await this.closeOthers();
-		const engine = this.engine;
-		this.engine = null;
-		if (engine && !engine.isClosed) await engine.close().catch(() => undefined);
-		for (const dead of this.abandoned.splice(0)) await this.layer?.release(dead);
+		await this.close().catch(() => undefined);
+		this.layer = null;
 		const dir = this.dataDir;
 		this.dataDir = null;
 		if (dir && this.ownedDirs.has(dir)) {
 			this.ownedDirs.delete(dir);
 			await rm(dir, {recursive: true, force: true}).catch(() => undefined);
 		}
-		this.generation++;
 	}
 }

@@ -1,0 +1,68 @@
+import type {Lesson} from '../lesson.js';
+import {withoutDir} from './helpers.js';
+
+/** Lesson 8: one data directory, one writer. */
+export const lockLesson: Lesson = {
+	id: 'lock',
+	title: 'The directory lock',
+	summary: 'A running FlashQ holds a lock on its data directory; a second instance is refused at once with a message naming the directory, and may open it after the first closes.',
+	storage: 'file',
+	steps: [
+		{
+			title: 'The lock is taken at open',
+			before: 'FlashQ opened this lesson\'s data directory and took its lock (a ".flashq.lock" directory it keeps fresh). Watch the header: storage, data dir, locked.',
+			highlight: ['Events'],
+			async run(ctx) {
+				await ctx.engine.post('orders', [{key: 'k', value: 'first'}]);
+				ctx.fact('locked', ctx.engine.stats().storage.locked);
+			},
+			after: (f) => `locked = ${f['locked']}. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
+		},
+		{
+			title: 'A second instance is refused',
+			before: 'A second FlashQ tries to open the same directory while the first is running.',
+			highlight: ['Events'],
+			question: {
+				prompt: 'What happens?',
+				choices: [
+					{key: '1', label: 'Both run and share the files'},
+					{key: '2', label: 'The second is refused at once'},
+					{key: '3', label: 'The second waits until the first exits'},
+				],
+				answer: '2',
+			},
+			async run(ctx) {
+				const started = Date.now();
+				try {
+					await ctx.openOther({storage: 'file', dataDir: ctx.dataDir!});
+					ctx.fact('secondRefused', false);
+				} catch (error) {
+					const message = (error as Error).message;
+					ctx.fact('secondRefused', true);
+					ctx.fact('mentionsLocked', message.includes('locked'));
+					ctx.fact('mentionsDir', message.includes(ctx.dataDir!));
+					ctx.fact('refusalCode', (error as {code?: string}).code ?? null);
+					ctx.fact('refusal', withoutDir(message, ctx.dataDir));
+				}
+				ctx.measure('refusalMs', Date.now() - started);
+				ctx.fact('firstStillWorks', (await ctx.engine.post('orders', [{value: 'second'}]))[0]!.offset === 1);
+			},
+			after: (f) => `Refused: "${f['refusal']}". The first instance carries on undisturbed.`,
+		},
+		{
+			title: 'Released on close',
+			before: 'The first instance closes cleanly, which releases the lock; now the second may open the directory, and finds the records.',
+			highlight: ['Topics', 'Events'],
+			async run(ctx) {
+				await ctx.close();
+				const second = await ctx.openOther({storage: 'file', dataDir: ctx.dataDir!});
+				ctx.fact('secondOpened', second.stats().storage.locked);
+				ctx.fact('secondSees', second.topics().map((t) => `${t.name}:${t.highWaterMark}`));
+				await second.close();
+				await ctx.reopen();
+			},
+			after: (f) =>
+				`The second instance opened and sees ${String(f['secondSees'])}. A lock left by a killed process is taken over once it goes stale (about 5 s), never while its owner is alive.`,
+		},
+	],
+};

@@ -1,0 +1,48 @@
+import type {FlashQ} from '../../../engine/flashq.js';
+import type {TopicStats} from '../../../engine/stats.js';
+import type {RecordInput} from '../../../engine/types.js';
+
+/** A topic's stats as the TUI sees them (throws if the topic does not exist: a lesson bug). */
+export function topicStats(engine: FlashQ, topic: string): TopicStats {
+	const stats = engine.stats().topics.find((t) => t.name === topic);
+	if (!stats) throw new Error(`topic '${topic}' does not exist`);
+	return stats;
+}
+
+export const hwm = (engine: FlashQ, topic: string): number => (engine.hasTopic(topic) ? topicStats(engine, topic).highWaterMark : 0);
+
+/** Yields a macrotask, as time passing between producers would: scheduled fsyncs get to run. */
+export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Posts records one per call, letting the event loop turn between them. Returns the offsets. */
+export async function postOneByOne(engine: FlashQ, topic: string, records: readonly RecordInput[]): Promise<number[]> {
+	const offsets: number[] = [];
+	for (const record of records) {
+		const [appended] = await engine.post(topic, [record]);
+		offsets.push(appended!.offset);
+		await tick();
+	}
+	return offsets;
+}
+
+/** Waits (bounded) until `done` holds: for background fsyncs whose completion the step reports. */
+export async function waitFor(done: () => boolean, timeoutMs = 5000): Promise<void> {
+	const until = Date.now() + timeoutMs;
+	while (!done()) {
+		if (Date.now() > until) throw new Error('timed out waiting for the engine');
+		await new Promise((resolve) => setTimeout(resolve, 2));
+	}
+}
+
+/** Milliseconds of `run`, measured with the high-resolution clock. */
+export async function timed<T>(run: () => Promise<T>): Promise<{value: T; ms: number}> {
+	const started = performance.now();
+	const value = await run();
+	return {value, ms: performance.now() - started};
+}
+
+export const fmtMs = (ms: number | undefined): string => (ms === undefined ? '?' : ms < 1 ? `${Math.round(ms * 1000)} µs` : `${ms.toFixed(2)} ms`);
+
+/** A message with the lesson's (random) directory replaced, so facts repeat between runs. */
+export const withoutDir = (message: string | null | undefined, dataDir: string | null): string | null =>
+	message == null ? null : dataDir ? message.replaceAll(dataDir, '<data dir>') : message;
