@@ -35,37 +35,42 @@ const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
  * `-h` into `--help`.
  */
 function preprocess(argv: readonly string[]): string[] {
-	const out: string[] = [];
+	// Applied left to right: a repeated flag's last value wins (meow would refuse the repeat).
+	const values = new Map<string, string>();
+	const switches = new Set<string>();
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
 		if (token === '-h') {
-			out.push('--help');
+			switches.add('help');
 			continue;
 		}
 		if (token.startsWith('--')) {
-			const name = token.slice(2).split('=', 1)[0]!;
+			const equals = token.indexOf('=');
+			const name = equals === -1 ? token.slice(2) : token.slice(2, equals);
 			if (!KNOWN.has(name)) throw new UsageError(`unknown flag --${name} (see --help for the flags)`);
-			if ((BOOLEAN_FLAGS as readonly string[]).includes(name) && token.includes('=')) {
-				throw new UsageError(`--${name} takes no value`);
-			}
-			if ((STRING_FLAGS as readonly string[]).includes(name) && !token.includes('=')) {
-				const next = argv[index + 1];
-				if (name === 'serve' && (next === undefined || !/^\d+$/.test(next))) {
-					out.push('--serve=');
-					continue;
-				}
-				if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value${allowed(name)}`);
-				out.push(`--${name}=${next}`);
-				index++;
+			if ((BOOLEAN_FLAGS as readonly string[]).includes(name)) {
+				if (equals !== -1) throw new UsageError(`--${name} takes no value`);
+				switches.add(name);
 				continue;
 			}
-			out.push(token);
+			if (equals !== -1) {
+				values.set(name, token.slice(equals + 1));
+				continue;
+			}
+			const next = argv[index + 1];
+			if (name === 'serve' && (next === undefined || !/^\d+$/.test(next))) {
+				values.set('serve', ''); // bare --serve: the default port
+				continue;
+			}
+			if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value${allowed(name)}`);
+			values.set(name, next);
+			index++;
 			continue;
 		}
 		if (token.startsWith('-') && token.length > 1) throw new UsageError(`unknown flag ${token} (see --help for the flags)`);
 		throw new UsageError(`unexpected argument '${token}' (flashq-demo takes only flags; the client is 'flashq-demo client ...')`);
 	}
-	return out;
+	return [...[...values].map(([name, value]) => `--${name}=${value}`), ...[...switches].map((name) => `--${name}`)];
 }
 
 function allowed(name: string): string {
@@ -90,8 +95,7 @@ function allowed(name: string): string {
 	}
 }
 
-/** The last value of a string flag given (maybe repeatedly); undefined when absent. */
-const last = (value: unknown): string | undefined => (Array.isArray(value) ? (value.at(-1) as string | undefined) : (value as string | undefined));
+const last = (value: unknown): string | undefined => value as string | undefined;
 
 function integer(flag: string, raw: string, min: number, max: number): number {
 	const n = Number(raw);

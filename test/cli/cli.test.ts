@@ -1,0 +1,142 @@
+/** The flashq-demo executable: exit codes, usage on stderr, startup failures as one clear line. */
+import {writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {tempDir} from '../helpers/backends.js';
+import {ensureBuilt, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from '../server/process.js';
+
+const fileStorage = await fileStorageAvailable();
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+	const {out, exited} = spawnCli(args, env);
+	const code = await exited;
+	return {code, stdout: out.stdout, stderr: out.stderr};
+}
+
+/** One line of error, then (for usage errors) the usage text; never a stack trace. */
+function expectCleanError(stderr: string, message: RegExp): void {
+	const [first] = stderr.split('\n');
+	expect(first).toMatch(/^flashq-demo: /);
+	expect(first).toMatch(message);
+	expect(stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('usage', () => {
+	test('--help prints the usage on stdout and exits 0', async () => {
+		const {code, stdout} = await cli(['--help']);
+		expect(code).toBe(0);
+		for (const flag of ['--storage memory|file', '--data-dir DIR', '--sync always|periodic|never', '--commit-threshold N', '--cache-size N', '--serve [PORT]', '--host HOST', '--token TOKEN', '--headless', '--version']) {
+			expect(stdout).toContain(flag);
+		}
+	});
+
+	test('--version prints the package version', async () => {
+		const {code, stdout} = await cli(['--version']);
+		expect(code).toBe(0);
+		expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+	});
+
+	test.each([
+		[['--bogus'], /unknown flag --bogus/],
+		[['--storage', 'disk'], /--storage must be memory or file/],
+		[['--sync=sometimes', '--data-dir', 'x'], /--sync must be one of always, periodic, never/],
+		[['--serve', '99999'], /--serve must be a port number 0\.\.65535/],
+		[['--headless', '--host', '0.0.0.0'], /needs --token TOKEN/],
+	])('%j: one-line error naming the flag, usage on stderr, exit 2', async (args, message) => {
+		const {code, stdout, stderr} = await cli(args);
+		expect(code).toBe(2);
+		expect(stdout).toBe('');
+		expectCleanError(stderr, message);
+		expect(stderr).toContain('Usage');
+	});
+
+	test('without a TTY and without --headless: says so, suggests --headless, exit 2', async () => {
+		const {code, stderr} = await cli([]);
+		expect(code).toBe(2);
+		expectCleanError(stderr, /not a terminal.*--headless/);
+	});
+
+	test('--once runs without a TTY and exits 0', async () => {
+		const {code} = await cli(['--once']);
+		expect(code).toBe(0);
+	});
+});
+
+describe('startup failures', () => {
+	let first: ServerProcess;
+	beforeAll(async () => {
+		first = await startServerProcess();
+	});
+	afterAll(async () => {
+		await first?.stop();
+	});
+
+	test('port in use: one clear line, exit 1', async () => {
+		const port = new URL(first.url).port;
+		const {code, stderr} = await cli(['--headless', '--serve', port]);
+		expect(code).toBe(1);
+		expectCleanError(stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+	});
+
+	test('a data dir that is a file: one clear line, exit 1', async () => {
+		const {dir, cleanup} = await tempDir('flashq-cli-');
+		try {
+			const file = path.join(dir, 'not-a-dir');
+			await writeFile(file, 'x');
+			const {code, stderr} = await cli(['--headless', '--serve', '0', '--data-dir', file]);
+			expect(code).toBe(1);
+			expectCleanError(stderr, /cannot open data dir/);
+			expect(stderr.trim().split('\n')).toHaveLength(1);
+		} finally {
+			await cleanup();
+		}
+	});
+
+	test.skipIf(!fileStorage)('a data dir locked by a running server: one clear line, exit 1; free again after it stops', async () => {
+		const {dir, cleanup} = await tempDir('flashq-cli-');
+		try {
+			const owner = await startServerProcess(['--data-dir', dir]);
+			const {code, stderr} = await cli(['--headless', '--serve', '0', '--data-dir', dir]);
+			expect(code).toBe(1);
+			expectCleanError(stderr, /cannot open data dir .*lock/i);
+			expect(stderr.trim().split('\n')).toHaveLength(1);
+			expect(await owner.stop()).toBe(0);
+			const next = await startServerProcess(['--data-dir', dir]);
+			expect(await next.stop()).toBe(0);
+		} finally {
+			await cleanup();
+		}
+	});
+
+	test.skipIf(!fileStorage)('the listening line names storage and data dir', async () => {
+		const {dir, cleanup} = await tempDir('flashq-cli-');
+		try {
+			const server = await startServerProcess(['--data-dir', dir, '--sync', 'never']);
+			expect(server.stdout()).toMatch(new RegExp(`^FlashQ listening on http://127\\.0\\.0\\.1:\\d+ \\(storage: file, data dir: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\n$`));
+			await server.stop();
+		} finally {
+			await cleanup();
+		}
+	});
+
+	test('memory: the listening line says so', () => {
+		expect(first.stdout()).toMatch(/^FlashQ listening on http:\/\/127\.0\.0\.1:\d+ \(storage: memory, data dir: none\)\n$/);
+	});
+});
+
+describe('client dispatch', () => {
+	test('flashq-demo client ... runs the client with the args after "client"', async () => {
+		const server = await startServerProcess();
+		try {
+			const {code, stdout} = await cli(['client', '--url', server.url, 'health']);
+			expect(code).toBe(0);
+			expect(stdout).toMatch(/healthy/i);
+			const failed = await cli(['client', '--url', 'http://127.0.0.1:1', 'health']);
+			expect(failed.code).not.toBe(0);
+		} finally {
+			await server.stop();
+		}
+	});
+});

@@ -1,0 +1,126 @@
+/** parseArgs: every flag, both `--flag value` and `--flag=value`, and every bad value's message. */
+import path from 'node:path';
+import {describe, expect, test} from 'vitest';
+import {parseArgs, UsageError} from '../../source/cli/options.js';
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseArgs(argv, env, import.meta);
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+	const parsed = parse(argv, env);
+	if (parsed.kind !== 'run') throw new Error(`expected run, got ${parsed.kind}`);
+	return parsed.options;
+};
+const usage = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
+	try {
+		parse(argv, env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(UsageError);
+		return (error as Error).message;
+	}
+	throw new Error('expected a usage error');
+};
+
+describe('defaults', () => {
+	test('no flags: memory, no server, TUI', () => {
+		expect(run([])).toEqual({storage: {storage: 'memory'}, dataDir: null, serve: null, headless: false, once: false});
+	});
+
+	test('--headless implies --serve on 8080, loopback, no token', () => {
+		expect(run(['--headless']).serve).toEqual({host: '127.0.0.1', port: 8080, token: undefined});
+	});
+
+	test('--storage file: ./flashq-data, sync always, threshold 10, cache 1000', () => {
+		expect(run(['--storage', 'file'])).toMatchObject({
+			dataDir: './flashq-data',
+			storage: {storage: 'file', dataDir: path.resolve('./flashq-data'), sync: 'always', commitThreshold: 10, cacheSize: 1000},
+		});
+	});
+
+	test('--help and --version (and -h)', () => {
+		expect(parse(['--help'])).toEqual({kind: 'help'});
+		expect(parse(['-h'])).toEqual({kind: 'help'});
+		expect(parse(['--version'])).toEqual({kind: 'version'});
+		expect(parse(['--storage', 'memory', '--help'])).toEqual({kind: 'help'});
+	});
+});
+
+describe('values', () => {
+	test.each([
+		[['--data-dir', '/tmp/x'], ['--data-dir=/tmp/x']],
+		[['--storage', 'file', '--sync', 'never'], ['--storage=file', '--sync=never']],
+		[['--data-dir', 'd', '--commit-threshold', '5', '--cache-size', '0'], ['--data-dir=d', '--commit-threshold=5', '--cache-size=0']],
+		[['--serve', '9000', '--host', 'localhost', '--token', 't'], ['--serve=9000', '--host=localhost', '--token=t']],
+		[['--port', '0'], ['--port=0']],
+	])('%j equals %j', (spaced, equals) => {
+		expect(run(spaced)).toEqual(run(equals));
+	});
+
+	test('--data-dir implies file storage; --repair is passed to it', () => {
+		expect(run(['--data-dir', 'x', '--repair'])).toMatchObject({dataDir: 'x', storage: {storage: 'file', dataDir: path.resolve('x'), repair: true}});
+		expect(run(['--storage', 'file', '--data-dir', 'x', '--sync', 'periodic', '--commit-threshold', '100', '--cache-size', '50']).storage).toMatchObject({
+			sync: 'periodic',
+			commitThreshold: 100,
+			cacheSize: 50,
+		});
+	});
+
+	test('bare --serve is 8080, also before another flag; --serve N and --port N', () => {
+		expect(run(['--serve']).serve?.port).toBe(8080);
+		expect(run(['--serve', '--storage', 'memory']).serve?.port).toBe(8080);
+		expect(run(['--serve', '0']).serve?.port).toBe(0);
+		expect(run(['--port', '9001']).serve?.port).toBe(9001);
+		expect(run(['--serve', '--port', '9002']).serve?.port).toBe(9002);
+		expect(run(['--headless', '--serve', '9003']).serve?.port).toBe(9003);
+	});
+
+	test('the last of a repeated flag wins', () => {
+		expect(run(['--storage', 'file', '--storage', 'memory']).storage).toEqual({storage: 'memory'});
+	});
+
+	test('FLASHQ_TOKEN gives the token; --token wins over it', () => {
+		expect(run(['--serve'], {FLASHQ_TOKEN: 'env'}).serve?.token).toBe('env');
+		expect(run(['--serve', '--token', 'flag'], {FLASHQ_TOKEN: 'env'}).serve?.token).toBe('flag');
+		expect(run(['--serve'], {FLASHQ_TOKEN: ''}).serve?.token).toBeUndefined();
+	});
+
+	test('loopback hosts need no token; others need one', () => {
+		for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(run(['--serve', '--host', host]).serve?.host).toBe(host);
+		expect(run(['--serve', '--host', '0.0.0.0', '--token', 't']).serve).toEqual({host: '0.0.0.0', port: 8080, token: 't'});
+		expect(run(['--serve', '--host', '0.0.0.0'], {FLASHQ_TOKEN: 'e'}).serve?.token).toBe('e');
+	});
+
+	test('--once', () => {
+		expect(run(['--once']).once).toBe(true);
+	});
+});
+
+describe('errors name the flag and the allowed values', () => {
+	test.each([
+		[['--bogus'], /unknown flag --bogus/],
+		[['-x'], /unknown flag -x/],
+		[['stray'], /unexpected argument 'stray'/],
+		[['--storage', 'disk'], /--storage must be memory or file, got 'disk'/],
+		[['--storage'], /--storage needs a value \(memory or file\)/],
+		[['--storage='], /--storage must be memory or file, got ''/],
+		[['--data-dir', 'x', '--sync', 'sometimes'], /--sync must be one of always, periodic, never, got 'sometimes'/],
+		[['--data-dir', 'x', '--commit-threshold', '0'], /--commit-threshold must be an integer >= 1, got '0'/],
+		[['--data-dir', 'x', '--commit-threshold', 'ten'], /--commit-threshold must be an integer >= 1, got 'ten'/],
+		[['--data-dir', 'x', '--cache-size', '-1'], /--cache-size needs a value|--cache-size must be an integer >= 0/],
+		[['--data-dir', 'x', '--cache-size', '1.5'], /--cache-size must be an integer >= 0, got '1.5'/],
+		[['--serve', '70000'], /--serve must be a port number 0..65535, got '70000'/],
+		[['--port', 'http'], /--port must be a port number 0..65535, got 'http'/],
+		[['--serve', 'abc'], /unexpected argument 'abc'/],
+		[['--sync', 'never'], /--sync applies only to file storage/],
+		[['--commit-threshold', '5'], /--commit-threshold applies only to file storage/],
+		[['--storage', 'memory', '--data-dir', 'x'], /--data-dir implies --storage file/],
+		[['--serve', '--host', '0.0.0.0'], /--host 0.0.0.0 is not a loopback address: it needs --token TOKEN \(or FLASHQ_TOKEN\)/],
+		[['--host', '127.0.0.1'], /--host applies only with --serve/],
+		[['--headless=yes'], /--headless takes no value/],
+		[['--serve', '--token='], /--token needs a value/],
+	])('%j', (argv, message) => {
+		expect(usage(argv)).toMatch(message);
+	});
+
+	test('each message is one line', () => {
+		expect(usage(['--storage', 'disk'])).not.toContain('\n');
+	});
+});
