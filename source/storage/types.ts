@@ -84,6 +84,8 @@ export interface FileStorageOptions {
 	cacheSize?: number;
 	/** LRU cache bound in bytes (default 64 MiB). */
 	cacheBytes?: number;
+	/** The WAL is emptied (after an fsync of the log) once it grows past this many bytes (default 1 MiB). */
+	walResetBytes?: number;
 	/** One sparse-index entry every this many bytes of log (default 4096). */
 	indexIntervalBytes?: number;
 	/** Truncate a corrupt log at the damage (after copying it aside) instead of refusing to open. */

@@ -60,7 +60,7 @@ class FileBackend implements StorageBackend {
 			syncIntervalMs: Math.max(1, options.syncIntervalMs ?? 100),
 			cacheSize: Math.max(0, options.cacheSize ?? 1000),
 			cacheBytes: Math.max(0, options.cacheBytes ?? 64 * 1024 * 1024),
-			walResetBytes: 1024 * 1024,
+			walResetBytes: Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 			checkpointBytes: 64 * 1024 * 1024,
 		};
 		this.info = {
