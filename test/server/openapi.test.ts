@@ -1,0 +1,163 @@
+/**
+ * GET /openapi.json stays true: the router's routes and the document's operations are the same
+ * set, and every documented response (each status of each operation) is produced by a live
+ * request whose body fits the documented schema.
+ */
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {FlashQ} from '../../source/engine/flashq.js';
+import {apiRoutes} from '../../source/server/routes.js';
+import {startServer} from '../../source/server/server.js';
+import type {ServerHandle} from '../../source/server/types.js';
+import {client, type Reply} from './process.js';
+
+type Schema = Record<string, unknown>;
+type Doc = {paths: Record<string, Record<string, {parameters?: Array<{name: string; in: string}>; responses: Record<string, {content?: Record<string, {schema: Schema}>}>}>>} & Schema;
+
+let queue: FlashQ;
+let server: ServerHandle;
+let doc: Doc;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+	queue = await FlashQ.open({storage: 'memory'});
+	server = await startServer({queue, port: 0});
+	api = client(server.url);
+	doc = (await api('GET', '/openapi.json')).json as Doc;
+});
+afterAll(async () => {
+	await server.close();
+	await queue.close();
+});
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+function documentedOperations(): string[] {
+	return Object.entries(doc.paths).flatMap(([pattern, item]) =>
+		Object.keys(item)
+			.filter((k) => METHODS.includes(k))
+			.map((m) => `${m.toUpperCase()} ${pattern}`),
+	);
+}
+
+/** A small JSON-schema check: the subset the document uses ($ref, type, required, properties, items, additionalProperties, enum-free). */
+function check(value: unknown, schema: Schema, at: string, errors: string[]): void {
+	if (typeof schema['$ref'] === 'string') {
+		const target = (schema['$ref'] as string)
+			.slice(2)
+			.split('/')
+			.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], doc);
+		check(value, target as Schema, at, errors);
+		return;
+	}
+	const types = schema['type'] === undefined ? [] : ([] as string[]).concat(schema['type'] as string | string[]);
+	const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+	if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) {
+		errors.push(`${at}: ${actual} is not ${types.join('|')}`);
+		return;
+	}
+	if (actual === 'object') {
+		const object = value as Record<string, unknown>;
+		for (const key of (schema['required'] as string[] | undefined) ?? []) if (!(key in object)) errors.push(`${at}.${key} missing`);
+		const properties = (schema['properties'] as Record<string, Schema> | undefined) ?? {};
+		for (const [key, child] of Object.entries(object)) {
+			if (properties[key]) check(child, properties[key], `${at}.${key}`, errors);
+			else if (typeof schema['additionalProperties'] === 'object') check(child, schema['additionalProperties'] as Schema, `${at}.${key}`, errors);
+			else if (schema['properties'] !== undefined && schema['additionalProperties'] === undefined) {
+				// Documented objects list all their fields; an undocumented one means the doc drifted.
+				errors.push(`${at}.${key} is not documented`);
+			}
+		}
+	}
+	if (actual === 'array' && schema['items']) (value as unknown[]).forEach((item, i) => check(item, schema['items'] as Schema, `${at}[${i}]`, errors));
+}
+
+const T = 'docs-topic';
+const G = 'docs-group';
+const post = (path: string, json: unknown) => api('POST', path, {json});
+
+/** One live request per documented (operation, status). */
+const scenarios: Record<string, () => Promise<Reply>> = {
+	'GET /health 200': () => api('GET', '/health'),
+	'GET /topics 200': () => api('GET', '/topics'),
+	'POST /topics/{topic}/records 200': () => post(`/topics/${T}/records`, {records: [{value: 'v', key: 'k', headers: {h: 'x'}}]}),
+	'POST /topics/{topic}/records 400': () => post(`/topics/${T}/records`, {records: []}),
+	'POST /topics/{topic}/records 413': () =>
+		api('POST', `/topics/${T}/records`, {body: 'x'.repeat(2 * 1024 * 1024 + 1), headers: {'content-type': 'application/json'}}),
+	'POST /topics/{topic}/records 415': () => api('POST', `/topics/${T}/records`, {body: '{}', headers: {'content-type': 'text/plain'}}),
+	'POST /topics/{topic}/records 422': () => post(`/topics/${T}/records`, {records: [{value: 1}]}),
+	'GET /topics/{topic}/records 200': () => api('GET', `/topics/${T}/records`),
+	'GET /topics/{topic}/records 400': () => api('GET', `/topics/${T}/records?max_records=0`),
+	'GET /topics/{topic}/records 404': () => api('GET', '/topics/docs-missing/records'),
+	'GET /consumer 200': () => api('GET', '/consumer'),
+	'POST /consumer/{group_id} 200': () => api('POST', `/consumer/${G}`),
+	'POST /consumer/{group_id} 400': () => api('POST', '/consumer/bad@id'),
+	'POST /consumer/{group_id} 409': () => api('POST', `/consumer/${G}`),
+	'DELETE /consumer/{group_id} 204': async () => {
+		await api('POST', '/consumer/docs-temp');
+		return api('DELETE', '/consumer/docs-temp');
+	},
+	'DELETE /consumer/{group_id} 400': () => api('DELETE', '/consumer/bad@id'),
+	'DELETE /consumer/{group_id} 404': () => api('DELETE', '/consumer/docs-missing'),
+	'GET /consumer/{group_id}/topics/{topic} 200': () => api('GET', `/consumer/${G}/topics/${T}`),
+	'GET /consumer/{group_id}/topics/{topic} 400': () => api('GET', `/consumer/${G}/topics/${T}?include_headers=maybe`),
+	'GET /consumer/{group_id}/topics/{topic} 404': () => api('GET', `/consumer/docs-missing/topics/${T}`),
+	'GET /consumer/{group_id}/topics/{topic}/offset 200': () => api('GET', `/consumer/${G}/topics/${T}/offset`),
+	'GET /consumer/{group_id}/topics/{topic}/offset 400': () => api('GET', `/consumer/${G}/topics/bad@t/offset`),
+	'GET /consumer/{group_id}/topics/{topic}/offset 404': () => api('GET', `/consumer/docs-missing/topics/${T}/offset`),
+	'POST /consumer/{group_id}/topics/{topic}/offset 200': () => post(`/consumer/${G}/topics/${T}/offset`, {offset: 1}),
+	'POST /consumer/{group_id}/topics/{topic}/offset 400': () => post(`/consumer/${G}/topics/${T}/offset`, {offset: 99}),
+	'POST /consumer/{group_id}/topics/{topic}/offset 404': () => post(`/consumer/docs-missing/topics/${T}/offset`, {offset: 0}),
+	'POST /consumer/{group_id}/topics/{topic}/offset 413': () =>
+		api('POST', `/consumer/${G}/topics/${T}/offset`, {body: ' '.repeat(2 * 1024 * 1024 + 1), headers: {'content-type': 'application/json'}}),
+	'POST /consumer/{group_id}/topics/{topic}/offset 415': () => api('POST', `/consumer/${G}/topics/${T}/offset`, {body: '{"offset":0}'}),
+	'POST /consumer/{group_id}/topics/{topic}/offset 422': () => post(`/consumer/${G}/topics/${T}/offset`, {offset: 'x'}),
+	'GET /metrics 200': () => api('GET', '/metrics'),
+	'GET /openapi.json 200': () => api('GET', '/openapi.json'),
+};
+
+describe('OpenAPI document', () => {
+	test('documents exactly the routes the router serves', async () => {
+		const routes = apiRoutes({queue, version: '0', metrics: async () => ({text: '', contentType: ''}), openapi: () => ({})});
+		expect(documentedOperations().sort()).toEqual(routes.map((r) => `${r.method} ${r.pattern}`).sort());
+	});
+
+	test('path parameters match each template', () => {
+		for (const [pattern, item] of Object.entries(doc.paths)) {
+			const inPattern = [...pattern.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+			const documented = ((item['parameters'] as unknown as Array<{name: string; in: string}> | undefined) ?? [])
+				.filter((p) => p.in === 'path')
+				.map((p) => p.name)
+				.sort();
+			expect(documented, pattern).toEqual(inPattern);
+		}
+	});
+
+	test('every documented response has a live scenario, and no scenario is undocumented', () => {
+		const documented = Object.entries(doc.paths).flatMap(([pattern, item]) =>
+			Object.entries(item)
+				.filter(([m]) => METHODS.includes(m))
+				.flatMap(([m, op]) => Object.keys(op.responses).map((status) => `${m.toUpperCase()} ${pattern} ${status}`)),
+		);
+		expect(Object.keys(scenarios).sort()).toEqual(documented.sort());
+	});
+
+	test('each scenario answers its documented status with a body that fits the schema', async () => {
+		for (const [key, request] of Object.entries(scenarios)) {
+			const [method, pattern, status] = key.split(' ') as [string, string, string];
+			const reply = await request();
+			expect(reply.status, key).toBe(Number(status));
+			const response = doc.paths[pattern]![method.toLowerCase()]!.responses[status]!;
+			if (!response.content) {
+				expect(reply.text, key).toBe('');
+				continue;
+			}
+			const [type, {schema}] = Object.entries(response.content)[0]!;
+			expect(reply.headers.get('content-type'), key).toContain(type);
+			if (type === 'application/json') {
+				const errors: string[] = [];
+				check(reply.json, schema, '$', errors);
+				expect(errors, key).toEqual([]);
+			}
+		}
+	});
+});
