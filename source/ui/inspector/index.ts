@@ -1,0 +1,15 @@
+/**
+ * The byte inspector (issue 6): a record's on-disk frame as an annotated hex dump.
+ *
+ * Plug-in point for the app (`x` on a selected record in Records):
+ *   const inspection = inspectRecord({storage: engine.stats().storage, topic, record, io});
+ *   <ByteInspector inspection={inspection} topic={topic} maxRows={rows} width={columns} />
+ * `record` is the selected record as polled (offset, timestamp, key, value, headers). `io` is only
+ * needed while the tour's crash lesson runs (its files live in the fault layer): pass
+ * `tour.faultIo`; otherwise leave it out and the real disk is read. For memory storage the
+ * inspector shows the frame file storage would write for the record. Esc closes the view.
+ */
+export {ByteInspector, type ByteInspectorProps} from './ByteInspector.js';
+export {FIELD_COLORS, type FieldKind, type FrameInspection, focusRows, hexRows, type HexRow, type IndexEntry, type InspectedField, inspectFrame} from './frame-inspection.js';
+export {inspectRecord, type InspectableRecord, type InspectRequest} from './inspect-record.js';
+export {locateFrame, type LocatedFrame} from './locate.js';

@@ -1,0 +1,53 @@
+import {render} from 'ink-testing-library';
+import React from 'react';
+import stripAnsi from 'strip-ansi';
+import {describe, expect, it} from 'vitest';
+import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
+import {ByteInspector} from '../../../source/ui/inspector/ByteInspector.js';
+import {inspectFrame} from '../../../source/ui/inspector/frame-inspection.js';
+
+const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+
+describe('ByteInspector', () => {
+	it('draws the frame: source, index entry, valid CRC, hex with ASCII, legend and the fields', () => {
+		const {buffer} = encodeFrame(7, T, [{key: 'ada', value: 'hello', headers: {src: 'web'}}]);
+		const inspection = inspectFrame(buffer, {source: 'log', file: '/d/topics/6f/log', position: 2048, indexEntry: {offset: 4, position: 1536}, recordOffset: 7});
+		const {lastFrame, unmount} = render(<ByteInspector inspection={inspection} topic="orders" maxRows={10} width={100} />);
+		const text = stripAnsi(lastFrame() ?? '');
+		expect(text).toContain("Byte inspector · topic 'orders' · offset 7");
+		expect(text).toContain(`main log /d/topics/6f/log @ byte 2048 (frame ${buffer.length} bytes, records 7..7)`);
+		expect(text).toContain('Index entry at or before it: offset 4 → byte 1536');
+		expect(text).toContain(`CRC stored 0x${buffer.readUInt32LE(4).toString(16).padStart(8, '0')}`);
+		expect(text).toContain('✓ valid');
+		expect(text).toMatch(/00000800 +46 51 01 00/);
+		expect(text).toContain('|FQ');
+		expect(text).toContain('00000810');
+		expect(text).toMatch(/record\[0\]\.key +\[\d+, \d+\) +"ada"/);
+		expect(text).toMatch(/timestamp +\[24, 32\) +1767323045678 \(2026-01-02T03:04:05\.678Z\)/);
+		expect(text).toContain('■crc');
+		unmount();
+	});
+
+	it('says INVALID when a byte was flipped, and names an encoded (memory) frame as such', () => {
+		const {buffer} = encodeFrame(0, T, [{key: null, value: 'x'.repeat(20)}]);
+		buffer[40]! ^= 1;
+		const {lastFrame, unmount} = render(<ByteInspector inspection={inspectFrame(buffer, {source: 'encoded'})} />);
+		const text = stripAnsi(lastFrame() ?? '');
+		expect(text).toContain('✗ INVALID: crc mismatch');
+		expect(text).toContain('not on disk: the frame file storage would write for this record');
+		unmount();
+	});
+
+	it('shows a large batch as the header plus the selected record, marked with a gap', () => {
+		const records = Array.from({length: 20}, (_, i) => ({key: `key-${i}`, value: `value-${i}-`.repeat(4)}));
+		const {buffer} = encodeFrame(0, T, records);
+		const inspection = inspectFrame(buffer, {source: 'encoded', recordOffset: 15});
+		const {lastFrame, unmount} = render(<ByteInspector inspection={inspection} maxRows={8} />);
+		const text = stripAnsi(lastFrame() ?? '');
+		expect(text).toContain('(record 16 of 20 in this frame)');
+		expect(text).toContain('...');
+		expect(text).toContain('"key-15"');
+		expect(text).not.toContain('"key-3"');
+		unmount();
+	});
+});

@@ -1,0 +1,110 @@
+import {Box, useInput} from 'ink';
+import {render} from 'ink-testing-library';
+import React, {useSyncExternalStore} from 'react';
+import stripAnsi from 'strip-ansi';
+import {afterEach, describe, expect, it} from 'vitest';
+import {handleTourKey} from '../../../source/ui/tour/keys.js';
+import {topicsLesson} from '../../../source/ui/tour/lessons/01-topics.js';
+import {groupsLesson} from '../../../source/ui/tour/lessons/07-groups.js';
+import {TourRunner} from '../../../source/ui/tour/runner.js';
+import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
+
+const runners: TourRunner[] = [];
+afterEach(async () => {
+	await Promise.all(runners.splice(0).map((r) => r.dispose()));
+});
+const tour = () => {
+	const runner = new TourRunner({lessons: [topicsLesson, groupsLesson], seed: 3, storage: 'memory'});
+	runners.push(runner);
+	return runner;
+};
+
+/** How the app is meant to plug the tour in: store + keys + panel. */
+function Harness({runner, onLeave}: {runner: TourRunner; onLeave: () => void}) {
+	const snapshot = useSyncExternalStore(runner.subscribe.bind(runner), () => runner.snapshot());
+	useInput((input, key) => {
+		if (handleTourKey(runner, input, key) === 'leave') onLeave();
+	});
+	return (
+		<Box>
+			<TourPanel snapshot={snapshot} width={100} />
+		</Box>
+	);
+}
+
+const settle = async (runner: TourRunner) => {
+	for (let i = 0; i < 50 && (runner.isBusy || i < 2); i++) await new Promise((r) => setTimeout(r, 5));
+	await new Promise((r) => setTimeout(r, 20));
+};
+const frame = (f: string | undefined) => stripAnsi(f ?? '');
+
+describe('TourPanel', () => {
+	it('shows lesson/step, the before text and key hints, then the explanation with real numbers', async () => {
+		const runner = tour();
+		await runner.start();
+		const {lastFrame, rerender, unmount} = render(<TourPanel snapshot={runner.snapshot()} width={100} />);
+		let text = frame(lastFrame());
+		expect(text).toContain('Tour · Lesson 1/2  Step 1/4 · Topics, records and offsets');
+		expect(text).toContain('The first records');
+		expect(text).toContain('watch Topics, Records, Events');
+		expect(text).toContain("post a batch of 3 records to a new topic 'orders'");
+		expect(text).toContain('n/Space run this step · b back · r restart · Esc leave');
+		await runner.next();
+		rerender(<TourPanel snapshot={runner.snapshot()} width={100} />);
+		text = frame(lastFrame());
+		expect(text).toContain('The records got offsets 0,1,2');
+		expect(text).toContain('n/Space next step');
+		unmount();
+	});
+
+	it('walks with real keys: predict with a digit, run with n, the check, back with b, leave with Esc', async () => {
+		const runner = tour();
+		await runner.start();
+		let left = false;
+		const {lastFrame, stdin, unmount} = render(<Harness runner={runner} onLeave={() => (left = true)} />);
+		await settle(runner);
+		stdin.write('n');
+		await settle(runner);
+		expect(frame(lastFrame())).toContain('The records got offsets 0,1,2');
+		stdin.write(' ');
+		await settle(runner);
+		let text = frame(lastFrame());
+		expect(text).toContain('Step 2/4');
+		expect(text).toContain("Predict: What offset will the first record of 'clicks' get?");
+		expect(text).toContain('1/2/3 predict');
+		stdin.write('2');
+		await settle(runner);
+		expect(frame(lastFrame())).toContain('▸ [2] 3 (it continues after orders)');
+		stdin.write('n');
+		await settle(runner);
+		text = frame(lastFrame());
+		expect(text).toContain('✗ Not quite: the answer was [1].');
+		expect(text).toContain("'clicks' started again at offset 0");
+		stdin.write('b');
+		await settle(runner);
+		text = frame(lastFrame());
+		expect(text).toContain('Step 2/4');
+		expect(text).not.toContain('Not quite');
+		expect(runner.engine!.topics().map((t) => t.name)).toEqual(['orders']);
+		stdin.write('r');
+		await settle(runner);
+		expect(frame(lastFrame())).toContain('Step 1/4');
+		stdin.write('\u001B');
+		await settle(runner);
+		expect(left).toBe(true);
+		unmount();
+	});
+
+	it('shows a failed step and the end of the tour', async () => {
+		const runner = tour();
+		await runner.start(1);
+		const base = runner.snapshot();
+		const {lastFrame, rerender, unmount} = render(<TourPanel snapshot={{...base, phase: 'error', error: 'disk on fire'}} />);
+		expect(frame(lastFrame())).toContain('This step failed: disk on fire');
+		rerender(<TourPanel snapshot={{...base, phase: 'finished'}} />);
+		expect(frame(lastFrame())).toContain('That was the last lesson');
+		rerender(<TourPanel snapshot={{...base, phase: 'running', replaying: true, stepIndex: 2}} />);
+		expect(frame(lastFrame())).toContain('Replaying the lesson from its start, step 3 (seed 3)');
+		unmount();
+	});
+});
