@@ -14,19 +14,24 @@
  * 3. View: `useSyncExternalStore(tour.subscribe.bind(tour), () => tour.snapshot())`, render
  *    `<TourPanel snapshot={...} width={...} />`. Header text: `snapshot.header`
  *    (`Lesson N/M  Step i/k`). Highlight panes whose title is in `snapshot.highlight`
- *    (titles as in PANE_TITLES: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
+ *    (titles as in TOUR_PANES, which match the TUI's PANE_TITLES values: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
  *    'Offset Index', 'Events', 'Server'): PaneFrame's `highlighted` prop.
  * 4. Keys while the tour is shown: call `handleTourKey(tour, input, key)` (keys.ts): `n`/Space →
  *    next, `b` → back, `r` → restart, digits → answer the question. It returns 'leave' for Esc:
- *    then `const {engine} = tour.leave()` keeps the engine for free exploration (the app owns it
- *    from then on), and `tour.dispose()` removes the other lesson directories.
+ *    then `const {engine, io} = tour.leave()` keeps the engine for free exploration (the app owns
+ *    it from then on; `io` is non-null after the crash lesson, whose files live in the fault
+ *    layer: pass it to the byte inspector), and `tour.dispose()` removes the other lesson
+ *    directories. To re-enter the tour later, make a new TourRunner.
+ *    Keys the tour ignores (handleTourKey returns 'ignored') stay with the app, e.g. `q`, `?`.
  * 5. Quit: `await tour.dispose()` closes the engine and removes the tour's temporary directories.
  *
  * Byte inspector (`x` key): see source/ui/inspector/index.ts.
  */
-export type {Choice, FactValue, Facts, Lesson, PaneTitle, PowerLossReport, Question, Step, StepContext} from './lesson.js';
-export {PANE_TITLES} from './lesson.js';
+export type {Choice, FactValue, Facts, Lesson, Measurements, PaneTitle, PowerLossMode, PowerLossReport, Question, Step, StepContext} from './lesson.js';
+export {TOUR_PANES} from './lesson.js';
 export {LESSONS} from './lessons/index.js';
 export {createRandom, deriveSeed, mulberry32, type Random} from './random.js';
 export {makeRecords} from './records.js';
 export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';
+export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
+export {TourPanel, type TourPanelProps} from './TourPanel.js';

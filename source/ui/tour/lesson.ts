@@ -4,8 +4,8 @@ import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {Random} from './random.js';
 
 /** Pane titles as the TUI shows them; a step names the panes that change so the view can highlight them. */
-export const PANE_TITLES = ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events', 'Server'] as const;
-export type PaneTitle = (typeof PANE_TITLES)[number];
+export const TOUR_PANES = ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events', 'Server'] as const;
+export type PaneTitle = (typeof TOUR_PANES)[number];
 
 /** What a step records: plain JSON-like values, so tests can compare two runs with toEqual. */
 export type FactValue = string | number | boolean | null | readonly FactValue[] | {readonly [key: string]: FactValue};

@@ -183,8 +183,10 @@ export class TourRunner {
 	/**
 	 * Leaves the tour keeping the engine and its directory for free exploration: the caller owns
 	 * the returned engine (and should close it). Call `dispose` afterwards to clean up the rest.
+	 * `io` is the fault layer's in-memory disk when the lesson ran on one (give it to the byte
+	 * inspector); `dataDir` is then null, as nothing of it is on the real disk.
 	 */
-	leave(): {engine: FlashQ | null; dataDir: string | null} {
+	leave(): ReturnType<TourSession['detach']> {
 		const kept = this.session.detach();
 		this.phase = 'idle';
 		this.emit();

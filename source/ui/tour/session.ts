@@ -1,10 +1,11 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdir, mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {FlashQ, type FlashQOptions} from '../../engine/flashq.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {PowerLossMode, PowerLossReport} from './lesson.js';
+import type {FaultyIo} from '../../storage/file/fault-io.js';
 import {PowerLossLayer} from './power-loss.js';
 
 export interface TourSessionOptions {
@@ -53,6 +54,7 @@ export class TourSession {
 		const useFile = options.kind === 'file' || options.faults === true || (this.options.storage ?? 'file') === 'file';
 		if (useFile) {
 			const base = this.options.baseDir ?? tmpdir();
+			await mkdir(base, {recursive: true});
 			// A real directory even on the fault layer, so the path shown is unique and meaningful.
 			const dir = await mkdtemp(path.join(base, 'flashq-tour-'));
 			this.ownedDirs.add(dir);
@@ -111,8 +113,8 @@ export class TourSession {
 	}
 
 	/** Keeps the current engine and directory alive (leaving the tour for free exploration). */
-	detach(): {engine: FlashQ | null; dataDir: string | null} {
-		const kept = {engine: this.engine, dataDir: this.layer ? null : this.dataDir};
+	detach(): {engine: FlashQ | null; dataDir: string | null; io: FaultyIo | null} {
+		const kept = {engine: this.engine, dataDir: this.layer ? null : this.dataDir, io: this.layer?.io ?? null};
 		if (this.dataDir && !this.layer) this.ownedDirs.delete(this.dataDir);
 		if (this.engine) this.live.delete(this.engine);
 		this.engine = null;
