@@ -24,6 +24,8 @@
  *    directories. To re-enter the tour later, make a new TourRunner.
  *    Keys the tour ignores (handleTourKey returns 'ignored') stay with the app, e.g. `q`, `?`.
  * 5. Quit: `await tour.dispose()` closes the engine and removes the tour's temporary directories.
+ * 6. Without a TTY (`--tour --once`): `process.stdout.write(await tourTranscript(LESSONS, {seed}))`
+ *    prints every lesson, step by step, with the predictions and the real explanations.
  *
  * Byte inspector (`x` key): see source/ui/inspector/index.ts.
  */
@@ -35,3 +37,4 @@ export {makeRecords} from './records.js';
 export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';
 export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
 export {TourPanel, type TourPanelProps} from './TourPanel.js';
+export {tourTranscript, type TranscriptOptions} from './transcript.js';

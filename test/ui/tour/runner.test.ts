@@ -208,3 +208,18 @@ describe('lessons on memory storage', () => {
 		expect(runner.snapshot().correct).toBe(true);
 	});
 });
+
+describe('tourTranscript', () => {
+	it('writes every step with its prediction, answer and real numbers, the same for the same seed', async () => {
+		const {tourTranscript} = await import('../../../source/ui/tour/transcript.js');
+		const a = await tourTranscript([topicsLesson, groupsLesson], {seed: 4, storage: 'memory'});
+		const b = await tourTranscript([topicsLesson, groupsLesson], {seed: 4, storage: 'memory'});
+		expect(a).toBe(b);
+		expect(a).toContain('Lesson 1/2: Topics, records and offsets');
+		expect(a).toContain('  Step 2/4: Offsets are per topic  [watch Topics, Records]');
+		expect(a).toContain('      [1] 0  <- answer');
+		expect(a).toContain("    => 'clicks' started again at offset 0 (offsets 0,1)");
+		expect(a).toContain('Lesson 2/2: Consumer groups, commits and lag');
+		expect(a).toContain('lag grew to 10 = 15 - 5');
+	});
+});
