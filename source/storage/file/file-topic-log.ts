@@ -24,6 +24,8 @@ export interface TopicLogSettings {
 	checkpointBytes: number;
 }
 
+const MAX_SCRATCH = 16 * 1024 * 1024;
+
 interface Waiter {
 	resolve: () => void;
 	reject: (error: Error) => void;
@@ -68,6 +70,11 @@ export class FileTopicLog implements TopicLog {
 	private logDirty = false;
 	private timer: NodeJS.Timeout | undefined;
 	private failure: Error | null = null;
+	private readonly cacheSetOptions = {size: 1};
+	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
+	private cacheInserted = 0;
+	/** Frames are encoded here and written from here: no fresh memory to fault in per batch. */
+	private scratch = Buffer.allocUnsafe(256 * 1024);
 	private closed = false;
 	private readonly logPath: string;
 	private readonly counters = {
@@ -78,7 +85,6 @@ export class FileTopicLog implements TopicLog {
 		totalFsyncMs: 0,
 		hits: 0,
 		misses: 0,
-		evictions: 0,
 		lookups: 0,
 		lastLookup: null as {offset: number; entryOffset: number; position: number; scanned: number} | null,
 	};
@@ -101,13 +107,7 @@ export class FileTopicLog implements TopicLog {
 		this.logPath = path.join(dir, LOG_FILE);
 		this.cache =
 			settings.cacheSize > 0 && settings.cacheBytes > 0
-				? new LRUCache<number, StoredRecord>({
-						max: settings.cacheSize,
-						maxSize: settings.cacheBytes,
-						dispose: (_value, _key, reason) => {
-							if (reason === 'evict') this.counters.evictions++;
-						},
-					})
+				? new LRUCache<number, StoredRecord>({max: settings.cacheSize, maxSize: settings.cacheBytes})
 				: null;
 		if (settings.sync === 'periodic') {
 			this.timer = setInterval(() => {
@@ -126,7 +126,8 @@ export class FileTopicLog implements TopicLog {
 		if (this.closed) return Promise.reject(new Error(`topic '${this.topic}' is closed`));
 		const base = this.next;
 		const count = records.length;
-		const {buffer, recordSizes} = encodeFrame(base, timestamp, records);
+		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch);
+		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		const stored = new Array<StoredRecord>(count);
 		for (let i = 0; i < count; i++) {
 			const r = records[i]!;
@@ -134,13 +135,22 @@ export class FileTopicLog implements TopicLog {
 		}
 		try {
 			if (this.pendingFrames.length === 0 && count >= this.settings.commitThreshold) this.writeDirect(buffer, base, count);
-			else this.writeWal(buffer, base, stored);
+			// The WAL keeps its frames until their commit: a tight copy, not a view of the scratch buffer.
+			else this.writeWal(Buffer.from(buffer), base, stored);
 		} catch (error) {
 			this.fail(error, 'write');
 			return Promise.reject(this.failure);
 		}
 		this.next = base + count;
-		if (this.cache) for (let i = 0; i < count; i++) this.cache.set(base + i, stored[i]!, {size: recordSizes[i]! + 64});
+		if (this.cache) {
+			// Only the newest `cacheSize` records could stay; one reused options object keeps this cheap.
+			const options = this.cacheSetOptions;
+			for (let i = Math.max(0, count - this.settings.cacheSize); i < count; i++) {
+				options.size = recordSizes[i]! + 64;
+				this.cache.set(base + i, stored[i]!, options);
+			}
+			this.cacheInserted += count;
+		}
 		if (this.settings.sync !== 'always') return Promise.resolve(base);
 		return new Promise<number>((resolve, reject) => {
 			this.waiting.push({resolve: () => resolve(base), reject, records: count});
@@ -326,7 +336,7 @@ export class FileTopicLog implements TopicLog {
 		let offset = fromOffset;
 		let hits = 0;
 		let misses = 0;
-		const evictionsBefore = this.counters.evictions;
+		const evictionsBefore = this.evictions();
 		while (offset < end) {
 			const cached = this.cache?.get(offset);
 			if (cached) {
@@ -350,7 +360,7 @@ export class FileTopicLog implements TopicLog {
 		this.counters.hits += hits;
 		this.counters.misses += misses;
 		if (this.events.active && (hits > 0 || misses > 0)) {
-			this.events.emit({type: 'cache', at: Date.now(), topic: this.topic, hits, misses, evictions: this.counters.evictions - evictionsBefore});
+			this.events.emit({type: 'cache', at: Date.now(), topic: this.topic, hits, misses, evictions: this.evictions() - evictionsBefore});
 		}
 		return out;
 	}
@@ -389,6 +399,10 @@ export class FileTopicLog implements TopicLog {
 		return out;
 	}
 
+	private evictions(): number {
+		return this.cache ? this.cacheInserted - this.cache.size : 0;
+	}
+
 	stats(): TopicStorageStats {
 		const c = this.counters;
 		const stats: TopicStorageStats = {
@@ -409,7 +423,7 @@ export class FileTopicLog implements TopicLog {
 				bytes: this.cache?.calculatedSize ?? 0,
 				hits: c.hits,
 				misses: c.misses,
-				evictions: c.evictions,
+				evictions: this.evictions(),
 			},
 			index: {entries: this.index.length, interval: this.index.interval, lookups: c.lookups, lastLookup: c.lastLookup},
 			failed: this.failure !== null,

@@ -28,30 +28,26 @@ export interface EncodedFrame {
 
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
-export function encodeFrame(baseOffset: number, timestamp: number, records: readonly RecordInput[]): EncodedFrame {
+/**
+ * Encodes one batch. With `scratch` large enough, the frame is built in it (the result is then a view
+ * that the next call overwrites): reusing memory avoids page-faulting a fresh half-megabyte per batch.
+ */
+export function encodeFrame(baseOffset: number, timestamp: number, records: readonly RecordInput[], scratch?: Buffer): EncodedFrame {
 	const count = records.length;
 	const recordSizes = new Array<number>(count);
-	let total = FRAME_HEADER_BYTES;
+	// An upper bound (3 bytes per UTF-16 unit) instead of measuring every string first: one pass, not two.
+	let bound = FRAME_HEADER_BYTES;
 	for (let i = 0; i < count; i++) {
 		const r = records[i]!;
-		let size = 12 + utf8(r.value);
-		if (r.key != null) size += utf8(r.key);
-		if (r.headers != null) for (const name in r.headers) size += 8 + utf8(name) + utf8(r.headers[name]!);
-		recordSizes[i] = size;
-		total += size;
+		bound += 12 + 3 * r.value.length;
+		if (r.key != null) bound += 3 * r.key.length;
+		if (r.headers != null) for (const name in r.headers) bound += 8 + 3 * (name.length + r.headers[name]!.length);
 	}
-	const buf = Buffer.allocUnsafe(total);
-	buf[0] = FRAME_MAGIC_0;
-	buf[1] = FRAME_MAGIC_1;
-	buf[2] = FRAME_VERSION;
-	buf[3] = 0;
-	buf.writeUInt32LE(total, 8);
-	writeU64(buf, baseOffset, 12);
-	buf.writeUInt32LE(count, 20);
-	buf.writeDoubleLE(timestamp, 24);
+	const buf = scratch && scratch.length >= bound ? scratch : Buffer.allocUnsafe(bound);
 	let p = FRAME_HEADER_BYTES;
 	for (let i = 0; i < count; i++) {
 		const r = records[i]!;
+		const start = p;
 		if (r.key == null) {
 			buf.writeInt32LE(-1, p);
 			p += 4;
@@ -69,13 +65,26 @@ export function encodeFrame(baseOffset: number, timestamp: number, records: read
 				p = writeString(buf, r.headers[name]!, p);
 			}
 		}
+		recordSizes[i] = p - start;
 	}
-	buf.writeUInt32LE(crc32(buf.subarray(8)), 4);
-	return {buffer: buf, recordSizes};
+	const total = p;
+	buf[0] = FRAME_MAGIC_0;
+	buf[1] = FRAME_MAGIC_1;
+	buf[2] = FRAME_VERSION;
+	buf[3] = 0;
+	buf.writeUInt32LE(total, 8);
+	writeU64(buf, baseOffset, 12);
+	buf.writeUInt32LE(count, 20);
+	buf.writeDoubleLE(timestamp, 24);
+	buf.writeUInt32LE(crc32(buf.subarray(8, total)), 4);
+	return {buffer: buf.subarray(0, total), recordSizes};
 }
 
+/** Buffer#utf8Write skips buf.write's argument checks (about 3x faster for 1 KiB values); positions are ours. */
+const utf8Write: ((this: Buffer, s: string, offset: number) => number) | undefined = (Buffer.prototype as unknown as {utf8Write?: (s: string, o: number) => number}).utf8Write;
+
 function writeString(buf: Buffer, s: string, p: number): number {
-	const n = buf.write(s, p + 4, 'utf8');
+	const n = utf8Write ? utf8Write.call(buf, s, p + 4) : buf.write(s, p + 4, 'utf8');
 	buf.writeUInt32LE(n, p);
 	return p + 4 + n;
 }

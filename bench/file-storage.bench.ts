@@ -1,0 +1,214 @@
+/**
+ * File-storage benchmarks (issue 3), each against a raw-file-system baseline measured in the same
+ * run. Storage is driven through the TopicLog interface (what the engine calls), on a temp dir.
+ * FLASHQ_BENCH_RSS_MIB sets the write-then-read-back volume (default 1024 MiB, the issue asks 2 GiB).
+ */
+import fs from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {EventHub} from '../source/engine/event-hub.js';
+import type {FlashQEvent} from '../source/engine/events.js';
+import type {RecordInput} from '../source/engine/types.js';
+import {openFileBackend} from '../source/storage/file/file-backend.js';
+import type {FileStorageOptions, StorageBackend} from '../source/storage/types.js';
+import {figure, report, value} from './lib.js';
+
+const dirs: string[] = [];
+const freshDir = () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'flashq-bench-'));
+	dirs.push(dir);
+	return dir;
+};
+process.on('exit', () => dirs.forEach((d) => rmSync(d, {recursive: true, force: true})));
+
+const open = (dataDir: string, extra: Partial<FileStorageOptions> = {}): Promise<StorageBackend> =>
+	openFileBackend({storage: 'file', dataDir, ...extra}, {events: new EventHub<FlashQEvent>()});
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const MiB = 1024 * 1024;
+/** FLASHQ_BENCH_ONLY=1,3 runs only those sections (1 never-append, 2 always, 3 poll+reopen, 4 RSS). */
+const only = process.env['FLASHQ_BENCH_ONLY']?.split(',');
+const section = (n: number) => !only || only.includes(String(n));
+
+// 1. sync never, batches of 500 x 1 KiB, against sequential writeSync of the same payload bytes.
+if (section(1)) {
+	const batch: RecordInput[] = Array.from({length: 500}, (_, i) => ({value: value(1024, i)}));
+	const batches = 100; // 50 K records, ~50 MiB per run; files are deleted after each run so dirty-page writeback does not pile up
+	const payload = batches * 500 * 1024;
+	const ours: number[] = [];
+	const raw: number[] = [];
+	const runOurs = async () => {
+		const dir = freshDir();
+		const backend = await open(dir, {sync: 'never'});
+		const log = await backend.openTopic('bench');
+		const start = performance.now();
+		for (let b = 0; b < batches; b++) await log.append(batch, Date.now(), 0);
+		const rate = payload / MiB / ((performance.now() - start) / 1000);
+		await backend.close();
+		rmSync(dir, {recursive: true, force: true});
+		return rate;
+	};
+	const chunk = Buffer.from(batch.map((r) => r.value).join(''));
+	const runRaw = () => {
+		const dir = freshDir();
+		const fd = fs.openSync(path.join(dir, 'raw'), 'w');
+		const start = performance.now();
+		for (let b = 0, pos = 0; b < batches; b++, pos += chunk.length) fs.writeSync(fd, chunk, 0, chunk.length, pos);
+		const rate = payload / MiB / ((performance.now() - start) / 1000);
+		fs.closeSync(fd);
+		rmSync(dir, {recursive: true, force: true});
+		return rate;
+	};
+	await runOurs(); // warms the JIT
+	for (let run = 0; run < 7; run++) {
+		// Alternate the order so neither side always runs on a more tired machine.
+		if (run % 2) {
+			raw.push(runRaw());
+			ours.push(await runOurs());
+		} else {
+			ours.push(await runOurs());
+			raw.push(runRaw());
+		}
+		globalThis.gc?.();
+	}
+	if (process.env['FLASHQ_BENCH_VERBOSE']) console.log({ours, raw});
+	report({name: 'never, append 500 x 1 KiB batches', unit: 'MiB/s', value: median(ours), baselineName: 'raw writeSync of the same bytes', baseline: median(raw), targetRatio: 0.4});
+	figure('never, append 500 x 1 KiB batches', (median(ours) * MiB) / 1024, 'records/s', 'original: 2,970 records/s');
+}
+
+// 2 and 3. sync always: one producer, one record per post; then 64 concurrent producers.
+const RECORD = value(256, 1);
+async function alwaysOps(producers: number, ms: number): Promise<number> {
+	const backend = await open(freshDir(), {sync: 'always'});
+	const log = await backend.openTopic('bench');
+	const records = [{value: RECORD}];
+	let ops = 0;
+	const until = performance.now() + ms;
+	const start = performance.now();
+	await Promise.all(
+		Array.from({length: producers}, async () => {
+			while (performance.now() < until) {
+				await log.append(records, Date.now(), 0);
+				ops++;
+			}
+		}),
+	);
+	const rate = ops / ((performance.now() - start) / 1000);
+	await backend.close();
+	return rate;
+}
+
+function rawFsyncOps(ms: number): number {
+	const fd = fs.openSync(path.join(freshDir(), 'raw'), 'w');
+	const buf = Buffer.from(RECORD + 'x'.repeat(48)); // about one frame
+	let ops = 0;
+	let pos = 0;
+	const start = performance.now();
+	while (performance.now() - start < ms) {
+		fs.writeSync(fd, buf, 0, buf.length, pos);
+		fs.fdatasyncSync(fd);
+		pos += buf.length;
+		ops++;
+	}
+	fs.closeSync(fd);
+	return ops / ((performance.now() - start) / 1000);
+}
+
+if (section(2)) {
+	const ours: number[] = [];
+	const raw: number[] = [];
+	const concurrent: number[] = [];
+	for (let run = 0; run < 3; run++) {
+		ours.push(await alwaysOps(1, 1500));
+		raw.push(rawFsyncOps(1500));
+		concurrent.push(await alwaysOps(64, 1500));
+	}
+	report({name: 'always, 1 producer, 1 record per post', unit: 'posts/s', value: median(ours), baselineName: 'raw write+fdatasync loop', baseline: median(raw), targetRatio: 0.8});
+	report({name: 'always, 64 concurrent producers, 1 record per post', unit: 'posts/s', value: median(concurrent), baselineName: 'raw write+fdatasync loop', baseline: median(raw), targetRatio: 16});
+}
+
+// 4 and 5. Cold polls and reopen, 10 K vs 1 M records (100-byte values).
+async function buildLog(records: number): Promise<string> {
+	const dir = freshDir();
+	const backend = await open(dir, {sync: 'never'});
+	const log = await backend.openTopic('bench');
+	const batch = Array.from({length: 1000}, (_, i) => ({key: `k${i}`, value: value(100, i)}));
+	for (let i = 0; i < records; i += 1000) await log.append(batch, Date.now(), 0);
+	await backend.close();
+	return dir;
+}
+
+async function coldPollMs(dir: string, records: number): Promise<{pollMs: number; reopenMs: number}> {
+	const polls: number[] = [];
+	const reopens: number[] = [];
+	let seed = 12345;
+	const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+	for (let i = 0; i < 15; i++) {
+		let start = performance.now();
+		const backend = await open(dir, {sync: 'never'}); // a fresh backend: an empty record cache
+		const log = await backend.openTopic('bench');
+		reopens.push(performance.now() - start);
+		const from = Math.floor(random() * (records - 1000));
+		start = performance.now();
+		const got = await log.read(from, 1000);
+		polls.push(performance.now() - start);
+		if (got.length !== 1000 || got[0]!.offset !== from) throw new Error('bad poll');
+		await backend.close();
+	}
+	return {pollMs: median(polls), reopenMs: median(reopens)};
+}
+
+if (section(3)) {
+	const small = await buildLog(10_000);
+	const large = await buildLog(1_000_000);
+	const s = await coldPollMs(small, 10_000);
+	const l = await coldPollMs(large, 1_000_000);
+	report({name: 'cold poll of 1000 records at a random offset, 1 M-record log', unit: 'ms', value: l.pollMs, baselineName: 'same on a 10 K-record log', baseline: s.pollMs, lowerIsBetter: true, targetRatio: 1 / 1.5, note: 'target: within 1.5x'});
+	report({name: 'reopen after clean close, 1 M-record log', unit: 'ms', value: l.reopenMs, baselineName: 'same for a 10 K-record log', baseline: s.reopenMs, lowerIsBetter: true});
+	// What a scan would cost instead: reading the whole log file once.
+	const logFile = path.join(large, 'topics', Buffer.from('bench').toString('hex'), 'log');
+	let start = performance.now();
+	const fd = fs.openSync(logFile, 'r');
+	const buf = Buffer.allocUnsafe(MiB);
+	for (let pos = 0, n = 1; n > 0; pos += n) n = fs.readSync(fd, buf, 0, MiB, pos);
+	fs.closeSync(fd);
+	const scanMs = performance.now() - start;
+	report({name: 'reopen after clean close, 1 M-record log', unit: 'ms', value: l.reopenMs, baselineName: `raw read of the whole ${Math.round(fs.statSync(logFile).size / MiB)} MiB log (what a scan costs at least)`, baseline: scanMs, lowerIsBetter: true});
+}
+
+// 6. RSS while writing then reading back a large log.
+if (section(4)) {
+	const volumeMiB = Number(process.env['FLASHQ_BENCH_RSS_MIB'] ?? 1024);
+	globalThis.gc?.();
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	const sample = () => {
+		peak = Math.max(peak, process.memoryUsage().rss);
+	};
+	const dir = freshDir();
+	const backend = await open(dir, {sync: 'never'});
+	const log = await backend.openTopic('bench');
+	const batch: RecordInput[] = Array.from({length: 500}, (_, i) => ({value: value(1024, i)}));
+	const batches = Math.ceil((volumeMiB * 1024) / 500);
+	for (let b = 0; b < batches; b++) {
+		await log.append(batch, Date.now(), 0);
+		if (b % 50 === 0) sample();
+	}
+	await log.flush();
+	for (let from = 0; from < log.nextOffset; from += 1000) {
+		const got = await log.read(from, 1000);
+		if (got.length === 0) throw new Error('short read');
+		if ((from / 1000) % 50 === 0) sample();
+	}
+	sample();
+	await backend.close();
+	report({
+		name: `peak RSS writing then reading back ${volumeMiB} MiB`,
+		unit: 'MiB',
+		value: peak / MiB,
+		baselineName: 'RSS before',
+		baseline: before / MiB,
+		lowerIsBetter: true,
+		note: `target: < 200 MiB absolute; ${peak / MiB < 200 ? 'MET' : 'MISSED'}`,
+	});
+}
