@@ -1,0 +1,79 @@
+import type {PaneId} from './layout.js';
+
+export interface KeyHelp {
+	keys: string;
+	does: string;
+}
+
+/** Keys that work in every pane. One list feeds both the footer and the `?` overlay. */
+/** The footer's short list after the pane's keys (the full list is in the help overlay). */
+export const FOOTER_GLOBAL_KEYS: readonly KeyHelp[] = [
+	{keys: 'Tab', does: 'pane'},
+	{keys: 'p', does: 'produce'},
+	{keys: '?', does: 'help'},
+	{keys: 'q', does: 'quit'},
+];
+
+export const GLOBAL_KEYS: readonly KeyHelp[] = [
+	{keys: 'Tab/S-Tab', does: 'next/previous pane'},
+	{keys: '1-8', does: 'jump to pane'},
+	{keys: 'p', does: 'produce a record'},
+	{keys: '?', does: 'help'},
+	{keys: 'q', does: 'quit'},
+];
+
+export const PANE_KEYS: Record<PaneId, readonly KeyHelp[]> = {
+	topics: [
+		{keys: '↑↓/j k', does: 'select topic'},
+		{keys: 'g/G', does: 'first/last topic'},
+		{keys: 'Enter', does: 'browse records'},
+	],
+	records: [
+		{keys: '↑↓/j k', does: 'move'},
+		{keys: 'PgUp/PgDn ←→', does: 'page'},
+		{keys: 'g/G', does: 'start/end'},
+		{keys: 'Enter', does: 'record detail'},
+		{keys: 's', does: 'seek'},
+		{keys: 'f', does: 'follow'},
+		{keys: '/', does: 'filter'},
+		{keys: 'v', does: 'JSON pretty/raw'},
+		{keys: 'p', does: 'produce (pre-filled from record)'},
+	],
+	groups: [
+		{keys: '↑↓/j k', does: 'select'},
+		{keys: 'c', does: 'create group'},
+		{keys: 'd', does: 'delete group'},
+		{keys: 'o', does: 'commit offset'},
+		{keys: 'r', does: 'rewind to 0'},
+	],
+	wal: [],
+	cache: [],
+	index: [],
+	events: [
+		{keys: '↑↓/j k', does: 'scroll'},
+		{keys: 'g/G', does: 'oldest/newest'},
+	],
+	server: [],
+};
+
+export const FORM_KEYS: readonly KeyHelp[] = [
+	{keys: 'Enter', does: 'next field / submit'},
+	{keys: 'Esc', does: 'cancel'},
+];
+
+export const DETAIL_KEYS: readonly KeyHelp[] = [
+	{keys: '↑↓/j k', does: 'scroll'},
+	{keys: 'v', does: 'JSON pretty/raw'},
+	{keys: 'p', does: 're-produce'},
+	{keys: 'Esc', does: 'close'},
+];
+
+export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [
+	{title: 'Everywhere', keys: [...GLOBAL_KEYS, {keys: 'Ctrl+C', does: 'quit'}]},
+	{title: 'Topics', keys: PANE_KEYS.topics},
+	{title: 'Records', keys: PANE_KEYS.records},
+	{title: 'Record detail', keys: DETAIL_KEYS},
+	{title: 'Consumer Groups', keys: PANE_KEYS.groups},
+	{title: 'Events', keys: PANE_KEYS.events},
+	{title: 'Forms', keys: FORM_KEYS},
+];

@@ -1,0 +1,72 @@
+import React, {memo} from 'react';
+import type {GroupInfo} from '../../engine/types.js';
+import {formatCount, pad, padLeft} from '../format.js';
+import {Line, PaneFrame, contentColumns, contentRows, windowStart} from './pane.js';
+
+/** One row of the Consumer Groups pane: a group's offset on one topic, or a group with no commits. */
+export interface GroupRow {
+	group: string;
+	topic: string | null;
+	committed: number | null;
+	highWaterMark: number | null;
+	lag: number | null;
+}
+
+export function groupRows(groups: readonly GroupInfo[]): GroupRow[] {
+	const rows: GroupRow[] = [];
+	for (const g of groups) {
+		if (g.offsets.length === 0) rows.push({group: g.groupId, topic: null, committed: null, highWaterMark: null, lag: null});
+		for (const o of g.offsets) rows.push({group: g.groupId, topic: o.topic, committed: o.committedOffset, highWaterMark: o.highWaterMark, lag: o.lag});
+	}
+	return rows;
+}
+
+export interface GroupsPaneProps {
+	width: number;
+	height: number;
+	focused?: boolean;
+	highlighted?: boolean;
+	rows: readonly GroupRow[];
+	selected: number;
+}
+
+/** Consumer groups: committed offset per topic, high water mark, lag. */
+export const GroupsPane = memo(function GroupsPane({width, height, focused, highlighted, rows, selected}: GroupsPaneProps) {
+	const cols = contentColumns(width);
+	const lines = contentRows(height);
+	const num = cols < 44 ? 6 : 7;
+	// Narrow panes drop the high water mark column: names matter more.
+	const withHwm = cols >= 50;
+	const numbers = withHwm ? 3 : 2;
+	// Below 44 columns group and topic share one column ("billing/orders"): names matter more than alignment.
+	const combined = cols < 44;
+	const nameWidth = combined ? Math.max(6, cols - 2 - numbers * (num + 1)) : Math.max(6, Math.min(24, Math.floor((cols - numbers * (num + 1) - 4) / 2)));
+	const names = (group: string, topic: string) => (combined ? pad(`${group}/${topic}`, nameWidth) : `${pad(group, nameWidth)} ${pad(topic, nameWidth)}`);
+	const hwm = (text: string) => (withHwm ? ` ${padLeft(text, num)}` : '');
+	const listRows = Math.max(0, lines - 1);
+	const first = windowStart(rows.length, listRows, selected);
+	const groups = new Set(rows.map((r) => r.group)).size;
+	return (
+		<PaneFrame id="groups" width={width} height={height} focused={focused} highlighted={highlighted} hint={`${groups}`}>
+			{rows.length === 0 ? (
+				<Line dim>no groups: press c to create one</Line>
+			) : (
+				<>
+					<Line dim>{`  ${names('group', 'topic')} ${padLeft('commit', num)}${hwm('hwm')} ${padLeft('lag', num)}`}</Line>
+					{rows.slice(first, first + listRows).map((r, i) => {
+						const isSelected = first + i === selected;
+						const text =
+							r.topic === null
+								? `${isSelected ? '›' : ' '} ${combined ? pad(`${r.group} (no commits)`, nameWidth + numbers * (num + 1)) : names(r.group, '(no commits)')}`
+								: `${isSelected ? '›' : ' '} ${names(r.group, r.topic)} ${padLeft(formatCount(r.committed ?? 0), num)}${hwm(formatCount(r.highWaterMark ?? 0))} ${padLeft(formatCount(r.lag ?? 0), num)}`;
+						return (
+							<Line key={`${r.group}/${r.topic ?? ''}`} inverse={isSelected && focused} color={isSelected ? 'cyan' : r.lag ? 'yellow' : undefined}>
+								{text}
+							</Line>
+						);
+					})}
+				</>
+			)}
+		</PaneFrame>
+	);
+});

@@ -1,0 +1,56 @@
+import {Box, Text} from 'ink';
+import React, {memo, type ReactNode} from 'react';
+import {PANE_IDS, PANE_TITLES, type PaneId} from '../layout.js';
+
+export interface PaneFrameProps {
+	id: PaneId;
+	width: number;
+	height: number;
+	focused?: boolean;
+	/** Drawn in another colour: the guided tour points at panes with it. */
+	highlighted?: boolean;
+	/** A short status after the title (mode, counts). */
+	hint?: string;
+	children?: ReactNode;
+}
+
+/** Lines of content a pane of `height` rows has: border (2) and title (1) take the rest. */
+export const contentRows = (height: number): number => Math.max(0, height - 3);
+/** Columns of content: border (2) and padding (2). */
+export const contentColumns = (width: number): number => Math.max(0, width - 4);
+
+/** The bordered, titled box every pane sits in. */
+export const PaneFrame = memo(function PaneFrame({id, width, height, focused, highlighted, hint, children}: PaneFrameProps) {
+	const color = highlighted ? 'yellow' : focused ? 'cyan' : 'gray';
+	return (
+		<Box width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={color} flexDirection="column" paddingX={1} overflow="hidden">
+			<Box height={1} overflow="hidden">
+				<Text wrap="truncate">
+					<Text color={focused || highlighted ? color : undefined} bold>
+						{PANE_IDS.indexOf(id) + 1} {PANE_TITLES[id]}
+					</Text>
+					{hint ? <Text dimColor> {hint}</Text> : null}
+				</Text>
+			</Box>
+			<Box flexDirection="column" flexGrow={1} overflow="hidden">
+				{children}
+			</Box>
+		</Box>
+	);
+});
+
+/** One line that never wraps. */
+export function Line({children, color, dim, bold, inverse}: {children: ReactNode; color?: string; dim?: boolean; bold?: boolean; inverse?: boolean}) {
+	return (
+		<Text wrap="truncate" color={color} dimColor={dim} bold={bold} inverse={inverse}>
+			{children}
+		</Text>
+	);
+}
+
+/** The first index of a `size`-row window over `total` rows that keeps `selected` visible. */
+export function windowStart(total: number, size: number, selected: number): number {
+	if (total <= size || size <= 0) return 0;
+	const half = Math.floor(size / 2);
+	return Math.max(0, Math.min(total - size, selected - half));
+}

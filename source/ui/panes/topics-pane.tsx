@@ -1,0 +1,49 @@
+import React, {memo} from 'react';
+import {formatBytes, formatCount, formatRate, pad, padLeft} from '../format.js';
+import type {TopicView} from '../store/tui-store.js';
+import {Line, PaneFrame, contentColumns, contentRows, windowStart} from './pane.js';
+
+export interface TopicsPaneProps {
+	width: number;
+	height: number;
+	focused?: boolean;
+	highlighted?: boolean;
+	topics: readonly TopicView[];
+	selected: string | null;
+}
+
+/** Topic list: name, record count, high water mark, append rate. */
+export const TopicsPane = memo(function TopicsPane({width, height, focused, highlighted, topics, selected}: TopicsPaneProps) {
+	const cols = contentColumns(width);
+	const rows = contentRows(height);
+	const numbers = cols >= 40 ? 3 : 2;
+	const numWidth = 8;
+	const nameWidth = Math.max(6, cols - numbers * (numWidth + 1) - 2);
+	const selectedIndex = Math.max(0, topics.findIndex((t) => t.name === selected));
+	const listRows = Math.max(0, rows - 1);
+	const first = windowStart(topics.length, listRows, selectedIndex);
+	const shown = topics.slice(first, first + listRows);
+	const header = `  ${pad('name', nameWidth)} ${padLeft('records', numWidth)} ${padLeft('hwm', numWidth)}${numbers === 3 ? ` ${padLeft('rate', numWidth)}` : ''}`;
+	return (
+		<PaneFrame id="topics" width={width} height={height} focused={focused} highlighted={highlighted} hint={`${topics.length}`}>
+			{topics.length === 0 ? (
+				<Line dim>no topics yet: press p to produce a record</Line>
+			) : (
+				<>
+					<Line dim>{header}</Line>
+					{shown.map((t) => {
+						const isSelected = t.name === selected;
+						const text = `${isSelected ? '›' : ' '} ${pad(t.name, nameWidth)} ${padLeft(formatCount(t.records), numWidth)} ${padLeft(formatCount(t.highWaterMark), numWidth)}${numbers === 3 ? ` ${padLeft(formatRate(t.appendRate), numWidth)}` : ''}`;
+						return (
+							<Line key={t.name} inverse={isSelected && focused} color={isSelected ? 'cyan' : undefined}>
+								{text}
+							</Line>
+						);
+					})}
+				</>
+			)}
+		</PaneFrame>
+	);
+});
+
+export const topicBytes = (t: TopicView): string => formatBytes(t.bytes);

@@ -1,0 +1,113 @@
+import type {PollOptions, PollResult, RecordWithOffset} from '../engine/types.js';
+
+/** The engine calls the Records pane makes (FlashQ fits). */
+export interface RecordReader {
+	poll(topic: string, options?: PollOptions): Promise<PollResult>;
+}
+
+/** A filtered page never examines more than this many records: the UI stays responsive on big topics. */
+export const FILTER_SCAN_LIMIT = 5000;
+const SCAN_CHUNK = 500;
+
+export function matchesFilter(record: RecordWithOffset, filter: string): boolean {
+	if (filter === '') return true;
+	const needle = filter.toLowerCase();
+	if (record.value.toLowerCase().includes(needle)) return true;
+	if (record.key?.toLowerCase().includes(needle)) return true;
+	if (record.headers) {
+		for (const [k, v] of Object.entries(record.headers)) {
+			if (k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)) return true;
+		}
+	}
+	return false;
+}
+
+export interface PageRequest {
+	topic: string;
+	start: number;
+	follow: boolean;
+	filter: string;
+	size: number;
+	highWaterMark: number;
+}
+
+export interface Page {
+	topic: string;
+	records: RecordWithOffset[];
+	/** The first offset actually shown (the follow tail's start). */
+	start: number;
+	scanned: number;
+}
+
+/** Loads one page of the Records pane: a plain range, the tail (follow), or the filtered equivalents. */
+export async function loadPage(reader: RecordReader, req: PageRequest): Promise<Page> {
+	const {topic, size, filter} = req;
+	if (filter === '') {
+		const start = req.follow ? Math.max(0, req.highWaterMark - size) : req.start;
+		const result = await reader.poll(topic, {fromOffset: start, maxRecords: size});
+		return {topic, records: result.records, start, scanned: result.records.length};
+	}
+	// Filtered: scan forward in chunks; when following, scan the newest records and keep the last matches.
+	const from = req.follow ? Math.max(0, req.highWaterMark - FILTER_SCAN_LIMIT) : req.start;
+	const matches: RecordWithOffset[] = [];
+	let offset = from;
+	let scanned = 0;
+	while (scanned < FILTER_SCAN_LIMIT) {
+		const result = await reader.poll(topic, {fromOffset: offset, maxRecords: SCAN_CHUNK});
+		if (result.records.length === 0) break;
+		for (const record of result.records) {
+			if (matchesFilter(record, filter)) matches.push(record);
+		}
+		scanned += result.records.length;
+		offset = result.nextOffset;
+		if (!req.follow && matches.length >= size) break;
+	}
+	const records = req.follow ? matches.slice(-size) : matches.slice(0, size);
+	return {topic, records, start: records[0]?.offset ?? from, scanned};
+}
+
+/**
+ * The first offset whose timestamp is at or after `time` (ms), by binary search over single-record
+ * polls: timestamps grow with offsets (one clock, appends in order). Returns the high water mark
+ * when every record is older.
+ */
+export async function offsetForTime(reader: RecordReader, topic: string, time: number, highWaterMark: number): Promise<number> {
+	let low = 0;
+	let high = highWaterMark;
+	while (low < high) {
+		const mid = Math.floor((low + high) / 2);
+		const result = await reader.poll(topic, {fromOffset: mid, maxRecords: 1});
+		const record = result.records[0];
+		if (!record) {
+			high = mid;
+			continue;
+		}
+		if (Date.parse(record.timestamp) < time) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+
+/**
+ * Parses the seek form's time: an ISO date-time, a time of day today (`14:03`, `14:03:07`), or a
+ * relative time (`-30s`, `-5m`, `-2h`). Returns ms since the epoch or null.
+ */
+export function parseSeekTime(text: string, now = Date.now()): number | null {
+	const t = text.trim();
+	const relative = /^-(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(t);
+	if (relative) {
+		const unit = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}[relative[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+		return now - Number(relative[1]) * unit;
+	}
+	const clock = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(t);
+	if (clock) {
+		const date = new Date(now);
+		date.setUTCHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), Number((clock[4] ?? '0').padEnd(3, '0')));
+		return date.getTime();
+	}
+	if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
+		const ms = Date.parse(t);
+		return Number.isNaN(ms) ? null : ms;
+	}
+	return null;
+}
