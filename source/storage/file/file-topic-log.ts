@@ -351,7 +351,10 @@ export class FileTopicLog implements TopicLog {
 				offset++;
 				continue;
 			}
-			const stop = Math.min(end, this.committedNext);
+			// Stream from the log only up to the next record the cache has.
+			const limit = Math.min(end, this.committedNext);
+			let stop = offset + 1;
+			while (stop < limit && !this.cache?.has(stop)) stop++;
 			const records = await this.readLog(offset, stop);
 			misses += records.length;
 			for (const record of records) out.push(record);

@@ -209,8 +209,10 @@ export function describeFrame(buf: Buffer, at = 0): FrameDescription {
 	const valid = checkFrame(buf, header, at);
 	try {
 		let p = at + FRAME_HEADER_BYTES;
+		const end = at + header.length;
 		const str = (label: string) => {
 			const n = buf.readUInt32LE(p);
+			if (p + 4 + n > end) throw new Error('overrun');
 			fields.push({label: `${label}.length`, start: p, end: p + 4, value: n});
 			fields.push({label, start: p + 4, end: p + 4 + n, value: buf.toString('utf8', p + 4, p + 4 + n)});
 			p += 4 + n;
@@ -232,7 +234,7 @@ export function describeFrame(buf: Buffer, at = 0): FrameDescription {
 			}
 		}
 	} catch {
-		return {valid: false, error: 'records do not parse', length: header.length, fields};
+		return {valid: false, error: valid ? 'records do not parse' : 'crc mismatch', length: header.length, fields};
 	}
 	return valid ? {valid, length: header.length, fields} : {valid, error: 'crc mismatch', length: header.length, fields};
 }
