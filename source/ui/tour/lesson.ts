@@ -31,7 +31,7 @@ export type PowerLossMode = 'drop' | 'zeros' | 'garbage';
 /** A power loss as the fault-injection layer simulated it. */
 export interface PowerLossReport {
 	mode: PowerLossMode;
-	/** Bytes that differ from what was written (lost, zeroed or garbled), over all files. */
+	/** Bytes written but never fsynced (lost, or zeroed/garbled in place), over all files. */
 	lostBytes: number;
 	/** Per file (path relative to the data directory), only files that lost something. */
 	files: readonly {file: string; lostBytes: number}[];

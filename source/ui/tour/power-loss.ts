@@ -17,20 +17,13 @@ export class PowerLossLayer {
 
 	powerLoss(mode: PowerLossMode = 'drop'): PowerLossReport {
 		const before = this.io;
-		const after = before.crash(mode, this.seed);
+		// What the last fsyncs made durable; in 'zeros'/'garbage' the rest is damaged instead of gone.
+		const durable = before.crash('drop');
+		const after = mode === 'drop' ? durable : before.crash(mode, this.seed);
 		const files: {file: string; lostBytes: number}[] = [];
 		let lostBytes = 0;
 		for (const file of listFiles(before, this.dataDir)) {
-			const was = before.contents(file);
-			let now: Buffer;
-			try {
-				now = after.contents(file);
-			} catch {
-				now = Buffer.alloc(0);
-			}
-			let lost = Math.max(0, was.length - now.length);
-			const common = Math.min(was.length, now.length);
-			for (let i = 0; i < common; i++) if (was[i] !== now[i]) lost++;
+			const lost = unsynced(before.contents(file), contentsOrEmpty(durable, file));
 			if (lost > 0) {
 				files.push({file: path.relative(this.dataDir, file), lostBytes: lost});
 				lostBytes += lost;
@@ -38,6 +31,26 @@ export class PowerLossLayer {
 		}
 		this.io = after;
 		return {mode, lostBytes, files: files.sort((a, b) => (a.file < b.file ? -1 : 1))};
+	}
+}
+
+/**
+ * Bytes written since the last fsync: the tail beyond the durable length, plus bytes rewritten in
+ * place (the WAL header). Counted against the durable copy, never against what a crash mode left,
+ * so the figure does not depend on the data (zeros written over zeros still count as lost).
+ */
+function unsynced(current: Buffer, durable: Buffer): number {
+	let lost = Math.max(0, current.length - durable.length);
+	const common = Math.min(current.length, durable.length);
+	for (let i = 0; i < common; i++) if (current[i] !== durable[i]) lost++;
+	return lost;
+}
+
+function contentsOrEmpty(io: FaultyIo, file: string): Buffer {
+	try {
+		return io.contents(file);
+	} catch {
+		return Buffer.alloc(0);
 	}
 }
 
