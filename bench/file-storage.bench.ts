@@ -1,7 +1,7 @@
 /**
  * File-storage benchmarks (issue 3), each against a raw-file-system baseline measured in the same
  * run. Storage is driven through the TopicLog interface (what the engine calls), on a temp dir.
- * FLASHQ_BENCH_RSS_MIB sets the write-then-read-back volume (default 1024 MiB, the issue asks 2 GiB).
+ * FLASHQ_BENCH_RSS_MIB sets the write-then-read-back volume (default 2048 MiB, as the issue asks).
  */
 import fs from 'node:fs';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -178,7 +178,7 @@ if (section(3)) {
 
 // 6. RSS while writing then reading back a large log.
 if (section(4)) {
-	const volumeMiB = Number(process.env['FLASHQ_BENCH_RSS_MIB'] ?? 1024);
+	const volumeMiB = Number(process.env['FLASHQ_BENCH_RSS_MIB'] ?? 2048);
 	globalThis.gc?.();
 	const before = process.memoryUsage().rss;
 	let peak = before;

@@ -70,6 +70,8 @@ export class FileTopicLog implements TopicLog {
 	private logDirty = false;
 	private timer: NodeJS.Timeout | undefined;
 	private failure: Error | null = null;
+	/** The file the current write goes to, for the error message. */
+	private writing = 'wal';
 	private readonly cacheSetOptions = {size: 1};
 	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
 	private cacheInserted = 0;
@@ -138,7 +140,7 @@ export class FileTopicLog implements TopicLog {
 			// The WAL keeps its frames until their commit: a tight copy, not a view of the scratch buffer.
 			else this.writeWal(Buffer.from(buffer), base, stored);
 		} catch (error) {
-			this.fail(error, 'write');
+			this.fail(error, `write to ${path.join(this.dir, this.writing)}`);
 			return Promise.reject(this.failure);
 		}
 		this.next = base + count;
@@ -159,6 +161,7 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	private writeDirect(buffer: Buffer, base: number, count: number): void {
+		this.writing = 'log';
 		this.io.write(this.fds.log, buffer, 0, buffer.length, this.logBytes);
 		this.addIndex(base, this.logBytes);
 		this.logBytes += buffer.length;
@@ -174,6 +177,7 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	private writeWal(buffer: Buffer, base: number, stored: StoredRecord[]): void {
+		this.writing = 'wal';
 		this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
 		this.walBytes += buffer.length;
 		this.walDirty = true;
@@ -200,6 +204,7 @@ export class FileTopicLog implements TopicLog {
 		if (this.pendingFrames.length === 0) return;
 		const frames = this.pendingFrames;
 		const data = frames.length === 1 ? frames[0]!.buf : Buffer.concat(frames.map((f) => f.buf));
+		this.writing = 'log';
 		this.io.write(this.fds.log, data, 0, data.length, this.logBytes);
 		let position = this.logBytes;
 		for (const frame of frames) {
@@ -229,11 +234,14 @@ export class FileTopicLog implements TopicLog {
 	 */
 	private resetWal(): void {
 		if (this.settings.sync !== 'never') {
+			this.writing = 'log';
 			this.timedSync(() => this.io.fdatasyncSync(this.fds.log), 'log', 0);
 			this.logDirty = false;
 			const header = encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.committedNext});
+			this.writing = 'wal';
 			this.io.write(this.fds.wal, header, 0, WAL_HEADER_BYTES, 0);
 		}
+		this.writing = 'wal';
 		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
 		this.walBytes = WAL_HEADER_BYTES;
 		if (this.settings.sync !== 'never' && this.logBytes - this.checkpointLogBytes >= this.settings.checkpointBytes) this.checkpoint();
@@ -297,7 +305,7 @@ export class FileTopicLog implements TopicLog {
 			},
 			(error: unknown) => {
 				this.syncing = null;
-				this.fail(error, 'fsync');
+				this.fail(error, `fsync in ${this.dir}`);
 				for (const w of batch) w.reject(this.failure!);
 			},
 		);
@@ -321,7 +329,7 @@ export class FileTopicLog implements TopicLog {
 		if (this.failure) return;
 		const message = error instanceof Error ? error.message : String(error);
 		this.failure = new Error(
-			`${what} failed for topic '${this.topic}' in ${this.dir}: ${message}; the topic accepts no more records until the queue is reopened`,
+			`${what} failed for topic '${this.topic}': ${message}; the topic accepts no more records until the queue is reopened`,
 			{cause: error},
 		);
 		const waiting = this.waiting;
@@ -448,7 +456,7 @@ export class FileTopicLog implements TopicLog {
 			this.logDirty = false;
 			this.recordFsync('log', performance.now() - started, 0);
 		} catch (error) {
-			this.fail(error, 'flush');
+			this.fail(error, `flush of ${this.dir}`);
 			throw this.failure;
 		}
 	}

@@ -49,7 +49,7 @@ describe('file storage fail-stop on I/O errors', () => {
 		const results = await Promise.allSettled(Array.from({length: 8}, (_, i) => log.append([rec(i + 1)], 0, 0)));
 		expect(results.every((r) => r.status === 'rejected' && /EIO/.test(String(r.reason)))).toBe(true);
 		io.fault = null;
-		await expect(log.append([rec(9)], 0, 0)).rejects.toThrow(/fsync failed .*EIO/);
+		await expect(log.append([rec(9)], 0, 0)).rejects.toThrow(/fsync in .* failed .*EIO/);
 		expect(log.stats().failed).toBe(true);
 		await backend.close();
 	});
@@ -70,7 +70,7 @@ describe('file storage fail-stop on I/O errors', () => {
 		const queue = await FlashQ.open({storage: 'file', dataDir: DATA, io});
 		await queue.post('t', [{value: 'ok'}]);
 		io.writeBudget = 0;
-		await expect(queue.post('t', [{value: 'lost'}])).rejects.toMatchObject({code: 'internal_error', message: expect.stringMatching(/^Storage error: write failed .*ENOSPC/)});
+		await expect(queue.post('t', [{value: 'lost'}])).rejects.toMatchObject({code: 'internal_error', message: expect.stringMatching(/^Storage error: write to \/data\/topics\/74\/(wal|log) failed for topic 't': ENOSPC/)});
 		io.writeBudget = Number.POSITIVE_INFINITY;
 		await expect(queue.post('t', [{value: 'still refused'}])).rejects.toMatchObject({code: 'internal_error'});
 		expect(queue.stats().topics[0]!.storage.failed).toBe(true);
