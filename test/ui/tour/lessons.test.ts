@@ -74,8 +74,8 @@ describe('the tour, lesson by lesson on file storage (seed 1)', () => {
 			periodicRecovery: 'replayed 8 records from the WAL',
 			neverAcked: 10,
 			neverSurvived: 0,
-			tornSurvived: 0,
-			tornNextOffset: 0,
+			tornSurvived: 6,
+			tornNextOffset: 6,
 		});
 		// Bytes were really lost in each crash, and the torn tail was really cut off.
 		for (const key of ['alwaysLostBytes', 'periodicLostBytes', 'neverLostBytes', 'tornZeroedBytes', 'tornTruncatedBytes']) {

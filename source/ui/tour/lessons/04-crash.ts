@@ -95,12 +95,23 @@ export const crashLesson: Lesson = {
 		{
 			title: 'A torn tail is truncated',
 			before:
-				'Six records with sync=never, then a power loss that leaves zeros where unsynced bytes should be (the file kept its new length, the data never arrived). On reopening, recovery finds frames that fail their checksum at the end of the files: a torn tail.',
-			highlight: ['WAL', 'Offset Index', 'Events'],
+				"With sync=never, 6 records are written and the queue is closed cleanly (so they are durable), then reopened; 5 more follow. Now a power loss that leaves zeros where unsynced bytes should be: the files keep their new length but the data never arrived. On reopening, recovery finds frames failing their checksum at the end of the files: a torn tail.",
+			highlight: ['Topics', 'WAL', 'Events'],
+			question: {
+				prompt: 'How many records does the topic have after recovery?',
+				choices: [
+					{key: '1', label: '11: zeros are just empty records'},
+					{key: '2', label: '6: the torn tail is cut off'},
+					{key: '3', label: 'None: the topic refuses to open'},
+				],
+				answer: '2',
+			},
 			async run(ctx) {
 				await ctx.reopen({sync: 'never'});
 				const topic = 'torn';
 				await postOneByOne(ctx.engine, topic, makeRecords(ctx.rng, 6));
+				await ctx.reopen();
+				await postOneByOne(ctx.engine, topic, makeRecords(ctx.rng, 5));
 				const loss = await ctx.powerLoss('zeros');
 				const engine = await ctx.reopen();
 				const done = recovery(ctx.events(), topic);
@@ -112,7 +123,7 @@ export const crashLesson: Lesson = {
 				ctx.fact('tornNextOffset', after[0]!.offset);
 			},
 			after: (f) =>
-				`Recovery truncated ${f['tornTruncatedBytes']} bytes of zeros (${f['tornRecovery']}). The topic reopened with ${f['tornSurvived']} records and the next post got offset ${f['tornNextOffset']}: no checksum-failing byte is ever served, and the log keeps going.`,
+				`Recovery kept ${f['tornSurvived']} records and truncated ${f['tornTruncatedBytes']} bytes of zeros (${f['tornRecovery']}). The next post got offset ${f['tornNextOffset']}: no byte that fails its checksum is ever served, and the log carries on from the last good frame.`,
 		},
 	],
 };
