@@ -22,7 +22,10 @@ const NAME_FILE = 'name';
 export async function openFileBackend(options: FileStorageOptions, context: StorageContext): Promise<StorageBackend> {
 	const io = options.io ?? new NodeIo();
 	const dataDir = path.resolve(options.dataDir);
+	const created = !io.exists(dataDir);
 	io.mkdirp(dataDir);
+	// A data directory made just now must survive a power loss too.
+	if (created) io.fsyncDir(path.dirname(dataDir));
 	const backend = new FileBackend(io, dataDir, options, context.events);
 	await backend.lock(options.staleLockMs ?? 5000);
 	try {

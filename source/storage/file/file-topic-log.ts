@@ -128,6 +128,8 @@ export class FileTopicLog implements TopicLog {
 		if (this.closed) return Promise.reject(new Error(`topic '${this.topic}' is closed`));
 		const base = this.next;
 		const count = records.length;
+		// A frame holds at least one record (recovery rejects empty ones), so an empty batch writes nothing.
+		if (count === 0) return Promise.resolve(base);
 		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		const stored = new Array<StoredRecord>(count);
