@@ -11,7 +11,7 @@
  *    TUI store whenever `snapshot().engineGeneration` changes (each lesson start, back/restart
  *    replay and reopen makes a new engine; it is null for a moment while one is replaced and after
  *    a simulated power loss until recovery reopens it).
- * 3. View: `useSyncExternalStore(tour.subscribe.bind(tour), () => tour.snapshot())`, render
+ * 3. View: `const snapshot = useTour(tour)` (use-tour.ts, a useSyncExternalStore wrapper), render
  *    `<TourPanel snapshot={...} width={...} />`. Header text: `snapshot.header`
  *    (`Lesson N/M  Step i/k`). Highlight panes whose title is in `snapshot.highlight`
  *    (titles as in TOUR_PANES, which match the TUI's PANE_TITLES values: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
@@ -37,4 +37,5 @@ export {makeRecords} from './records.js';
 export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';
 export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
 export {TourPanel, type TourPanelProps} from './TourPanel.js';
+export {useTour} from './use-tour.js';
 export {tourTranscript, type TranscriptOptions} from './transcript.js';

@@ -1,6 +1,6 @@
 import {Box, useInput} from 'ink';
 import {render} from 'ink-testing-library';
-import React, {useSyncExternalStore} from 'react';
+import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {afterEach, describe, expect, it} from 'vitest';
 import {handleTourKey} from '../../../source/ui/tour/keys.js';
@@ -8,6 +8,7 @@ import {topicsLesson} from '../../../source/ui/tour/lessons/01-topics.js';
 import {groupsLesson} from '../../../source/ui/tour/lessons/07-groups.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
 import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
+import {useTour} from '../../../source/ui/tour/use-tour.js';
 
 const runners: TourRunner[] = [];
 afterEach(async () => {
@@ -21,7 +22,7 @@ const tour = () => {
 
 /** How the app is meant to plug the tour in: store + keys + panel. */
 function Harness({runner, onLeave}: {runner: TourRunner; onLeave: () => void}) {
-	const snapshot = useSyncExternalStore(runner.subscribe.bind(runner), () => runner.snapshot());
+	const snapshot = useTour(runner);
 	useInput((input, key) => {
 		if (handleTourKey(runner, input, key) === 'leave') onLeave();
 	});
