@@ -283,6 +283,8 @@ export class TourRunner {
 		const lesson = this.lesson();
 		const step = lesson.steps[stepIndex]!;
 		const session = this.session;
+		// Deliver what earlier steps emitted now, so this step's list holds only its own events.
+		session.engine?.events.flush();
 		this.stepEvents = [];
 		const facts = this.facts;
 		const measured = this.measured;
