@@ -103,11 +103,21 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 			}
 		},
 	});
-	const requests = new Counter({
+	// Counted in a plain map on the hot path (prom-client hashes label objects on every inc) and
+	// handed to the counter at scrape time.
+	const requestCounts = new Map<string, number>();
+	new Counter({
 		name: 'flashq_http_requests_total',
 		help: 'Finished HTTP requests',
 		labelNames: ['method', 'route', 'status'],
 		registers: [registry],
+		collect() {
+			this.reset();
+			for (const [key, count] of requestCounts) {
+				const [method, route, status] = key.split(' ') as [string, string, string];
+				this.inc({method, route, status}, count);
+			}
+		},
 	});
 
 	return {
@@ -120,7 +130,8 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 			}
 		},
 		observeRequest(method, route, status) {
-			requests.inc({method, route, status: String(status)});
+			const key = `${method} ${route} ${status}`;
+			requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
 		},
 	};
 }

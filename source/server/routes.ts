@@ -2,6 +2,7 @@ import type {IncomingMessage} from 'node:http';
 import type {FlashQ} from '../engine/flashq.js';
 import type {CommittedOffsetInfo, FetchResult, PollResult} from '../engine/types.js';
 import {readJsonBody} from './body.js';
+import {offsetsJson} from './encode.js';
 import type {Route} from './router.js';
 import {commitBody, produceBody, readQuery} from './wire.js';
 
@@ -95,7 +96,7 @@ export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<
 			pattern: '/topics/{topic}/records',
 			handler: async ({req, params}) => {
 				const records = produceBody(await readJsonBody(req));
-				return ok({offsets: await queue.post(params['topic']!, records)});
+				return {status: 200, text: offsetsJson(await queue.post(params['topic']!, records)), contentType: 'application/json'};
 			},
 		},
 		{

@@ -51,7 +51,17 @@ const packageVersion = (): string => {
 	}
 };
 
+interface Exchange {
+	method: string;
+	path: string;
+	/** The matched route template (a bounded metrics label), or 'unmatched'. */
+	route: string;
+	started: number;
+}
+
 const JSON_TYPE = 'application/json';
+/** Shared by every request without a query string; handlers only read it. */
+const NO_QUERY = new URLSearchParams();
 
 /** Starts the REST server over `queue`. Resolves once listening; rejects with the listen error (e.g. EADDRINUSE). */
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
@@ -69,80 +79,98 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const counters = {requests: 0, errors: 0, serverErrors: 0, inFlight: 0};
 	let closing = false;
 
-	const finish = (req: IncomingMessage, res: ServerResponse, route: string, path: string, started: number): void => {
+	/** Counts and reports one answered request. Called from `send`, not from a 'close' listener: cheaper per request. */
+	const finish = (exchange: Exchange, status: number): void => {
 		counters.inFlight--;
 		counters.requests++;
-		const status = res.statusCode;
 		if (status >= 400) counters.errors++;
 		if (status >= 500) counters.serverErrors++;
-		const method = req.method ?? 'GET';
-		metrics.observeRequest(method, route, status);
+		metrics.observeRequest(exchange.method, exchange.route, status);
 		if (events.active) {
+			const {method, path, started} = exchange;
 			events.emit({type: 'request', at: Date.now(), method, path, status, latencyMs: performance.now() - started});
 		}
 	};
 
-	const send = (res: ServerResponse, status: number, body: string | null, contentType: string, headers?: Record<string, string>): void => {
+	const send = (
+		exchange: Exchange,
+		res: ServerResponse,
+		status: number,
+		body: string | null,
+		contentType: string,
+		headers?: Record<string, string>,
+	): void => {
 		if (res.headersSent) {
 			res.end();
-			return;
+		} else {
+			const head: Record<string, string | number> = headers === undefined ? {} : {...headers};
+			if (body !== null) {
+				head['content-type'] = contentType;
+				head['content-length'] = Buffer.byteLength(body);
+			}
+			if (closing) head['connection'] = 'close';
+			res.writeHead(status, head);
+			res.end(body ?? undefined);
 		}
-		const head: Record<string, string | number> = {...headers};
-		if (body !== null) {
-			head['content-type'] = contentType;
-			head['content-length'] = Buffer.byteLength(body);
-		}
-		if (closing) head['connection'] = 'close';
-		res.writeHead(status, head);
-		res.end(body ?? undefined);
+		finish(exchange, status);
 	};
 
-	const sendError = (res: ServerResponse, error: unknown, method: string, path: string): void => {
+	const sendError = (exchange: Exchange, res: ServerResponse, error: unknown): void => {
 		if (error instanceof HttpError) {
 			// A 413 keeps the connection: the body is drained (up to a bound) so the client, still
 			// uploading, can read the answer instead of failing with EPIPE.
-			send(res, error.status, JSON.stringify(error), JSON_TYPE, error.headers);
+			send(exchange, res, error.status, JSON.stringify(error), JSON_TYPE, error.headers);
 			return;
 		}
+		const {method, path} = exchange;
 		if (isFlashQError(error)) {
 			if (error.status >= 500) logger.error(`${method} ${path} failed: ${error.message}`, error.cause);
-			send(res, error.status, JSON.stringify(error), JSON_TYPE);
+			send(exchange, res, error.status, JSON.stringify(error), JSON_TYPE);
 			return;
 		}
 		logger.error(`${method} ${path} failed unexpectedly`, error);
-		send(res, 500, JSON.stringify({error: 'internal_error', message: 'internal server error'}), JSON_TYPE);
+		send(exchange, res, 500, JSON.stringify({error: 'internal_error', message: 'internal server error'}), JSON_TYPE);
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-		const started = performance.now();
 		counters.inFlight++;
-		const method = req.method ?? 'GET';
 		const rawUrl = req.url ?? '/';
 		const queryAt = rawUrl.indexOf('?');
-		let path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
-		let route = 'unmatched';
-		res.once('close', () => finish(req, res, route, path, started));
+		const exchange: Exchange = {
+			method: req.method ?? 'GET',
+			path: queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt),
+			route: 'unmatched',
+			started: performance.now(),
+		};
 		try {
-			if (!path.startsWith('/')) {
+			if (!exchange.path.startsWith('/')) {
 				// Absolute-form request targets (proxies): route on the path part only.
 				try {
-					path = new URL(rawUrl).pathname;
+					exchange.path = new URL(rawUrl).pathname;
 				} catch {
 					throw new HttpError(404, 'not_found', 'no route for this request target');
 				}
 			}
+			const {method, path} = exchange;
 			if (authorized && !(method === 'GET' && path === '/health') && !authorized(req.headers.authorization)) {
 				throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token', undefined, {'www-authenticate': 'Bearer'});
 			}
 			const match = router.match(method, path);
-			route = match.route;
-			const search = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
+			exchange.route = match.route;
+			const search = queryAt === -1 ? NO_QUERY : new URLSearchParams(rawUrl.slice(queryAt + 1));
 			const reply: Reply = await match.handler({req, params: match.params, search});
-			if (reply.text !== undefined) send(res, reply.status, reply.text, reply.contentType ?? 'text/plain');
-			else if (reply.json !== undefined) send(res, reply.status, JSON.stringify(reply.json), JSON_TYPE);
-			else send(res, reply.status, null, JSON_TYPE);
+			if (reply.text !== undefined) send(exchange, res, reply.status, reply.text, reply.contentType ?? 'text/plain');
+			else if (reply.json !== undefined) send(exchange, res, reply.status, JSON.stringify(reply.json), JSON_TYPE);
+			else send(exchange, res, reply.status, null, JSON_TYPE);
 		} catch (error) {
-			sendError(res, error, method, path);
+			try {
+				sendError(exchange, res, error);
+			} catch (failure) {
+				// Only a failure while writing the error itself lands here.
+				logger.error('response failed', failure);
+				res.destroy();
+				finish(exchange, 500);
+			}
 		}
 	};
 
@@ -156,13 +184,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			// How often Node checks the two timeouts above; its 30 s default would make them lax.
 			connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(headersTimeout / 4))),
 		},
-		(req, res) => {
-			handle(req, res).catch((error: unknown) => {
-				// Only a failure while writing the error itself lands here.
-				logger.error('response failed', error);
-				if (!res.headersSent) res.destroy();
-			});
-		},
+		(req, res) => void handle(req, res),
 	);
 	server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
 		// Malformed requests, oversized headers and timeouts never reach the handler: answer them in JSON too.
