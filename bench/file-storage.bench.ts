@@ -163,7 +163,7 @@ if (section(3)) {
 	const large = await buildLog(1_000_000);
 	const s = await coldPollMs(small, 10_000);
 	const l = await coldPollMs(large, 1_000_000);
-	report({name: 'cold poll of 1000 records at a random offset, 1 M-record log', unit: 'ms', value: l.pollMs, baselineName: 'same on a 10 K-record log', baseline: s.pollMs, lowerIsBetter: true, targetRatio: 1 / 1.5, note: 'target: within 1.5x'});
+	report({name: 'cold poll of 1000 records at a random offset, 1 M-record log', unit: 'ms', value: l.pollMs, baselineName: 'same on a 10 K-record log', baseline: s.pollMs, lowerIsBetter: true, targetRatio: 0.667, note: "target: 1 M within 1.5x of 10 K"});
 	report({name: 'reopen after clean close, 1 M-record log', unit: 'ms', value: l.reopenMs, baselineName: 'same for a 10 K-record log', baseline: s.reopenMs, lowerIsBetter: true});
 	// What a scan would cost instead: reading the whole log file once.
 	const logFile = path.join(large, 'topics', Buffer.from('bench').toString('hex'), 'log');
