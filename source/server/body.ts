@@ -61,14 +61,21 @@ export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Pr
 			cleanup();
 			reject(error);
 		};
+		// A client that goes away mid-body: settle, so the request is still answered and counted.
+		const onClose = (): void => {
+			cleanup();
+			reject(new HttpError(400, 'validation_error', 'the request body was cut off'));
+		};
 		const cleanup = (): void => {
 			req.off('data', onData);
 			req.off('end', onEnd);
 			req.off('error', onError);
+			req.off('close', onClose);
 		};
 		req.on('data', onData);
 		req.on('end', onEnd);
 		req.on('error', onError);
+		req.on('close', onClose);
 	});
 }
 

@@ -109,6 +109,19 @@ describe('startServer', () => {
 		await expect(api('GET', '/health')).rejects.toThrow();
 	});
 
+	test('a client that disconnects mid-body is still counted and leaves nothing in flight', async () => {
+		const {server, api} = await setup();
+		const socket = net.connect(server.port, '127.0.0.1');
+		await new Promise((resolve) => socket.once('connect', resolve));
+		socket.write('POST /topics/t/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"rec');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(server.stats().inFlight).toBe(1);
+		socket.destroy();
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(server.stats()).toMatchObject({inFlight: 0, requests: 1, errors: 1});
+		expect((await api('GET', '/health')).status).toBe(200);
+	});
+
 	test('listening on a port in use rejects with EADDRINUSE', async () => {
 		const {server, queue} = await setup();
 		await expect(startServer({queue, port: server.port})).rejects.toMatchObject({code: 'EADDRINUSE'});
