@@ -71,12 +71,12 @@ describe('graceful shutdown', () => {
 });
 
 describe.skipIf(!fileStorage)('shutdown under load on file storage (sync always)', () => {
-	test('SIGTERM during load loses no acknowledged record; the lock is released', async () => {
+	test('SIGTERM during load loses no acknowledged record; the lock is released; timestamps survive the restart', async () => {
 		const {dir, cleanup} = await tempDir('flashq-shutdown-');
 		try {
 			const server = await startServerProcess(['--data-dir', dir, '--sync', 'always']);
 			const api = client(server.url);
-			const acked = new Map<string, Array<{offset: number; value: string}>>();
+			const acked = new Map<string, Array<{offset: number; value: string; timestamp: string}>>();
 			let stop = false;
 			const producer = async (id: number): Promise<void> => {
 				const topic = `load-${id % 4}`;
@@ -86,7 +86,7 @@ describe.skipIf(!fileStorage)('shutdown under load on file storage (sync always)
 						const reply = await api('POST', `/topics/${topic}/records`, {json: {records: [{value}]}});
 						if (reply.status !== 200) return;
 						const list = acked.get(topic) ?? [];
-						list.push({offset: reply.json.offsets[0].offset, value});
+						list.push({offset: reply.json.offsets[0].offset, value, timestamp: reply.json.offsets[0].timestamp});
 						acked.set(topic, list);
 					} catch {
 						return; // connection refused or closed: shutting down
@@ -107,8 +107,12 @@ describe.skipIf(!fileStorage)('shutdown under load on file storage (sync always)
 				let total = 0;
 				for (const [topic, list] of acked) {
 					const poll = await reader('GET', `/topics/${topic}/records`);
-					const byOffset = new Map<number, string>(poll.json.records.map((r: {offset: number; value: string}) => [r.offset, r.value]));
-					for (const {offset, value} of list) expect(byOffset.get(offset), `${topic}@${offset}`).toBe(value);
+					type Stored = {offset: number; value: string; timestamp: string};
+					const byOffset = new Map<number, Stored>(poll.json.records.map((r: Stored) => [r.offset, r]));
+					for (const {offset, value, timestamp} of list) {
+						// The value, and the timestamp the produce answered with (stored, not made up on read).
+						expect(byOffset.get(offset), `${topic}@${offset}`).toMatchObject({value, timestamp});
+					}
 					total += list.length;
 				}
 				expect(total).toBeGreaterThanOrEqual(200);
