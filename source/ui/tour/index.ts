@@ -16,7 +16,8 @@
  *    (`Lesson N/M  Step i/k`). Highlight panes whose title is in `snapshot.highlight`
  *    (titles as in TOUR_PANES, which match the TUI's PANE_TITLES values: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
  *    'Offset Index', 'Events', 'Server'): PaneFrame's `highlighted` prop.
- * 4. Keys while the tour is shown: call `handleTourKey(tour, input, key)` (keys.ts): `n`/Space →
+ * 4. Keys while the tour is shown: `useTourKeys(tour, onKey, isActive)` or, from the app's own useInput,
+ *    `handleTourKey(tour, input, key)` (keys.ts): `n`/Space →
  *    next, `b` → back, `r` → restart, digits → answer the question. It returns 'leave' for Esc:
  *    then `const {engine, io} = tour.leave()` keeps the engine for free exploration (the app owns
  *    it from then on; `io` is non-null after the crash lesson, whose files live in the fault
@@ -37,5 +38,5 @@ export {makeRecords} from './records.js';
 export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';
 export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
 export {TourPanel, type TourPanelProps} from './TourPanel.js';
-export {useTour} from './use-tour.js';
+export {useTour, useTourKeys} from './use-tour.js';
 export {tourTranscript, type TranscriptOptions} from './transcript.js';

@@ -1,14 +1,13 @@
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {afterEach, describe, expect, it} from 'vitest';
-import {handleTourKey} from '../../../source/ui/tour/keys.js';
 import {topicsLesson} from '../../../source/ui/tour/lessons/01-topics.js';
 import {groupsLesson} from '../../../source/ui/tour/lessons/07-groups.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
 import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
-import {useTour} from '../../../source/ui/tour/use-tour.js';
+import {useTour, useTourKeys} from '../../../source/ui/tour/use-tour.js';
 
 const runners: TourRunner[] = [];
 afterEach(async () => {
@@ -23,8 +22,8 @@ const tour = () => {
 /** How the app is meant to plug the tour in: store + keys + panel. */
 function Harness({runner, onLeave}: {runner: TourRunner; onLeave: () => void}) {
 	const snapshot = useTour(runner);
-	useInput((input, key) => {
-		if (handleTourKey(runner, input, key) === 'leave') onLeave();
+	useTourKeys(runner, (action) => {
+		if (action === 'leave') onLeave();
 	});
 	return (
 		<Box>
