@@ -3,28 +3,25 @@
  *
  * Plug-in points for the app (source/ui, cli):
  *
- * 1. `--tour` / `t` key: `const tour = new TourRunner({lessons: LESSONS, seed, storage, dataDir})`,
- *    then `await tour.start(0)`. `seed` comes from `--seed N` (default 1). `storage: 'memory'` keeps
+ * 1. `--tour` / `t`: `const tour = new TourRunner({lessons: LESSONS, seed, storage, dataDir})`, then
+ *    `await tour.start(0)`. `seed` comes from `--seed N` (default 1). `storage: 'memory'` keeps
  *    lessons 1 and 7 on memory; the others always use file storage. `dataDir` (optional) is where
- *    lesson directories are made (`flashq-tour-XXXXXX`); by default the system temp directory.
- * 2. Engine: the tour owns the engine while it runs. Read `tour.snapshot().engine` and re-bind the
- *    TUI store whenever `snapshot().engineGeneration` changes (each lesson start, back/restart
- *    replay and reopen makes a new engine; it is null for a moment while one is replaced and after
- *    a simulated power loss until recovery reopens it).
- * 3. View: `const snapshot = useTour(tour)` (use-tour.ts, a useSyncExternalStore wrapper), render
- *    `<TourPanel snapshot={...} width={...} />`. Header text: `snapshot.header`
- *    (`Lesson N/M  Step i/k`). Highlight panes whose title is in `snapshot.highlight`
- *    (titles as in TOUR_PANES, which match the TUI's PANE_TITLES values: 'Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache',
- *    'Offset Index', 'Events', 'Server'): PaneFrame's `highlighted` prop.
- * 4. Keys while the tour is shown: `useTourKeys(tour, onKey, isActive)` or, from the app's own useInput,
- *    `handleTourKey(tour, input, key)` (keys.ts): `n`/Space →
- *    next, `b` → back, `r` → restart, digits → answer the question. It returns 'leave' for Esc:
- *    then `const {engine, io} = tour.leave()` keeps the engine for free exploration (the app owns
- *    it from then on; `io` is non-null after the crash lesson, whose files live in the fault
- *    layer: pass it to the byte inspector), and `tour.dispose()` removes the other lesson
- *    directories. To re-enter the tour later, make a new TourRunner.
- *    Keys the tour ignores (handleTourKey returns 'ignored') stay with the app, e.g. `q`, `?`.
- * 5. Quit: `await tour.dispose()` closes the engine and removes the tour's temporary directories.
+ *    lesson directories are made (`flashq-tour-XXXXXX`); default: the system temp directory.
+ * 2. Engine: the tour owns the engine while it runs. Read `snapshot.engine` and re-bind the TUI
+ *    store whenever `snapshot.engineGeneration` changes (every lesson start, back/restart replay
+ *    and reopen makes a new engine; it is null for a moment while one is replaced, and after a
+ *    simulated power loss until recovery reopens it).
+ * 3. View: `const snapshot = useTour(tour)`; App props:
+ *      highlight={highlightedPanes(snapshot)}              (pane ids of `snapshot.highlight`)
+ *      headerExtra={snapshot.header}                       ("Lesson N/M  Step i/k")
+ *      bottomSlot={{rows: tourPanelRows(snapshot, columns), node: <TourPanel snapshot={snapshot} width={columns} />}}
+ * 4. Keys: `useTourKeys(tour, onKey, isActive)`, or `handleTourKey(tour, input, key)` from App's
+ *    `onKey` (return true unless it says 'ignored'): n/Space next, b back, r restart, digits answer
+ *    the question, Esc → 'leave'. On 'leave', `const {engine, io} = tour.leave()` keeps the engine
+ *    for free exploration (the app owns and closes it from then on; `io` is non-null after the
+ *    crash lesson, whose files live in the fault layer: pass it to the byte inspector), then
+ *    `tour.dispose()` removes the other lesson directories. Re-entering: a new TourRunner.
+ * 5. Quit while in the tour: `await tour.dispose()` closes the engine and removes its directories.
  * 6. Without a TTY (`--tour --once`): `process.stdout.write(await tourTranscript(LESSONS, {seed}))`
  *    prints every lesson, step by step, with the predictions and the real explanations.
  *
@@ -39,4 +36,5 @@ export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from '.
 export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
 export {TourPanel, type TourPanelProps} from './TourPanel.js';
 export {useTour, useTourKeys} from './use-tour.js';
+export {highlightedPanes, tourPanelRows, wrappedLines} from './app-bridge.js';
 export {tourTranscript, type TranscriptOptions} from './transcript.js';

@@ -108,3 +108,45 @@ describe('TourPanel', () => {
 		unmount();
 	});
 });
+
+describe('app bridge', () => {
+	it('tourPanelRows is exactly the height TourPanel draws, for every screen of lessons 1 and 7', async () => {
+		const {tourPanelRows} = await import('../../../source/ui/tour/app-bridge.js');
+		const runner = tour();
+		await runner.start();
+		const check = (width: number) => {
+			const s = runner.snapshot();
+			const {lastFrame, unmount} = render(<TourPanel snapshot={s} width={width} />);
+			expect(frame(lastFrame()).split('\n').length, `${s.header} ${s.phase} at ${width}`).toBe(tourPanelRows(s, width));
+			unmount();
+		};
+		for (let i = 0; i < 20 && runner.snapshot().phase !== 'finished'; i++) {
+			if (runner.snapshot().question && runner.snapshot().phase === 'before' && i % 4 === 1) runner.answer('1');
+			for (const width of [70, 100, 160]) check(width);
+			await runner.next();
+		}
+	});
+
+	it('tourPanelRows also fits every screen of the file lessons (long paths in the texts), at 100 columns', async () => {
+		const {tourPanelRows} = await import('../../../source/ui/tour/app-bridge.js');
+		const {LESSONS} = await import('../../../source/ui/tour/lessons/index.js');
+		const runner = new TourRunner({lessons: LESSONS.filter((l) => l.storage === 'file'), seed: 1});
+		runners.push(runner);
+		await runner.start();
+		for (let i = 0; i < 100 && runner.snapshot().phase !== 'finished'; i++) {
+			const s = runner.snapshot();
+			const {lastFrame, unmount} = render(<TourPanel snapshot={s} width={100} />);
+			expect(frame(lastFrame()).split('\n').length, `${s.header} ${s.phase}`).toBe(tourPanelRows(s, 100));
+			unmount();
+			await runner.next();
+		}
+		expect(runner.snapshot().phase).toBe('finished');
+	});
+
+	it('highlightedPanes maps titles to the TUI pane ids', async () => {
+		const {highlightedPanes} = await import('../../../source/ui/tour/app-bridge.js');
+		const runner = tour();
+		await runner.start(1);
+		expect(highlightedPanes({...runner.snapshot(), highlight: ['Consumer Groups', 'Offset Index', 'WAL']})).toEqual(['groups', 'wal', 'index']);
+	});
+});
