@@ -23,6 +23,8 @@ export type RouteMatch<H> = {route: string; handler: H; params: Record<string, s
 
 export class Router<H> {
 	private readonly paths: CompiledPath<H>[] = [];
+	/** Paths by segment count: a request is compared only with templates of its own length. */
+	private readonly bySegments = new Map<number, CompiledPath<H>[]>();
 
 	constructor(routes: ReadonlyArray<Route<H>>) {
 		for (const route of routes) {
@@ -40,6 +42,11 @@ export class Router<H> {
 			}
 			compiled.methods.set(route.method, route.handler);
 		}
+		for (const compiled of this.paths) {
+			const list = this.bySegments.get(compiled.segments.length) ?? [];
+			list.push(compiled);
+			this.bySegments.set(compiled.segments.length, list);
+		}
 	}
 
 	/** Every (method, pattern) pair, for the OpenAPI check. */
@@ -50,45 +57,46 @@ export class Router<H> {
 	/** The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method does not). */
 	match(method: string, pathname: string): RouteMatch<H> {
 		const parts = pathname.slice(1).split('/');
-		for (const compiled of this.paths) {
-			const params = this.matchPath(compiled, parts);
+		for (const compiled of this.bySegments.get(parts.length) ?? []) {
+			const params = matchPath(compiled, parts);
 			if (!params) continue;
 			const handler = compiled.methods.get(method);
 			if (handler === undefined) {
 				const allow = [...compiled.methods.keys()].join(', ');
 				throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${compiled.pattern}`, {allow}, {Allow: allow});
 			}
-			return {route: compiled.pattern, handler, params: decodeParams(params)};
+			return {route: compiled.pattern, handler, params};
 		}
 		throw new HttpError(404, 'not_found', `no route for ${pathname}`);
 	}
-
-	private matchPath(compiled: CompiledPath<H>, parts: string[]): Record<string, string> | null {
-		if (parts.length !== compiled.segments.length) return null;
-		const params: Record<string, string> = {};
-		for (let index = 0; index < parts.length; index++) {
-			const segment = compiled.segments[index]!;
-			const part = parts[index]!;
-			if ('literal' in segment) {
-				if (segment.literal !== part) return null;
-			} else {
-				if (part.length === 0) return null;
-				params[segment.param] = part;
-			}
-		}
-		return params;
-	}
 }
 
-function decodeParams(raw: Record<string, string>): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const name in raw) {
-		const value = raw[name]!;
+/** The decoded parameters when `parts` fit the template, else null. */
+function matchPath<H>(compiled: CompiledPath<H>, parts: string[]): Record<string, string> | null {
+	let params: Record<string, string> | null = null;
+	for (let index = 0; index < parts.length; index++) {
+		const segment = compiled.segments[index]!;
+		const part = parts[index]!;
+		if ('literal' in segment) {
+			if (segment.literal !== part) return null;
+		} else {
+			if (part.length === 0) return null;
+			(params ??= {})[segment.param] = part;
+		}
+	}
+	return params === null ? {} : decodeParams(params);
+}
+
+/** Percent-decodes each parameter in place (only those that contain a '%'). */
+function decodeParams(params: Record<string, string>): Record<string, string> {
+	for (const name in params) {
+		const value = params[name]!;
+		if (!value.includes('%')) continue;
 		try {
-			out[name] = value.includes('%') ? decodeURIComponent(value) : value;
+			params[name] = decodeURIComponent(value);
 		} catch {
 			throw invalidParameter(name, `${name} is not valid percent-encoding`, value);
 		}
 	}
-	return out;
+	return params;
 }
