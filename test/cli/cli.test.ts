@@ -1,9 +1,10 @@
 /** The flashq-demo executable: exit codes, usage on stderr, startup failures as one clear line. */
-import {writeFile} from 'node:fs/promises';
+import {execFile} from 'node:child_process';
+import {cp, rm, symlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {tempDir} from '../helpers/backends.js';
-import {ensureBuilt, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from '../server/process.js';
+import {ROOT, ensureBuilt, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from '../server/process.js';
 
 const fileStorage = await fileStorageAvailable();
 
@@ -137,6 +138,25 @@ describe('client dispatch', () => {
 			expect(failed.code).not.toBe(0);
 		} finally {
 			await server.stop();
+		}
+	});
+
+	test('a build without the client: one clear line, exit 1', async () => {
+		const {dir, cleanup} = await tempDir('flashq-noclient-');
+		try {
+			await cp(path.join(ROOT, 'dist'), path.join(dir, 'dist'), {recursive: true});
+			await rm(path.join(dir, 'dist/client'), {recursive: true, force: true});
+			await cp(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+			await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+			const {code, stderr} = await new Promise<{code: number; stderr: string}>((resolve) => {
+				execFile(process.execPath, [path.join(dir, 'dist/cli.js'), 'client', 'health'], (error, _stdout, stderr) =>
+					resolve({code: error ? Number(error.code) : 0, stderr}),
+				);
+			});
+			expect(code).toBe(1);
+			expectCleanError(stderr, /the client is not available in this build/);
+		} finally {
+			await cleanup();
 		}
 	});
 });
