@@ -47,6 +47,12 @@ const Row = memo(function Row({row, inspection}: {row: HexRow; inspection: Frame
 	);
 });
 
+/** Rows ByteInspector draws (border included), for a caller that must reserve its room. */
+export function byteInspectorRows(inspection: FrameInspection, maxRows = 12): number {
+	const fields = inspection.fields.filter((f) => f.record === null || f.record === inspection.recordIndex).length;
+	return 2 + 4 + 1 + focusRows(inspection, maxRows).length + 1 + 1 + fields;
+}
+
 /** The byte inspector: an annotated hex dump of one record's on-disk frame. Presentational only. */
 export const ByteInspector = memo(function ByteInspector({inspection, topic, maxRows = 12, width}: ByteInspectorProps) {
 	const rows = focusRows(inspection, maxRows);

@@ -8,8 +8,9 @@
  * needed while the tour's crash lesson runs (its files live in the fault layer): pass
  * `tour.faultIo`; otherwise leave it out and the real disk is read. For memory storage the
  * inspector shows the frame file storage would write for the record. Esc closes the view.
+ * `byteInspectorRows(inspection, maxRows)` is its exact height (e.g. for App's `bottomSlot.rows`).
  */
-export {ByteInspector, type ByteInspectorProps} from './ByteInspector.js';
+export {ByteInspector, type ByteInspectorProps, byteInspectorRows} from './ByteInspector.js';
 export {FIELD_COLORS, type FieldKind, type FrameInspection, focusRows, hexRows, type HexRow, type IndexEntry, type InspectedField, inspectFrame} from './frame-inspection.js';
 export {inspectRecord, type InspectableRecord, type InspectRequest} from './inspect-record.js';
 export {locateFrame, type LocatedFrame} from './locate.js';

@@ -3,7 +3,7 @@ import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
-import {ByteInspector} from '../../../source/ui/inspector/ByteInspector.js';
+import {ByteInspector, byteInspectorRows} from '../../../source/ui/inspector/ByteInspector.js';
 import {inspectFrame} from '../../../source/ui/inspector/frame-inspection.js';
 
 const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -49,5 +49,20 @@ describe('ByteInspector', () => {
 		expect(text).toContain('"key-15"');
 		expect(text).not.toContain('"key-3"');
 		unmount();
+	});
+
+	it('byteInspectorRows is the height it draws', () => {
+		const cases = [
+			encodeFrame(3, T, [{key: 'k', value: 'v', headers: {a: 'b', c: 'd'}}]).buffer,
+			encodeFrame(0, T, Array.from({length: 12}, (_, i) => ({key: null, value: `value ${i} `.repeat(5)}))).buffer,
+		];
+		for (const buffer of cases) {
+			for (const maxRows of [4, 8, 30]) {
+				const inspection = inspectFrame(buffer, {source: 'log', file: '/f', position: 0, recordOffset: 5});
+				const {lastFrame, unmount} = render(<ByteInspector inspection={inspection} maxRows={maxRows} width={100} />);
+				expect(stripAnsi(lastFrame() ?? '').split('\n').length).toBe(byteInspectorRows(inspection, maxRows));
+				unmount();
+			}
+		}
 	});
 });
