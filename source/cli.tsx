@@ -4,7 +4,7 @@ import {onShutdownSignals} from './cli/lifecycle.js';
 import {type CliOptions, UsageError, parseArgs} from './cli/options.js';
 import {USAGE} from './cli/usage.js';
 import {FlashQ} from './engine/flashq.js';
-import {startServer} from './server/server.js';
+import {type ServerLogger, startServer} from './server/server.js';
 import type {ServerHandle} from './server/types.js';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -65,10 +65,19 @@ async function run(options: CliOptions): Promise<number> {
 		return 1;
 	}
 	let server: ServerHandle | null = null;
+	// Under the TUI, server log lines would tear the screen: keep them until it closes.
+	const deferredLog: string[] = [];
+	const logger: ServerLogger | undefined = options.headless
+		? undefined
+		: {
+				error(message, error) {
+					if (deferredLog.length < 100) deferredLog.push(`flashq-demo server: ${message}${error instanceof Error ? `: ${error.message}` : ''}`);
+				},
+			};
 	if (options.serve) {
 		const {host, port, token} = options.serve;
 		try {
-			server = await startServer({queue, host, port, token});
+			server = await startServer({queue, host, port, token, logger});
 		} catch (error) {
 			say(`flashq-demo: ${listenError(error, host, port)}`);
 			await queue.close().catch(() => undefined);
@@ -96,6 +105,7 @@ async function run(options: CliOptions): Promise<number> {
 		removeSignals();
 		await server?.close();
 		await queue.close();
+		for (const line of deferredLog) say(line);
 	}
 }
 
