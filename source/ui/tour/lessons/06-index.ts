@@ -57,7 +57,7 @@ export const indexLesson: Lesson = {
 			},
 			after: (f) => {
 				const l = f['lookup'] as {offset: number; entryOffset: number; position: number; scanned: number};
-				return `Entry ${l.entryOffset}→byte ${l.position} was the closest; the read scanned ${l.scanned} frame(s) from there to reach offset ${l.offset} (frames hold ${3} records each). Without the index it would read the log from byte 0.`;
+				return `Entry ${l.entryOffset}→byte ${l.position} was the closest; the read scanned ${l.scanned} frame(s) from there to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from byte 0.`;
 			},
 		},
 		{
