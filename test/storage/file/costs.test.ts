@@ -1,0 +1,56 @@
+import {describe, expect, it} from 'vitest';
+import {FaultyIo} from '../../../source/storage/file/fault-io.js';
+import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
+import {openOn, rec} from './helpers.js';
+
+describe('file storage costs and sync timing', () => {
+	it('appends and commits never re-read or rewrite the log: bytes written stay linear', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {sync: 'always', commitThreshold: 10, walResetBytes: 1 << 30});
+		const log = await backend.openTopic('t');
+		io.resetCounters();
+		let frames = 0;
+		for (let i = 0; i < 2000; i++) {
+			await log.append([rec(i)], i, 0);
+			frames += encodeFrame(i, i, [rec(i)]).buffer.length;
+		}
+		expect(io.readFrom('/log')).toBe(0);
+		expect(io.readFrom('/wal')).toBe(0);
+		// Each frame is written twice (WAL, then log at its commit) plus small index entries: no rewrites.
+		expect(io.bytesWritten).toBeGreaterThanOrEqual(2 * frames);
+		expect(io.bytesWritten).toBeLessThan(2 * frames + 16 * 2000);
+		expect(log.stats().wal!.commits).toBe(200);
+		await backend.close();
+	});
+
+	it('periodic mode fsyncs on its own within syncIntervalMs, so a later power loss keeps the record', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {sync: 'periodic', syncIntervalMs: 10, commitThreshold: 100});
+		const log = await backend.openTopic('t');
+		await log.append([rec(0)], 0, 0); // acknowledged at once, not yet durable
+		const early = await openOn(io.crash('drop'), {sync: 'periodic'});
+		expect((await early.backend.openTopic('t')).nextOffset).toBe(0);
+		await early.backend.close();
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		const after = io.crash('drop');
+		const reopened = await openOn(after, {sync: 'periodic'});
+		expect(await (await reopened.backend.openTopic('t')).read(0, 5)).toHaveLength(1);
+		await reopened.backend.close();
+		await backend.close();
+	});
+
+	it('never mode fsyncs nothing until close', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {sync: 'never', commitThreshold: 3});
+		const log = await backend.openTopic('t');
+		const before = io.fsyncs;
+		for (let i = 0; i < 50; i++) await log.append([rec(i)], i, 0);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(io.fsyncs).toBe(before);
+		await backend.close();
+		expect(io.fsyncs).toBeGreaterThan(before);
+		const {backend: again} = await openOn(io.crash('drop'), {sync: 'never'});
+		expect((await again.openTopic('t')).nextOffset).toBe(50);
+		await again.close();
+	});
+});
