@@ -27,11 +27,13 @@ describe('file storage costs and sync timing', () => {
 		const io = new FaultyIo();
 		const {backend} = await openOn(io, {sync: 'periodic', syncIntervalMs: 10, commitThreshold: 100});
 		const log = await backend.openTopic('t');
+		const before = io.fsyncs;
 		await log.append([rec(0)], 0, 0); // acknowledged at once, not yet durable
 		const early = await openOn(io.crash('drop'), {sync: 'periodic'});
 		expect((await early.backend.openTopic('t')).nextOffset).toBe(0);
 		await early.backend.close();
-		await new Promise((resolve) => setTimeout(resolve, 60));
+		// No append, no commit, no flush: only the interval timer can fsync now.
+		for (let waited = 0; io.fsyncs === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
 		const after = io.crash('drop');
 		const reopened = await openOn(after, {sync: 'periodic'});
 		expect(await (await reopened.backend.openTopic('t')).read(0, 5)).toHaveLength(1);
