@@ -80,12 +80,16 @@ export function encodeFrame(baseOffset: number, timestamp: number, records: read
 	return {buffer: buf.subarray(0, total), recordSizes};
 }
 
-/** Buffer#utf8Write skips buf.write's argument checks (about 3x faster for 1 KiB values); positions are ours. */
-const utf8Write: ((this: Buffer, s: string, offset: number) => number) | undefined = (Buffer.prototype as unknown as {utf8Write?: (s: string, o: number) => number}).utf8Write;
+/** Buffer#utf8Write skips buf.write's argument checks (several times faster for 1 KiB values); positions are ours. */
+const hasUtf8Write = typeof (Buffer.prototype as unknown as {utf8Write?: unknown}).utf8Write === 'function';
+type FastBuffer = Buffer & {utf8Write(s: string, offset: number): number};
 
 function writeString(buf: Buffer, s: string, p: number): number {
-	const n = utf8Write ? utf8Write.call(buf, s, p + 4) : buf.write(s, p + 4, 'utf8');
-	buf.writeUInt32LE(n, p);
+	const n = hasUtf8Write ? (buf as FastBuffer).utf8Write(s, p + 4) : buf.write(s, p + 4, 'utf8');
+	buf[p] = n & 0xff;
+	buf[p + 1] = (n >>> 8) & 0xff;
+	buf[p + 2] = (n >>> 16) & 0xff;
+	buf[p + 3] = n >>> 24;
 	return p + 4 + n;
 }
 
