@@ -90,9 +90,11 @@ describe('the tour, lesson by lesson on file storage (seed 1)', () => {
 		expect(facts).toMatchObject({
 			fillEntries: 20,
 			fillEvictions: 10,
+			capacity: 20,
+			hotCount: 10,
 			hotHits: 10,
 			hotMisses: 0,
-			coldHits: 10,
+			coldHits: 0,
 			coldMisses: 10,
 			restartEntries: 0,
 			restartHits: 0,
