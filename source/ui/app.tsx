@@ -348,10 +348,10 @@ export function App(props: AppProps) {
 					width={formWidth}
 					active={inputActive}
 					fields={[
-						{name: 'topic', label: 'topic', initial: modal.initial.topic, placeholder: 'orders'},
-						{name: 'key', label: 'key', initial: modal.initial.key, placeholder: '(none)'},
-						{name: 'value', label: 'value', initial: modal.initial.value, placeholder: '{"id":1}'},
-						{name: 'headers', label: 'headers', initial: modal.initial.headers, placeholder: 'k=v,k=v'},
+						{name: 'topic', label: 'topic', initial: modal.initial.topic, placeholder: 'e.g. orders'},
+						{name: 'key', label: 'key', initial: modal.initial.key, placeholder: '(optional)'},
+						{name: 'value', label: 'value', initial: modal.initial.value, placeholder: 'e.g. {"id":1}'},
+						{name: 'headers', label: 'headers', initial: modal.initial.headers, placeholder: 'e.g. k=v,k=v (optional)'},
 					]}
 					onCancel={close}
 					onSubmit={async (values) => {
@@ -395,7 +395,7 @@ export function App(props: AppProps) {
 					title={`Seek to offset (0..${Math.max(0, highWaterMark - 1)})`}
 					width={formWidth}
 					active={inputActive}
-					fields={[{name: 'offset', label: 'offset', placeholder: '0'}]}
+					fields={[{name: 'offset', label: 'offset', placeholder: 'e.g. 0'}]}
 					onCancel={close}
 					onSubmit={(values) => {
 						const text = (values['offset'] ?? '').trim();
@@ -414,7 +414,7 @@ export function App(props: AppProps) {
 					title="Seek to time (UTC)"
 					width={formWidth}
 					active={inputActive}
-					fields={[{name: 'time', label: 'time', placeholder: '14:03:07, 2026-01-01T10:00:00Z or -5m'}]}
+					fields={[{name: 'time', label: 'time', placeholder: 'e.g. 14:03:07, 2026-01-01T10:00:00Z or -5m'}]}
 					onCancel={close}
 					onSubmit={async (values) => {
 						const time = parseSeekTime(values['time'] ?? '');
@@ -453,7 +453,7 @@ export function App(props: AppProps) {
 					title="Create consumer group"
 					width={formWidth}
 					active={inputActive}
-					fields={[{name: 'group', label: 'group id', placeholder: 'billing'}]}
+					fields={[{name: 'group', label: 'group id', placeholder: 'e.g. billing'}]}
 					onCancel={close}
 					onSubmit={async (values) => {
 						const id = (values['group'] ?? '').trim();

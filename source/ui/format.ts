@@ -73,9 +73,18 @@ export function sparkline(values: readonly number[], width: number, max?: number
 	return out.padStart(width, ' ');
 }
 
-/** Cuts `text` to `width` columns with an ellipsis; newlines and tabs become visible spaces. */
+// C0 controls, DEL and C1 controls: written raw they would move the cursor or start escape sequences.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Makes text safe to draw: control characters (ESC included) become '·'; tabs become a space. */
+export function printable(text: string): string {
+	return text.replace(/\t/g, ' ').replace(CONTROL, '·');
+}
+
+/** Cuts `text` to `width` columns with an ellipsis; newlines become spaces, controls are neutralised. */
 export function clip(text: string, width: number): string {
-	const flat = text.replace(/[\r\n\t]+/g, ' ');
+	const flat = printable(text.replace(/[\r\n]+/g, ' '));
 	if (width <= 0) return '';
 	if (flat.length <= width) return flat;
 	return width <= 1 ? flat.slice(0, width) : `${flat.slice(0, width - 1)}…`;

@@ -88,11 +88,13 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// If something kills the process without unmounting, do not leave the terminal in the alternate screen.
 	process.once('exit', restore);
 	try {
+		// Whole-frame redraws inside synchronized-output brackets (Ink adds them on a TTY): Ink 6.8's
+		// incremental mode mis-tracks lines when the layout changes (forms opening), leaving stale rows.
 		const instance = render(
 			<StoreContext.Provider value={store}>
 				<App store={store} engine={options.queue} />
 			</StoreContext.Provider>,
-			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: true},
+			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: false},
 		);
 		await instance.waitUntilExit();
 		instance.cleanup();

@@ -387,7 +387,7 @@ describe('Server pane in the app', () => {
 		try {
 			await ui.see('8 Server');
 			events.emit({type: 'request', at: Date.now(), method: 'POST', path: '/topics/x/records', status: 201, latencyMs: 2});
-			await ui.see(/\d POST/);
+			await ui.see(/│ POST +\/t/);
 			expect(ui.frame()).toContain('server http://127.0.0.1:9999');
 			await ui.press('8');
 			await ui.see('╔');

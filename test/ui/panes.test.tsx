@@ -34,6 +34,7 @@ const fileStorage: TopicStorageStats = {
 const topicView = (over: Partial<TopicView> = {}): TopicView => ({
 	name: 'orders',
 	records: 1234,
+	appended: 1234,
 	highWaterMark: 1234,
 	bytes: 99_000,
 	appends: 20,

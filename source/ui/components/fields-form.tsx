@@ -20,6 +20,9 @@ export interface FieldsFormProps {
 	width?: number;
 }
 
+// eslint-disable-next-line no-control-regex
+const stripControls = (v: string): string => v.replace(/[\u0000-\u001F\u007F-\u009F]/g, '');
+
 /** Rows a form takes on screen: border (2), title (1), fields, message line (1). */
 export const formHeight = (fields: number): number => fields + 4;
 
@@ -41,7 +44,7 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 		{isActive: active && !busy},
 	);
 	const labelWidth = Math.max(...fields.map((f) => f.label.length));
-	const submit = async () => {
+	const submit = async (current = values) => {
 		if (index < fields.length - 1) {
 			setIndex(index + 1);
 			return;
@@ -49,7 +52,7 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 		setBusy(true);
 		setError(null);
 		try {
-			const result = await onSubmit(Object.fromEntries(fields.map((f, i) => [f.name, values[i] ?? ''])));
+			const result = await onSubmit(Object.fromEntries(fields.map((f, i) => [f.name, current[i] ?? ''])));
 			if (typeof result === 'string') {
 				setError(result);
 				setBusy(false);
@@ -76,7 +79,13 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 							value={values[i] ?? ''}
 							placeholder={field.placeholder}
 							focus={active}
-							onChange={(v) => setValues((old) => old.map((x, j) => (j === i ? v : x)))}
+							// Keys typed faster than the app reads arrive as one chunk ("orders\r"): a line break
+							// inside it is the Enter, and other controls never reach the values.
+							onChange={(v) => {
+								const next = values.map((x, j) => (j === i ? stripControls(v) : x));
+								setValues(next);
+								if (/[\r\n]/.test(v)) void submit(next);
+							}}
 							onSubmit={() => void submit()}
 						/>
 					) : (

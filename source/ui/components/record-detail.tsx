@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React, {memo} from 'react';
 import type {RecordWithOffset} from '../../engine/types.js';
-import {prettyJson} from '../format.js';
+import {printable, prettyJson} from '../format.js';
 
 export interface RecordDetailProps {
 	width: number;
@@ -15,9 +15,9 @@ export interface RecordDetailProps {
 /** One record in full: offset, timestamp, key, headers, and the value (JSON pretty-printed unless raw). */
 export const RecordDetail = memo(function RecordDetail({width, height, topic, record, pretty, scroll}: RecordDetailProps) {
 	const value = pretty ? prettyJson(record.value) : {text: record.value, json: false};
-	const headerLines = record.headers && Object.keys(record.headers).length > 0 ? Object.entries(record.headers).map(([k, v]) => `  ${k} = ${v}`) : ['  (none)'];
+	const headerLines = record.headers && Object.keys(record.headers).length > 0 ? Object.entries(record.headers).map(([k, v]) => `  ${printable(k)} = ${printable(v)}`) : ['  (none)'];
 	const fixed = 6 + headerLines.length;
-	const valueLines = value.text.split('\n');
+	const valueLines = value.text.split(/\r?\n/).map(printable);
 	const room = Math.max(1, height - 2 - fixed);
 	const first = Math.max(0, Math.min(scroll, Math.max(0, valueLines.length - room)));
 	return (
@@ -31,7 +31,7 @@ export const RecordDetail = memo(function RecordDetail({width, height, topic, re
 			</Text>
 			<Text wrap="truncate">
 				<Text bold>key </Text>
-				{record.key ?? '(none)'}
+				{record.key === null ? '(none)' : printable(record.key)}
 			</Text>
 			<Text bold>headers</Text>
 			{headerLines.map((line, i) => (

@@ -30,7 +30,10 @@ export interface IndexLookup {
 
 export interface TopicView {
 	name: string;
+	/** Records in the log (offsets 0..hwm-1: nothing is ever deleted), including those recovered at open. */
 	records: number;
+	/** Records appended by this process. */
+	appended: number;
 	highWaterMark: number;
 	bytes: number;
 	appends: number;
@@ -283,7 +286,8 @@ export class TuiStore {
 			const reads = cache ? cache.hits + cache.misses : 0;
 			return {
 				name: topic.name,
-				records: topic.records,
+				records: topic.highWaterMark,
+				appended: topic.records,
 				highWaterMark: topic.highWaterMark,
 				bytes: topic.bytes,
 				appends: topic.appends,

@@ -1,0 +1,183 @@
+/**
+ * End to end: the real built CLI (`node dist/cli.js`) in tmux, driven one key per send-keys.
+ * Skipped with a message when tmux is not installed (CI installs it in .ci/run).
+ */
+import {execFileSync} from 'node:child_process';
+import {existsSync, readdirSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {tempDir} from '../helpers/backends.js';
+import {TmuxSession, hasTmux} from './tmux-session.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'dist/cli.js');
+const tmux = hasTmux();
+if (!tmux) console.warn('tmux is not installed: skipping the TUI end-to-end tests (apt-get install -y tmux)');
+
+function newestSource(dir: string): number {
+	let newest = 0;
+	for (const entry of readdirSync(dir, {withFileTypes: true})) {
+		const full = path.join(dir, entry.name);
+		newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+	}
+	return newest;
+}
+
+/** Builds dist/ when it is missing or older than the sources (CI builds it in `npm ci`). */
+function ensureBuilt(): void {
+	if (existsSync(cli) && statSync(cli).mtimeMs >= newestSource(path.join(root, 'source'))) return;
+	try {
+		execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {cwd: root, stdio: 'ignore'});
+	} catch {
+		// tsc exits non-zero on type errors elsewhere but still emits; the existence check below decides.
+	}
+	if (!existsSync(cli)) throw new Error('dist/cli.js is missing and the build did not produce it');
+}
+
+const fileStorageWorks = (): boolean => existsSync(path.join(root, 'dist/storage/file/file-backend.js'));
+const serverWorks = (): boolean => existsSync(path.join(root, 'dist/server/server.js'));
+
+let counter = 0;
+const sessions: TmuxSession[] = [];
+function session(width = 160, height = 45): TmuxSession {
+	const s = new TmuxSession(`e2e${++counter}`, width, height);
+	sessions.push(s);
+	return s;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Produces one record through the form, one key per send-keys, waiting for each step to show. */
+async function produce(s: TmuxSession, topic: string, key: string, value: string, headers: string): Promise<string> {
+	await s.press('p', 'Produce a record');
+	// The topic field may be pre-filled with the selected topic: clear it first.
+	const topicField = () => /› topic *: (.*?)\s*│/.exec(s.capture())?.[1] ?? '';
+	for (let i = 0; i < 40 && topicField() !== '' && !topicField().startsWith('e.g.'); i++) {
+		const before = topicField();
+		s.key('BSpace');
+		await s.waitFor(() => topicField() !== before);
+	}
+	const fields: [string, string][] = [
+		['topic', topic],
+		['key', key],
+		['value', value],
+		['headers', headers],
+	];
+	for (const [index, [label, text]] of fields.entries()) {
+		if (text !== '') {
+			s.text(text);
+			await s.waitFor(new RegExp(`› ${label} *: ${escape(text)}`));
+		}
+		const next = fields[index + 1];
+		if (next) await s.press('Enter', new RegExp(`› ${next[0]} *:`));
+	}
+	return s.press('Enter', /produced \S+@\d+/);
+}
+
+describe.skipIf(!tmux)('TUI in tmux (real CLI)', () => {
+	beforeAll(() => ensureBuilt(), 120_000);
+	afterEach(() => {
+		for (const s of sessions.splice(0)) s.kill();
+	});
+	afterAll(() => {
+		for (const s of sessions.splice(0)) s.kill();
+	});
+
+	it('starts, produces through the form, shows the record in Records and Topics, re-lays on resize, quits with q', async () => {
+		const s = session();
+		s.start([process.execPath, cli], root);
+		await s.waitFor('1 Topics', 20_000);
+		const screen = await produce(s, 'orders', 'user-7', '{"total":42}', 'source=e2e');
+		expect(screen).toContain('produced orders@0');
+		await s.waitFor(/0 .*user-7 +\{"total":42\} +source=e2e/);
+		await s.waitFor(/orders +1 +1/);
+		// Every pane is there at 160x45, and the frame leaves the last row free (no full redraws).
+		const wide = s.capture();
+		for (const title of ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events']) expect(wide).toContain(title);
+		s.resize(100, 30);
+		const narrow = await s.waitFor((screen) => {
+			const lines = screen.split('\n');
+			return lines.length <= 31 && /^[╭╔][─═]+[╮╗][╭╔]/.test(lines[1] ?? '') && (lines[1] ?? '').length === 100;
+		});
+		expect(narrow).toContain('user-7');
+		expect(narrow).toContain('memory storage: no WAL');
+		await s.press('q');
+		expect(await s.exitCode()).toBe(0);
+		// The terminal is restored: the alternate screen is gone, only the exit line is left.
+		expect(s.capture()).not.toContain('1 Topics');
+	}, 90_000);
+
+	it('opens help and record detail, quits with Ctrl+C', async () => {
+		const s = session();
+		s.start([process.execPath, cli], root);
+		await s.waitFor('1 Topics', 20_000);
+		await produce(s, 'docs', 'd1', '{"a":{"b":[1,2]}}', '');
+		await s.press('2', 'Enter record detail');
+		await s.press('Enter', 'Record docs @ 0');
+		await s.waitFor('"b": [');
+		await s.press('Escape', (screen) => !screen.includes('Record docs @ 0'));
+		await s.press('?', 'Help: keys');
+		await s.press('Escape', (screen) => !screen.includes('Help: keys'));
+		await s.press('C-c');
+		expect(await s.exitCode()).toBe(0);
+	}, 90_000);
+
+	describe.runIf(fileStorageWorks())('with file storage', () => {
+		it('shows WAL, cache and index figures change, and the data survives a restart', async () => {
+			const {dir, cleanup} = await tempDir('flashq-e2e-');
+			try {
+				const s = session();
+				s.start([process.execPath, cli, '--data-dir', dir, '--sync', 'always'], root);
+				await s.waitFor('1 Topics', 20_000);
+				expect(s.capture()).toMatch(/storage file/);
+				await produce(s, 'ledger', 'a', 'first', 'x=1');
+				const afterOne = await s.waitFor(/fsyncs [1-9]/);
+				const fsyncs = (screen: string) => Number(/fsyncs (\d+)/.exec(screen)?.[1] ?? 0);
+				await produce(s, 'ledger', 'b', 'second', '');
+				await s.waitFor((screen) => fsyncs(screen) > fsyncs(afterOne));
+				// The Records pane reads through the cache: hits or misses show up.
+				await s.waitFor(/hits \d+ +misses [1-9]|hits [1-9]/);
+				await s.waitFor(/entries \d+ +every \d+ rec/);
+				await s.waitFor(/wal\.write( x\d+)? ledger/);
+				await s.press('q');
+				expect(await s.exitCode()).toBe(0);
+				s.kill();
+
+				const again = session();
+				again.start([process.execPath, cli, '--data-dir', dir, '--sync', 'always'], root);
+				await again.waitFor('1 Topics', 20_000);
+				await again.waitFor(/ledger +2 +2/);
+				await again.waitFor(/0 .* a +first +x=1/);
+				await again.waitFor(/1 .* b +second/);
+				await again.press('q');
+				expect(await again.exitCode()).toBe(0);
+			} finally {
+				await cleanup();
+			}
+		}, 120_000);
+	});
+
+	describe.runIf(serverWorks())('with --serve', () => {
+		it('shows a record posted over HTTP in Records within a second', async () => {
+			const s = session();
+			s.start([process.execPath, cli, '--serve', '0'], root);
+			const screen = await s.waitFor(/server (http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+			const url = /server (http:\/\/127\.0\.0\.1:\d+)/.exec(screen)![1]!;
+			await s.waitFor('8 Server');
+			const posted = Date.now();
+			const response = await fetch(`${url}/topics/web/records`, {
+				method: 'POST',
+				headers: {'content-type': 'application/json'},
+				body: JSON.stringify({records: [{key: 'via-http', value: 'hello from curl'}]}),
+			});
+			expect(response.status).toBe(200);
+			await s.waitFor('hello from curl', 1000 + 500);
+			expect(Date.now() - posted).toBeLessThan(1500);
+			await s.waitFor(/POST +\/topics\/web/);
+			await s.waitFor(/append web: 1 rec/);
+			await s.press('q');
+			expect(await s.exitCode()).toBe(0);
+		}, 90_000);
+	});
+});
