@@ -64,7 +64,8 @@ class FileBackend implements StorageBackend {
 			cacheSize: Math.max(0, options.cacheSize ?? 1000),
 			cacheBytes: Math.max(0, options.cacheBytes ?? 64 * 1024 * 1024),
 			walResetBytes: Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
-			checkpointBytes: 64 * 1024 * 1024,
+			// A checkpoint every 16 WAL resets (16 MiB by default) bounds what recovery scans after a crash.
+			checkpointBytes: 16 * Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 		};
 		this.info = {
 			kind: 'file',

@@ -56,3 +56,24 @@ describe('file storage costs and sync timing', () => {
 		await again.close();
 	});
 });
+
+describe('file storage checkpoints during a run', () => {
+	it('after a crash, recovery scans only what came after the last checkpoint', async () => {
+		const io = new FaultyIo();
+		const {backend} = await openOn(io, {sync: 'always', commitThreshold: 5, walResetBytes: 1024});
+		const log = await backend.openTopic('t');
+		for (let i = 0; i < 1000; i++) await log.append([rec(i)], i, 0);
+		const logSize = io.contents(`/data/topics/74/log`).length;
+		const crashed = io.crash('drop');
+		crashed.resetCounters();
+		const {backend: again} = await openOn(crashed);
+		const t = await again.openTopic('t');
+		expect(t.nextOffset).toBe(1000);
+		expect(logSize).toBeGreaterThan(40_000);
+		// Checkpoints come every 16 KiB of log here, so at most about that much is read back.
+		expect(crashed.readFrom('/log')).toBeLessThan(16 * 1024 + 2048);
+		expect(await t.read(0, 1000)).toHaveLength(1000);
+		await again.close();
+		await backend.close();
+	});
+});
