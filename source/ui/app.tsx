@@ -304,35 +304,62 @@ export function App(props: AppProps) {
 		},
 		{isActive: inputActive},
 	);
+	const handleKey = (input: string, key: Key): void => {
+		if (key.ctrl) return;
+		if (modal.kind === 'help') {
+			if (key.escape || input === '?' || input === 'q' || key.return) setModal({kind: 'none'});
+			return;
+		}
+		if (modal.kind === 'detail') {
+			if (key.escape || key.return) setModal({kind: 'none'});
+			else if (key.upArrow || input === 'k') setDetailScroll((s) => Math.max(0, s - 1));
+			else if (key.downArrow || input === 'j') setDetailScroll((s) => s + 1);
+			else if (input === 'v') setView((v) => ({...v, pretty: !v.pretty}));
+			else if (input === 'p') openProduce();
+			else if (input === 'q') quit();
+			return;
+		}
+		if (onKey?.(input, key)) return;
+		setMessage(null);
+		if (input === 'q') quit();
+		else if (input === '?') setModal({kind: 'help'});
+		else if (key.tab) {
+			const i = layout.panes.indexOf(focus);
+			const n = layout.panes.length;
+			setFocus(layout.panes[(i + (key.shift ? n - 1 : 1)) % n]!);
+		} else if (/^[1-8]$/.test(input)) {
+			const id = PANE_IDS[Number(input) - 1]!;
+			if (layout.panes.includes(id)) setFocus(id);
+		} else if (input === 'p') openProduce();
+		else paneKeys(input, key);
+	};
+
+	// Keys pressed faster than the app reads arrive as one chunk ("j2"): handle them one per render,
+	// each with the state the previous one left, and drop the rest once a form or overlay opens.
+	const pendingKeys = useRef<string[]>([]);
+	const [keyTick, setKeyTick] = useState(0);
+	const noKey = useRef<Key | null>(null);
+	useEffect(() => {
+		const next = pendingKeys.current.shift();
+		if (next === undefined || !noKey.current) return;
+		if (modal.kind !== 'none') {
+			pendingKeys.current = [];
+			return;
+		}
+		handleKey(next, noKey.current);
+		setKeyTick((t) => t + 1);
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [keyTick]);
 	useInput(
 		(input, key) => {
-			if (key.ctrl) return;
-			if (modal.kind === 'help') {
-				if (key.escape || input === '?' || input === 'q' || key.return) setModal({kind: 'none'});
+			if (input.length > 1 && modal.kind === 'none' && /^[\x20-\x7e]+$/.test(input) && !key.ctrl && !key.meta) {
+				noKey.current = Object.fromEntries(Object.keys(key).map((k) => [k, false])) as unknown as Key;
+				pendingKeys.current.push(...input.slice(1));
+				handleKey(input[0]!, noKey.current);
+				setKeyTick((t) => t + 1);
 				return;
 			}
-			if (modal.kind === 'detail') {
-				if (key.escape || key.return) setModal({kind: 'none'});
-				else if (key.upArrow || input === 'k') setDetailScroll((s) => Math.max(0, s - 1));
-				else if (key.downArrow || input === 'j') setDetailScroll((s) => s + 1);
-				else if (input === 'v') setView((v) => ({...v, pretty: !v.pretty}));
-				else if (input === 'p') openProduce();
-				else if (input === 'q') quit();
-				return;
-			}
-			if (onKey?.(input, key)) return;
-			setMessage(null);
-			if (input === 'q') quit();
-			else if (input === '?') setModal({kind: 'help'});
-			else if (key.tab) {
-				const i = layout.panes.indexOf(focus);
-				const n = layout.panes.length;
-				setFocus(layout.panes[(i + (key.shift ? n - 1 : 1)) % n]!);
-			} else if (/^[1-8]$/.test(input)) {
-				const id = PANE_IDS[Number(input) - 1]!;
-				if (layout.panes.includes(id)) setFocus(id);
-			} else if (input === 'p') openProduce();
-			else paneKeys(input, key);
+			handleKey(input, key);
 		},
 		{isActive: inputActive && (modal.kind === 'none' || modal.kind === 'help' || modal.kind === 'detail')},
 	);

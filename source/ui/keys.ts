@@ -58,7 +58,16 @@ export const PANE_KEYS: Record<PaneId, readonly KeyHelp[]> = {
 
 export const FORM_KEYS: readonly KeyHelp[] = [
 	{keys: 'Enter', does: 'next field / submit'},
+	{keys: '↑↓', does: 'previous/next field'},
 	{keys: 'Esc', does: 'cancel'},
+];
+
+/** What the seek form (s) offers. */
+export const SEEK_HELP: readonly KeyHelp[] = [
+	{keys: 'beginning', does: 'offset 0'},
+	{keys: 'end', does: 'the last page'},
+	{keys: 'offset', does: 'a given offset'},
+	{keys: 'time', does: 'first record at/after (UTC HH:MM[:SS], ISO, -5m)'},
 ];
 
 export const DETAIL_KEYS: readonly KeyHelp[] = [
@@ -76,4 +85,5 @@ export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[]
 	{title: 'Consumer Groups', keys: PANE_KEYS.groups},
 	{title: 'Events', keys: PANE_KEYS.events},
 	{title: 'Forms', keys: FORM_KEYS},
+	{title: 'Seek (s)', keys: SEEK_HELP},
 ];

@@ -138,6 +138,16 @@ describe.each(backendCases)('TUI key flows on $name storage', (backend) => {
 		await ui.see('in-alpha');
 	});
 
+	it('handles keys that arrive merged in one chunk one after another', async () => {
+		await queue.post('alpha', [{value: 'in-alpha'}]);
+		await queue.post('beta', [{value: 'in-beta'}]);
+		ui = await renderApp(queue);
+		await ui.see('in-alpha');
+		await ui.type('j2');
+		await ui.see('in-beta');
+		await ui.see('record detail');
+	});
+
 	it('pages, seeks to start/end/offset, and g/G jump', async () => {
 		await seed('big', 300);
 		ui = await renderApp(queue);

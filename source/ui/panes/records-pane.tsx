@@ -38,7 +38,7 @@ export const RecordsPane = memo(function RecordsPane(props: RecordsPaneProps) {
 	const cols = contentColumns(width);
 	const offsetWidth = Math.max(6, String(highWaterMark).length);
 	const timeWidth = 12;
-	const keyWidth = cols >= 90 ? 14 : 10;
+	const keyWidth = cols >= 90 ? 16 : cols >= 70 ? 12 : 10;
 	const headersWidth = cols >= 90 ? 20 : cols >= 60 ? 14 : 0;
 	const valueWidth = Math.max(8, cols - offsetWidth - timeWidth - keyWidth - (headersWidth > 0 ? headersWidth + 1 : 0) - 5);
 	const modes = [

@@ -72,7 +72,7 @@ function describe(a: Aggregate): string {
 		case 'wal.write':
 			return `wal.write${n} ${e.topic}: ${a.records} rec, ${formatBytes(a.bytes)}; pending ${e.pendingRecords} rec / ${formatBytes(e.pendingBytes)}`;
 		case 'fsync':
-			return `fsync${n} ${e.file} ${e.topic}: ${formatMs(a.latencyMs / a.count)}${a.count > 1 ? ' avg' : ''}, ${a.records} rec durable`;
+			return `fsync${n} ${e.file}${e.topic ? ` ${e.topic}` : ''}: ${formatMs(a.latencyMs / a.count)}${a.count > 1 ? ' avg' : ''}, ${a.records} rec durable`;
 		case 'wal.commit':
 			return `wal.commit${n} ${e.topic}: ${a.records} rec, ${formatBytes(a.bytes)} -> log ${formatBytes(e.logBytes)}`;
 		case 'cache':
