@@ -70,6 +70,9 @@ export class FileTopicLog implements TopicLog {
 	private logDirty = false;
 	private timer: NodeJS.Timeout | undefined;
 	private failure: Error | null = null;
+	/** `always` mode: WAL frames waiting for the next sync round's single write. */
+	private unwritten: PendingFrame[] = [];
+	private unwrittenBytes = 0;
 	/** The file the current write goes to, for the error message. */
 	private writing = 'wal';
 	private readonly cacheSetOptions = {size: 1};
@@ -179,11 +182,18 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	private writeWal(buffer: Buffer, base: number, stored: StoredRecord[]): void {
-		this.writing = 'wal';
-		this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
-		this.walBytes += buffer.length;
+		const frame = {buf: buffer, baseOffset: base, count: stored.length};
+		if (this.settings.sync === 'always') {
+			// Nobody is told "ok" before the next sync round, so the round writes all of them in one call.
+			this.unwritten.push(frame);
+			this.unwrittenBytes += buffer.length;
+		} else {
+			this.writing = 'wal';
+			this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
+			this.walBytes += buffer.length;
+		}
 		this.walDirty = true;
-		this.pendingFrames.push({buf: buffer, baseOffset: base, count: stored.length});
+		this.pendingFrames.push(frame);
 		for (const record of stored) this.pendingRecords.push(record);
 		this.pendingBytes += buffer.length;
 		if (this.events.active) {
@@ -198,7 +208,8 @@ export class FileTopicLog implements TopicLog {
 				pendingBytes: this.pendingBytes,
 			});
 		}
-		if (this.pendingRecords.length >= this.settings.commitThreshold) this.commit();
+		// In `always` mode the sync round commits, after it wrote the WAL.
+		if (this.settings.sync !== 'always' && this.pendingRecords.length >= this.settings.commitThreshold) this.commit();
 	}
 
 	/** Appends the WAL's pending frames to the log: O(records since the last commit). */
@@ -226,7 +237,7 @@ export class FileTopicLog implements TopicLog {
 			this.events.emit({type: 'wal.commit', at: Date.now(), topic: this.topic, records, bytes: data.length, logBytes: this.logBytes});
 		}
 		if (this.settings.sync === 'periodic') this.startSync();
-		if (this.walBytes >= this.settings.walResetBytes) this.resetWal();
+		if (this.walBytes + this.unwrittenBytes >= this.settings.walResetBytes) this.resetWal();
 	}
 
 	/**
@@ -246,6 +257,9 @@ export class FileTopicLog implements TopicLog {
 		this.writing = 'wal';
 		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
 		this.walBytes = WAL_HEADER_BYTES;
+		// Frames not yet written to the WAL are all in the log now (and, unless `never`, fsynced there).
+		this.unwritten = [];
+		this.unwrittenBytes = 0;
 		if (this.settings.sync !== 'never' && this.logBytes - this.checkpointLogBytes >= this.settings.checkpointBytes) this.checkpoint();
 	}
 
@@ -270,6 +284,23 @@ export class FileTopicLog implements TopicLog {
 		this.indexPersisted = this.index.length;
 	}
 
+	/** Writes the WAL frames queued by `always` appends, in one call. */
+	private writeUnwritten(): void {
+		if (this.unwritten.length === 0) return;
+		const data = this.unwritten.length === 1 ? this.unwritten[0]!.buf : Buffer.concat(this.unwritten.map((f) => f.buf), this.unwrittenBytes);
+		this.writing = 'wal';
+		try {
+			this.io.write(this.fds.wal, data, 0, data.length, this.walBytes);
+		} catch (error) {
+			// These records were never written anywhere: they must not be readable or count as offsets.
+			this.next = this.unwritten[0]!.baseOffset;
+			throw error;
+		}
+		this.walBytes += data.length;
+		this.unwritten = [];
+		this.unwrittenBytes = 0;
+	}
+
 	private scheduleSync(): void {
 		if (this.syncScheduled || this.syncing) return;
 		this.syncScheduled = true;
@@ -283,6 +314,13 @@ export class FileTopicLog implements TopicLog {
 	/** One sync round: fdatasync every dirty file, then acknowledge the appends written before it began. */
 	private startSync(): void {
 		if (this.syncing || this.failure || this.closed && this.waiting.length === 0) return;
+		try {
+			this.writeUnwritten();
+			if (this.pendingRecords.length >= this.settings.commitThreshold) this.commit();
+		} catch (error) {
+			this.fail(error, `write to ${path.join(this.dir, this.writing)}`);
+			return;
+		}
 		const batch = this.waiting;
 		this.waiting = [];
 		const wal = this.walDirty;
@@ -450,6 +488,7 @@ export class FileTopicLog implements TopicLog {
 		if (this.failure) throw this.failure;
 		await this.settle();
 		try {
+			this.writeUnwritten();
 			this.commit();
 			this.persistIndex();
 			const started = performance.now();
