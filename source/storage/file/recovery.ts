@@ -148,13 +148,8 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			const item = await wal.next();
 			if (item.kind === 'end') break;
 			if (item.kind === 'bad') {
-				// In `always` mode every WAL frame before the tail was fsynced: a valid one after damage is corruption.
-				if (walHeader?.sync === 'always' && (await validFrameAfter(io, fds.wal, item.position + 1, walBytes)) !== null) {
-					if (!options.repair) throw new CorruptionError(walPath, item.position, item.reason);
-					const aside = `${walPath}.damaged-${Date.now()}`;
-					io.copyFile(walPath, aside);
-					notes.push(`repaired: ${walPath} copied to ${aside}`);
-				}
+				// The WAL's end is never known durable (its tail is fsynced only when a round finishes, and a
+				// power loss may keep later sectors and lose earlier ones), so any damage ends the replay.
 				notes.push(`torn tail of ${walPath}: dropped ${walBytes - item.position} bytes from byte ${item.position} (${item.reason})`);
 				truncatedBytes += walBytes - item.position;
 				break;
