@@ -32,9 +32,10 @@ interface Inode {
 	synced: Buffer;
 	syncedSize: number;
 	dirtyFrom: number;
+	dirtyTo: number;
 }
 
-const newInode = (data: Buffer): Inode => ({data, size: data.length, synced: Buffer.from(data), syncedSize: data.length, dirtyFrom: data.length});
+const newInode = (data: Buffer): Inode => ({data, size: data.length, synced: Buffer.from(data), syncedSize: data.length, dirtyFrom: data.length, dirtyTo: 0});
 
 const SECTOR = 512;
 
@@ -115,6 +116,17 @@ export class FaultyIo implements FileIo {
 		const inode = this.lookup(file);
 		if (!inode) throw errnoError('ENOENT', file);
 		return Buffer.from(inode.data.subarray(0, inode.size));
+	}
+
+	/**
+	 * How many bytes of a file were written since its last fsync (the length of the changed range):
+	 * what a power loss puts at risk. Unlike comparing contents, this does not depend on the data
+	 * (a WAL is overwritten in place, so new bytes often equal the old ones, zeros in particular).
+	 */
+	unsyncedBytes(file: string): number {
+		const inode = this.lookup(file);
+		if (!inode) return 0;
+		return Math.max(0, Math.min(inode.dirtyTo, inode.size) - inode.dirtyFrom);
 	}
 
 	/** Test helper: replaces a file's bytes (durably, as if written long ago). */
@@ -206,6 +218,7 @@ export class FaultyIo implements FileIo {
 		}
 		if (position > inode.size) inode.data.fill(0, inode.size, position);
 		inode.dirtyFrom = Math.min(inode.dirtyFrom, inode.size, position);
+		inode.dirtyTo = Math.max(inode.dirtyTo, end);
 		buf.copy(inode.data, position, offset, offset + length);
 		inode.size = Math.max(inode.size, end);
 		this.bytesWritten += length;
@@ -251,9 +264,10 @@ export class FaultyIo implements FileIo {
 			inode.synced.copy(synced, 0, 0, Math.min(inode.syncedSize, from));
 			inode.synced = synced;
 		}
-		inode.data.copy(inode.synced, from, from, inode.size);
+		inode.data.copy(inode.synced, from, from, Math.max(from, Math.min(inode.dirtyTo, inode.size)));
 		inode.syncedSize = inode.size;
 		inode.dirtyFrom = inode.size;
+		inode.dirtyTo = 0;
 		this.fsyncs++;
 	}
 

@@ -9,7 +9,7 @@ import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
 import {FileGroupStore} from './group-store.js';
 import {type FileIo, NodeIo} from './io.js';
 import {encodeName} from './names.js';
-import {INDEX_FILE, LOG_FILE, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
+import {INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
 const NAME_FILE = 'name';
 
@@ -46,6 +46,10 @@ class FileBackend implements StorageBackend {
 	readonly groupsDir: string;
 	private readonly settings: TopicLogSettings;
 	private readonly logs = new Map<string, FileTopicLog>();
+	/** The WAL is reset at walResetBytes; the slack covers the frame that crosses it. At most 8 MiB. */
+	private get walPreallocBytes(): number {
+		return Math.min(this.settings.walResetBytes + 64 * 1024, 8 * 1024 * 1024);
+	}
 	private release: (() => Promise<void>) | null = null;
 	private closing: Promise<void> | null = null;
 
@@ -126,6 +130,7 @@ class FileBackend implements StorageBackend {
 				sync: this.settings.sync,
 				repair: this.options.repair ?? false,
 				indexInterval: Math.max(1, this.options.indexIntervalBytes ?? 4096),
+				walPreallocBytes: this.walPreallocBytes,
 				events: this.events,
 			});
 			const log = new FileTopicLog(topic, dir, this.io, fds, this.settings, this.events, recovered);
@@ -147,6 +152,7 @@ class FileBackend implements StorageBackend {
 				this.io.truncate(fd, 0);
 				if (file === WAL_FILE) {
 					this.io.write(fd, encodeWalHeader({sync: this.settings.sync, durableLogBytes: 0, nextOffset: 0}), 0, WAL_HEADER_BYTES, 0);
+					preallocate(this.io, fd, this.walPreallocBytes);
 				}
 				this.io.fdatasyncSync(fd);
 			} finally {

@@ -10,7 +10,7 @@ import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './f
 import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
-import {LOG_FILE, type Recovered, type TopicFds} from './recovery.js';
+import {LOG_FILE, type Recovered, type TopicFds, zeroFill} from './recovery.js';
 
 export interface TopicLogSettings {
 	sync: SyncMode;
@@ -254,8 +254,8 @@ export class FileTopicLog implements TopicLog {
 			this.writing = 'wal';
 			this.io.write(this.fds.wal, header, 0, WAL_HEADER_BYTES, 0);
 		}
-		this.writing = 'wal';
-		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
+		// No truncation: new frames overwrite the old ones in place (allocated blocks fsync faster than a
+		// growing file). Old frames hold only records the log has, so recovery skips them.
 		this.walBytes = WAL_HEADER_BYTES;
 		// Frames not yet written to the WAL are all in the log now (and, unless `never`, fsynced there).
 		this.unwritten = [];
@@ -536,7 +536,8 @@ export class FileTopicLog implements TopicLog {
 		this.io.fdatasyncSync(this.fds.index);
 		writeCheckpoint(this.io, this.dir, {logBytes: this.logBytes, nextOffset: this.next, indexEntries: this.index.length});
 		this.io.write(this.fds.wal, encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.next}), 0, WAL_HEADER_BYTES, 0);
-		this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
+		// A closed topic's WAL holds no frames (zeros keep its space): the next open sees at once that it is clean.
+		zeroFill(this.io, this.fds.wal, WAL_HEADER_BYTES, this.io.size(this.fds.wal));
 		this.io.fdatasyncSync(this.fds.wal);
 	}
 }

@@ -3,7 +3,7 @@ import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {SyncMode} from '../../engine/types.js';
 import {readCheckpoint, writeCheckpoint} from './checkpoint.js';
-import {decodeWalHeader, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {decodeWalHeader, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream, validFrameAfter} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, OffsetIndex} from './offset-index.js';
@@ -53,7 +53,18 @@ export interface RecoveryOptions {
 	sync: SyncMode;
 	repair: boolean;
 	indexInterval: number;
+	/** The WAL file is kept at least this large (zero-filled): overwriting allocated blocks fsyncs faster than growing a file. */
+	walPreallocBytes: number;
 	events: EventHub<FlashQEvent>;
+}
+
+/** The frame header at `position` of a file, or null when there is none. */
+function headerAt(io: FileIo, fd: number, position: number, size: number) {
+	if (size - position < FRAME_HEADER_BYTES) return null;
+	const buf = Buffer.alloc(FRAME_HEADER_BYTES);
+	io.read(fd, buf, 0, FRAME_HEADER_BYTES, position);
+	const header = parseHeader(buf);
+	return typeof header === 'string' ? null : header;
 }
 
 const PROGRESS_EVERY = 16 * 1024 * 1024;
@@ -92,7 +103,11 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	// Without a readable WAL header, assume the whole log was durable: damage in it is then corruption.
 	const durableMark = walHeader ? Math.min(walHeader.durableLogBytes, logBytes) : logBytes;
 
-	if (checkpoint && start === logBytes && walBytes === WAL_HEADER_BYTES && walHeader && index.length === checkpoint.indexEntries) {
+	// The WAL is reused in place, so it may hold old frames (or zeros) after its last reset. It has nothing
+	// to replay when its first frame is absent or holds only records the log already has.
+	const firstWal = headerAt(io, fds.wal, WAL_HEADER_BYTES, walBytes);
+	const walEmpty = firstWal === null || firstWal.baseOffset + firstWal.count <= next;
+	if (checkpoint && start === logBytes && walEmpty && walHeader && index.length === checkpoint.indexEntries) {
 		if (walHeader.sync !== options.sync) {
 			io.write(fds.wal, encodeWalHeader({sync: options.sync, durableLogBytes: logBytes, nextOffset: next}), 0, WAL_HEADER_BYTES, 0);
 			io.fdatasyncSync(fds.wal);
@@ -150,8 +165,13 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			if (item.kind === 'bad') {
 				// The WAL's end is never known durable (its tail is fsynced only when a round finishes, and a
 				// power loss may keep later sectors and lose earlier ones), so any damage ends the replay.
-				notes.push(`torn tail of ${walPath}: dropped ${walBytes - item.position} bytes from byte ${item.position} (${item.reason})`);
-				truncatedBytes += walBytes - item.position;
+				// Zeros and the remains of frames from before the last reset are its normal end: not reported.
+				const torn = headerAt(io, fds.wal, item.position, walBytes);
+				if (torn && torn.baseOffset >= next) {
+					const dropped = Math.min(torn.length, walBytes - item.position);
+					notes.push(`torn tail of ${walPath}: dropped a ${dropped}-byte frame at byte ${item.position} (${item.reason})`);
+					truncatedBytes += dropped;
+				}
 				break;
 			}
 			const {header} = item;
@@ -171,7 +191,9 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	// 4. Make it durable, then start an empty WAL whose durable mark is the whole log.
 	io.fdatasyncSync(fds.log);
 	io.write(fds.wal, encodeWalHeader({sync: options.sync, durableLogBytes: logBytes, nextOffset: next}), 0, WAL_HEADER_BYTES, 0);
+	// Zero the rest, so no frame left behind a tear can be taken for a new one later; keep the space.
 	io.truncate(fds.wal, WAL_HEADER_BYTES);
+	preallocate(io, fds.wal, options.walPreallocBytes);
 	io.fdatasyncSync(fds.wal);
 	const fresh = index.encode(indexLoaded);
 	io.truncate(fds.index, indexLoaded * INDEX_ENTRY_BYTES);
@@ -186,4 +208,15 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 		if (truncatedBytes > 0 || message?.includes('dropped')) events.emit({type: 'storage.error', at: Date.now(), topic, message: message!});
 	}
 	return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: false, scannedBytes, truncatedBytes, replayedRecords, message};
+}
+
+/** Extends a file with zeros to `bytes` (real blocks, unlike a sparse ftruncate). */
+export function preallocate(io: FileIo, fd: number, bytes: number): void {
+	zeroFill(io, fd, io.size(fd), bytes);
+}
+
+/** Writes zeros over [from, to). */
+export function zeroFill(io: FileIo, fd: number, from: number, to: number): void {
+	const zeros = Buffer.alloc(Math.max(0, Math.min(to - from, 1024 * 1024)));
+	for (let at = from; at < to; at += zeros.length) io.write(fd, zeros, 0, Math.min(zeros.length, to - at), at);
 }

@@ -77,3 +77,23 @@ describe('file storage checkpoints during a run', () => {
 		await backend.close();
 	});
 });
+
+describe('fault layer bookkeeping', () => {
+	it('counts the bytes written since the last fsync, whatever their values', async () => {
+		const io = new FaultyIo();
+		io.mkdirp('/d');
+		const fd = io.open('/d/f', true);
+		io.fsyncDir('/d');
+		io.write(fd, Buffer.alloc(100), 0, 100, 0);
+		await io.fdatasync(fd);
+		expect(io.unsyncedBytes('/d/f')).toBe(0);
+		io.write(fd, Buffer.alloc(10), 0, 10, 20); // zeros over zeros still count
+		io.write(fd, Buffer.from('abc'), 0, 3, 50);
+		expect(io.unsyncedBytes('/d/f')).toBe(33);
+		io.write(fd, Buffer.alloc(5), 0, 5, 100); // growth
+		expect(io.unsyncedBytes('/d/f')).toBe(85);
+		io.fdatasyncSync(fd);
+		expect(io.unsyncedBytes('/d/f')).toBe(0);
+		expect(io.crash('drop').contents('/d/f').subarray(50, 53).toString()).toBe('abc');
+	});
+});

@@ -4,7 +4,7 @@ import {EventHub} from '../../../source/engine/event-hub.js';
 import type {FlashQEvent} from '../../../source/engine/events.js';
 import {openFileBackend} from '../../../source/storage/file/file-backend.js';
 
-const backend = await openFileBackend({storage: 'file', dataDir: process.argv[2]!, sync: 'always'}, {events: new EventHub<FlashQEvent>()});
+const backend = await openFileBackend({storage: 'file', dataDir: process.argv[2]!, sync: 'always', walResetBytes: 32 * 1024}, {events: new EventHub<FlashQEvent>()});
 const log = await backend.openTopic('t');
 const value = (i: number) => `${i}:${'d'.repeat(1000)}`;
 try {
