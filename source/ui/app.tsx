@@ -298,12 +298,13 @@ export function App(props: AppProps) {
 
 	const inputActive = isRawModeSupported === true;
 	// Ctrl+C quits from anywhere, forms included.
-	useInput(
-		(input, key) => {
+	const onCtrlC = useCallback(
+		(input: string, key: Key) => {
 			if (key.ctrl && input === 'c') quit();
 		},
-		{isActive: inputActive},
+		[quit],
 	);
+	useInput(onCtrlC, {isActive: inputActive});
 	const handleKey = (input: string, key: Key): void => {
 		if (key.ctrl) return;
 		if (modal.kind === 'help') {
@@ -350,19 +351,21 @@ export function App(props: AppProps) {
 		setKeyTick((t) => t + 1);
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [keyTick]);
-	useInput(
-		(input, key) => {
-			if (input.length > 1 && modal.kind === 'none' && /^[\x20-\x7e]+$/.test(input) && !key.ctrl && !key.meta) {
-				noKey.current = Object.fromEntries(Object.keys(key).map((k) => [k, false])) as unknown as Key;
-				pendingKeys.current.push(...input.slice(1));
-				handleKey(input[0]!, noKey.current);
-				setKeyTick((t) => t + 1);
-				return;
-			}
-			handleKey(input, key);
-		},
-		{isActive: inputActive && (modal.kind === 'none' || modal.kind === 'help' || modal.kind === 'detail')},
-	);
+	// Ink re-registers an input handler in a passive effect, which can run after the next key when
+	// frames are slow: keys would then see an old render's state. A ref always holds this render's.
+	const onInput = useRef<(input: string, key: Key) => void>(() => undefined);
+	onInput.current = (input, key) => {
+		if (input.length > 1 && modal.kind === 'none' && /^[\x20-\x7e]+$/.test(input) && !key.ctrl && !key.meta) {
+			noKey.current = Object.fromEntries(Object.keys(key).map((k) => [k, false])) as unknown as Key;
+			pendingKeys.current.push(...input.slice(1));
+			handleKey(input[0]!, noKey.current);
+			setKeyTick((t) => t + 1);
+			return;
+		}
+		handleKey(input, key);
+	};
+	const stableOnInput = useCallback((input: string, key: Key) => onInput.current(input, key), []);
+	useInput(stableOnInput, {isActive: inputActive && (modal.kind === 'none' || modal.kind === 'help' || modal.kind === 'detail')});
 
 	const close = () => setModal({kind: 'none'});
 	const formWidth = layout.columns - 1;

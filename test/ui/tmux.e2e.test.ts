@@ -113,6 +113,7 @@ describe.skipIf(!tmux)('TUI in tmux (real CLI)', () => {
 		s.start([process.execPath, cli], root);
 		await s.waitFor('1 Topics', 20_000);
 		await produce(s, 'docs', 'd1', '{"a":{"b":[1,2]}}', '');
+		await s.waitFor(/docs +1 +1/);
 		await s.press('2', 'Enter record detail');
 		await s.press('Enter', 'Record docs @ 0');
 		await s.waitFor('"b": [');

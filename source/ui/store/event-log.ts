@@ -145,7 +145,8 @@ function add(a: Aggregate, e: FlashQEvent): void {
  * second) become one line with a count, so a busy engine scrolls a readable log, not a blur.
  */
 export class EventLog {
-	private readonly lines: Ring<{agg: Aggregate | null; line: EventLine}>;
+	/** `line` is rebuilt lazily (at snapshot time) after merges: a busy engine merges thousands a second. */
+	private readonly lines: Ring<{agg: Aggregate | null; line: EventLine; stale: boolean}>;
 	private nextId = 1;
 	/** Events the hub dropped before we saw them (it keeps the newest when a listener lags). */
 	dropped = 0;
@@ -168,21 +169,27 @@ export class EventLog {
 				if (e.at - entry.agg.first.at >= COALESCE_MS) break;
 				if (sameStep(entry.agg.last, e)) {
 					add(entry.agg, e);
-					this.lines.replaceFromEnd(back, {agg: entry.agg, line: {...entry.line, count: entry.agg.count, text: describe(entry.agg)}});
+					entry.stale = true;
 					return;
 				}
 			}
 		}
 		const agg = start(e);
-		this.lines.push({agg, line: {id: this.nextId++, at: e.at, type: e.type, topic, count: 1, level: levelOf(e), text: describe(agg)}});
+		this.lines.push({agg, line: {id: this.nextId++, at: e.at, type: e.type, topic, count: 1, level: levelOf(e), text: ''}, stale: true});
 	}
 
 	/** A line from the UI itself (errors of UI actions, notices). */
 	note(text: string, level: EventLevel = 'info', at = Date.now()): void {
-		this.lines.push({agg: null, line: {id: this.nextId++, at, type: 'ui', topic: undefined, count: 1, level, text}});
+		this.lines.push({agg: null, line: {id: this.nextId++, at, type: 'ui', topic: undefined, count: 1, level, text}, stale: false});
 	}
 
 	snapshot(): readonly EventLine[] {
-		return this.lines.toArray().map((entry) => entry.line);
+		return this.lines.toArray().map((entry) => {
+			if (entry.stale && entry.agg) {
+				entry.line = {...entry.line, count: entry.agg.count, text: describe(entry.agg)};
+				entry.stale = false;
+			}
+			return entry.line;
+		});
 	}
 }

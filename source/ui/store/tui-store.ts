@@ -81,6 +81,11 @@ export interface TuiStoreOptions {
 	eventCapacity?: number;
 	requestCapacity?: number;
 	historyLength?: number;
+	/**
+	 * Share of wall time the UI may spend building and drawing frames (default 0.08). When a frame
+	 * costs more, snapshots come less often (down to one a second): the engine keeps its pace.
+	 */
+	renderBudget?: number;
 	now?: () => number;
 }
 
@@ -99,6 +104,12 @@ interface HitCounter {
 }
 
 const RATE_WINDOW_MS = 1000;
+/** However costly frames get, the screen refreshes at least this often. */
+const MAX_INTERVAL_MS = 1000;
+/** Without a busy engine, snapshots come at least this often. */
+const IDLE_MAX_INTERVAL_MS = 100;
+/** This many events between two snapshots mark the engine as busy. */
+const BUSY_EVENTS = 20;
 const LOOKUPS_KEPT = 8;
 
 /**
@@ -127,6 +138,15 @@ export class TuiStore {
 	private timer: NodeJS.Timeout | undefined;
 	private heartbeat: NodeJS.Timeout | undefined;
 	private lastPublish = 0;
+	private readonly renderBudget: number;
+	/** Smoothed cost of one snapshot in ms: building it, and the renders it causes. */
+	private frameCost = 0;
+	/** Render time reported outside a publish's own measurement (deferred or follow-up renders). */
+	private extraRenderMs = 0;
+	private measuring = false;
+	/** Engine/server events since the last snapshot: many means the engine is busy. */
+	private eventsSincePublish = 0;
+	private timerDue = 0;
 	private lastHistoryAt = 0;
 	private version = 0;
 	private closed = false;
@@ -140,6 +160,7 @@ export class TuiStore {
 		this.heartbeatMs = options.heartbeatMs ?? 250;
 		this.historyLength = options.historyLength ?? 60;
 		this.now = options.now ?? Date.now;
+		this.renderBudget = options.renderBudget ?? 0.08;
 		this.log = new EventLog(options.eventCapacity ?? 200);
 		this.appendHistory = new Ring(this.historyLength);
 		this.requestHistory = new Ring(this.historyLength);
@@ -180,7 +201,7 @@ export class TuiStore {
 	/** A line from the UI in the Events log (action results, readable errors). */
 	note(text: string, level: EventLevel = 'info'): void {
 		this.log.note(text, level, this.now());
-		this.schedule();
+		this.schedule(true);
 	}
 
 	/** Marks the next poll event for `topic` from `fromOffset` as the UI's own read (kept out of Events). */
@@ -191,9 +212,22 @@ export class TuiStore {
 		if (this.ownReads.size > 256) this.ownReads.clear();
 	}
 
+	/** The renderer reports what drawing a frame cost (Ink's onRender), for the frame budget. */
+	reportRenderTime(ms: number): void {
+		if (!this.measuring && Number.isFinite(ms) && ms >= 0) this.extraRenderMs += ms;
+	}
+
+	/** The current gap between snapshots: the minimum, stretched when frames are expensive. */
+	get publishIntervalMs(): number {
+		const budgeted = this.frameCost / this.renderBudget;
+		// Only a busy engine needs protecting from frames; an idle one keeps the screen lively.
+		const stretched = this.eventsSincePublish >= BUSY_EVENTS ? budgeted : Math.min(budgeted, IDLE_MAX_INTERVAL_MS);
+		return Math.min(MAX_INTERVAL_MS, Math.max(this.minIntervalMs, stretched));
+	}
+
 	/** Asks for a fresh snapshot soon (after a UI action changed the engine). */
 	refresh(): void {
-		this.schedule();
+		this.schedule(true);
 	}
 
 	/** Builds and publishes a snapshot now (tests, `--once`). */
@@ -206,6 +240,7 @@ export class TuiStore {
 
 	private onEngineEvents(events: readonly FlashQEvent[], dropped: number): void {
 		this.log.dropped += dropped;
+		this.eventsSincePublish += events.length;
 		for (const event of events) {
 			if (event.type === 'poll' && event.group === undefined && this.ownReads.size > 0) {
 				const key = `${event.topic}@${event.fromOffset}`;
@@ -228,12 +263,20 @@ export class TuiStore {
 
 	private onRequests(events: readonly RequestEvent[]): void {
 		for (const event of events) this.requests.push(event);
+		this.eventsSincePublish += events.length;
 		this.schedule();
 	}
 
-	private schedule(): void {
-		if (this.closed || this.timer !== undefined) return;
-		const wait = Math.max(0, this.lastPublish + this.minIntervalMs - this.now());
+	/** `urgent`: the user just did something; show its result at the minimum interval. */
+	private schedule(urgent = false): void {
+		if (this.closed) return;
+		const now = this.now();
+		const wait = Math.max(0, this.lastPublish + (urgent ? this.minIntervalMs : this.publishIntervalMs) - now);
+		if (this.timer !== undefined) {
+			if (now + wait >= this.timerDue) return;
+			clearTimeout(this.timer);
+		}
+		this.timerDue = now + wait;
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			this.publish();
@@ -243,8 +286,24 @@ export class TuiStore {
 
 	private publish(): void {
 		this.lastPublish = this.now();
+		this.eventsSincePublish = 0;
+		const started = performance.now();
 		this.snapshot = this.build();
 		for (const listener of this.listeners) listener();
+		// React renders the new snapshot (Ink draws) in this loop turn; the effects it triggers
+		// (the Records page load and its render) run by the next one. The time until then is what
+		// this snapshot cost: an overestimate when the engine also ran, which errs on its side.
+		if (this.listeners.size > 0 && !this.measuring) {
+			this.measuring = true;
+			setImmediate(() =>
+				setImmediate(() => {
+					this.measuring = false;
+					const cost = performance.now() - started + this.extraRenderMs;
+					this.extraRenderMs = 0;
+					this.frameCost = this.frameCost * 0.6 + cost * 0.4;
+				}),
+			);
+		}
 	}
 
 	private build(): TuiSnapshot {

@@ -1,7 +1,6 @@
 import {render, renderToString} from 'ink';
 import React from 'react';
 import type {FlashQ} from '../engine/flashq.js';
-import type {ServerHandle} from '../server/types.js';
 import {App} from './app.js';
 import {errorMessage} from './format.js';
 import {computeLayout} from './layout.js';
@@ -10,25 +9,11 @@ import {type Page, loadPage} from './records-source.js';
 import {StoreContext} from './store/use-snapshot.js';
 import {TuiStore} from './store/tui-store.js';
 
-export interface TuiOptions {
-	queue: FlashQ;
-	server: ServerHandle | null;
-	/** Print one frame of the current state to stdout and exit. */
-	once?: boolean;
-	/** Streams (tests); default process.stdin/stdout. */
-	stdin?: NodeJS.ReadStream;
-	stdout?: NodeJS.WriteStream;
-	stderr?: NodeJS.WriteStream;
-	/** Size of the --once frame (default: the terminal's, else 160x45). */
-	size?: {columns: number; rows: number};
-}
+import {NO_TTY_MESSAGE, type TuiOptions} from './run-tui.js';
 
 const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
 const ALT_SCREEN_OFF = '\u001B[?1049l';
 
-export const NO_TTY_MESSAGE =
-	'flashq-demo: the terminal UI needs an interactive terminal (stdin is not a TTY).\n' +
-	'  Use --headless to run without the UI (e.g. with --serve), or --once to print one frame.\n';
 
 /** The last page of the first topic, so a one-shot frame shows records. */
 async function firstPage(queue: FlashQ, size: {columns: number; rows: number}, withServer: boolean): Promise<Page | null> {
@@ -40,12 +25,8 @@ async function firstPage(queue: FlashQ, size: {columns: number; rows: number}, w
 	return loadPage(queue, {topic: topic.name, start: 0, follow: false, filter: '', size: pageSize, highWaterMark: topic.highWaterMark});
 }
 
-/**
- * Runs the terminal UI until the user quits; resolves to the exit code. The caller closes the
- * engine and the server afterwards. `once` prints one frame and returns 0; without a TTY (and not
- * `once`) it prints a hint and returns 2 instead of letting Ink fail on raw mode.
- */
-export async function runTui(options: TuiOptions): Promise<number> {
+/** The body of runTui (see run-tui.ts), loaded with React and Ink only when a UI is wanted. */
+export async function runTuiMain(options: TuiOptions): Promise<number> {
 	const stdin = options.stdin ?? process.stdin;
 	const stdout = options.stdout ?? process.stdout;
 	const stderr = options.stderr ?? process.stderr;
@@ -94,7 +75,17 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			<StoreContext.Provider value={store}>
 				<App store={store} engine={options.queue} />
 			</StoreContext.Provider>,
-			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: false},
+			{
+				stdin,
+				stdout,
+				stderr,
+				exitOnCtrlC: false,
+				patchConsole: true,
+				maxFps: 20,
+				incrementalRendering: false,
+				// Render cost feeds the store's frame budget: a busy engine gets fewer, not slower, frames.
+				onRender: ({renderTime}) => store.reportRenderTime(renderTime),
+			},
 		);
 		await instance.waitUntilExit();
 		instance.cleanup();
