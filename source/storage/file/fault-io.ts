@@ -71,6 +71,13 @@ export class FaultyIo implements FileIo {
 	fault: FaultHook | null = null;
 
 	/**
+	 * `preallocates` (default false) turns on the backend's WAL preallocation and in-place reuse, as on
+	 * the real file system. Off, a WAL only grows and is truncated at each reset, so comparing a file's
+	 * contents before and after a crash counts exactly the bytes that were never fsynced.
+	 */
+	constructor(readonly preallocates = false) {}
+
+	/**
 	 * Bytes that may still be written before the disk is full: a write that does not fit writes
 	 * what fits (a torn frame, as a real full disk leaves) and throws ENOSPC.
 	 */
@@ -92,7 +99,7 @@ export class FaultyIo implements FileIo {
 	/** The file system after a power loss (a new instance; this one is left as it was). */
 	crash(mode: CrashMode = 'drop', seed = 1): FaultyIo {
 		const random = seededRandom(seed);
-		const after = new FaultyIo();
+		const after = new FaultyIo(this.preallocates);
 		const survivors = new Map<Inode, Inode>();
 		const survive = (inode: Inode): Inode => {
 			let copy = survivors.get(inode);

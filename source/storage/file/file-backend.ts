@@ -46,9 +46,9 @@ class FileBackend implements StorageBackend {
 	readonly groupsDir: string;
 	private readonly settings: TopicLogSettings;
 	private readonly logs = new Map<string, FileTopicLog>();
-	/** The WAL is reset at walResetBytes; the slack covers the frame that crosses it. At most 8 MiB. */
+	/** The WAL is reset at walResetBytes; the slack covers the frame that crosses it. At most 8 MiB; 0 = no preallocation. */
 	private get walPreallocBytes(): number {
-		return Math.min(this.settings.walResetBytes + 64 * 1024, 8 * 1024 * 1024);
+		return this.settings.walPreallocBytes;
 	}
 	private release: (() => Promise<void>) | null = null;
 	private closing: Promise<void> | null = null;
@@ -70,6 +70,8 @@ class FileBackend implements StorageBackend {
 			walResetBytes: Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 			// A checkpoint every 16 WAL resets (16 MiB by default) bounds what recovery scans after a crash.
 			checkpointBytes: 16 * Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
+			walPreallocBytes:
+				io.preallocates === false ? 0 : Math.min(Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024) + 64 * 1024, 8 * 1024 * 1024),
 		};
 		this.info = {
 			kind: 'file',

