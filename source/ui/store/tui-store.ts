@@ -82,7 +82,7 @@ export interface TuiStoreOptions {
 	requestCapacity?: number;
 	historyLength?: number;
 	/**
-	 * Share of wall time the UI may spend building and drawing frames (default 0.08). When a frame
+	 * Share of wall time the UI may spend building and drawing frames (default 0.05). When a frame
 	 * costs more, snapshots come less often (down to one a second): the engine keeps its pace.
 	 */
 	renderBudget?: number;
@@ -160,7 +160,7 @@ export class TuiStore {
 		this.heartbeatMs = options.heartbeatMs ?? 250;
 		this.historyLength = options.historyLength ?? 60;
 		this.now = options.now ?? Date.now;
-		this.renderBudget = options.renderBudget ?? 0.08;
+		this.renderBudget = options.renderBudget ?? 0.05;
 		this.log = new EventLog(options.eventCapacity ?? 200);
 		this.appendHistory = new Ring(this.historyLength);
 		this.requestHistory = new Ring(this.historyLength);
