@@ -64,9 +64,16 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		stdout.write(ALT_SCREEN_OFF);
+		// Show the cursor and leave the alternate screen; cooked mode again in case Ink never unmounted.
+		stdout.write(`\u001B[?25h${ALT_SCREEN_OFF}`);
+		try {
+			(stdin as {setRawMode?: (mode: boolean) => void}).setRawMode?.(false);
+		} catch {
+			// The terminal is gone already.
+		}
 	};
-	// If something kills the process without unmounting, do not leave the terminal in the alternate screen.
+	// If something ends the process without unmounting (SIGTERM handler, process.exit), do not
+	// leave the terminal in the alternate screen or in raw mode.
 	process.once('exit', restore);
 	try {
 		// Whole-frame redraws inside synchronized-output brackets (Ink adds them on a TTY): Ink 6.8's
