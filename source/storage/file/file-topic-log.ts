@@ -27,6 +27,8 @@ export interface TopicLogSettings {
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
+/** A lone append's fsync runs on the event loop only while fsyncs take less than this. */
+const SYNC_INLINE_MAX_MS = 2;
 
 interface Waiter {
 	resolve: () => void;
@@ -336,9 +338,9 @@ export class FileTopicLog implements TopicLog {
 		}
 		const records = batch.reduce((n, w) => n + w.records, 0);
 		const started = performance.now();
-		if (batch.length === 1 && this.settings.sync === 'always') {
+		if (batch.length === 1 && this.settings.sync === 'always' && (this.counters.lastFsyncMs ?? 0) < SYNC_INLINE_MAX_MS) {
 			// A lone append: nobody else is waiting to share the fsync, so skip the thread-pool round trip.
-			// (With company, the fsync runs off the event loop so more appends can gather for the next round.)
+			// (With company, or on a disk slow enough to stall the event loop, the fsync runs off the loop.)
 			try {
 				if (wal) this.io.fdatasyncSync(this.fds.wal);
 				if (log) this.io.fdatasyncSync(this.fds.log);
