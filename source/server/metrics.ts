@@ -19,34 +19,29 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 	let snapshot: FlashQStats | null = null;
 	const stats = (): FlashQStats => (snapshot ??= queue.stats());
 
+	/** One metric per topic, its value picked from the stats snapshot at scrape time (undefined: not reported). */
+	const perTopic = (kind: 'counter' | 'gauge', name: string, help: string, pick: (t: FlashQStats['topics'][number]) => number | undefined) => {
+		const Metric = kind === 'counter' ? Counter : Gauge;
+		new Metric({
+			name,
+			help,
+			labelNames: ['topic'],
+			registers: [registry],
+			collect(this: Counter | Gauge) {
+				this.reset();
+				for (const topic of stats().topics) {
+					const value = pick(topic);
+					if (value === undefined) continue;
+					if (this instanceof Counter) this.inc({topic: topic.name}, value);
+					else this.set({topic: topic.name}, value);
+				}
+			},
+		});
+	};
 	const perTopicCounter = (name: string, help: string, pick: (t: FlashQStats['topics'][number]) => number | undefined) =>
-		new Counter({
-			name,
-			help,
-			labelNames: ['topic'],
-			registers: [registry],
-			collect() {
-				this.reset();
-				for (const topic of stats().topics) {
-					const value = pick(topic);
-					if (value !== undefined) this.inc({topic: topic.name}, value);
-				}
-			},
-		});
+		perTopic('counter', name, help, pick);
 	const perTopicGauge = (name: string, help: string, pick: (t: FlashQStats['topics'][number]) => number | undefined) =>
-		new Gauge({
-			name,
-			help,
-			labelNames: ['topic'],
-			registers: [registry],
-			collect() {
-				this.reset();
-				for (const topic of stats().topics) {
-					const value = pick(topic);
-					if (value !== undefined) this.set({topic: topic.name}, value);
-				}
-			},
-		});
+		perTopic('gauge', name, help, pick);
 
 	perTopicCounter('flashq_records_appended_total', 'Records appended to the topic since start', (t) => t.records);
 	perTopicCounter('flashq_bytes_appended_total', 'UTF-8 bytes of records appended since start', (t) => t.bytes);

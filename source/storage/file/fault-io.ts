@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type {FileIo} from './io.js';
+import {mulberry32} from '../../lib/mulberry32.js';
 
 /**
  * An in-memory file system that models what survives a power loss, for crash tests and the TUI's
@@ -39,17 +40,8 @@ const newInode = (data: Buffer): Inode => ({data, size: data.length, synced: Buf
 
 const SECTOR = 512;
 
-/** A small seeded PRNG (mulberry32), so a failing crash test can be replayed. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** Seeded, so a failing crash test can be replayed. */
+export const seededRandom = mulberry32;
 
 export function errnoError(code: string, message: string): NodeJS.ErrnoException {
 	const error = new Error(`${code}: ${message}`) as NodeJS.ErrnoException;

@@ -2,6 +2,8 @@
  * A tiny seeded PRNG (mulberry32) and helpers, so a tour seed reproduces every generated key,
  * value and choice exactly. Not for anything security-related.
  */
+import {mulberry32} from '../../lib/mulberry32.js';
+
 export interface Random {
 	/** Uniform in [0, 1). */
 	next(): number;
@@ -10,17 +12,7 @@ export interface Random {
 	pick<T>(items: readonly T[]): T;
 }
 
-/** mulberry32: 32-bit state, passes the usual small-sample tests, one multiply-xorshift per draw. */
-export function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export {mulberry32};
 
 /**
  * A 32-bit seed derived from a base seed and labels (FNV-1a over their text), so each lesson and
