@@ -6,4 +6,4 @@ export type {FlashQStats, TopicStats, TopicStorageStats, StorageInfo, TopicCount
 export {LIMITS} from './engine/limits.js';
 export {validateName, validateBatch, validateMaxRecords, validateOffset} from './engine/validation.js';
 export * from './engine/types.js';
-export type {StorageOptions, FileStorageOptions, MemoryStorageOptions} from './storage/types.js';
+export type {StorageOptions, FileStorageOptions, MemoryStorageOptions, FrameLocation} from './storage/types.js';

@@ -1,5 +1,5 @@
 import {createBackend} from '../storage/factory.js';
-import type {GroupState, StorageBackend, StorageOptions, TopicLog} from '../storage/types.js';
+import type {FrameLocation, GroupState, StorageBackend, StorageOptions, TopicLog} from '../storage/types.js';
 import {FlashQError, storageError} from './errors.js';
 import {type BatchListener, EventHub} from './event-hub.js';
 import type {FlashQEvent} from './events.js';
@@ -247,6 +247,22 @@ export class FlashQ {
 				offsets: [...group.offsets.keys()].sort().map((topic) => this.offsetInfo(group, topic)),
 			}))
 			.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+	}
+
+	/**
+	 * Where a record's frame lives on disk (file, byte position, bytes, index entry), for teaching
+	 * views like the byte inspector. Null when the storage keeps no frames (memory) or the offset
+	 * does not exist.
+	 */
+	async locateRecord(topic: string, offset: number): Promise<FrameLocation | null> {
+		this.assertOpen();
+		validateName(topic, 'topic');
+		validateOffset(offset, 'offset');
+		const state = this.topicStates.get(topic);
+		if (!state) throw topicNotFound(topic);
+		const log = state.log;
+		if (!log.locateFrame) return null;
+		return this.storage(() => log.locateFrame!(offset));
 	}
 
 	hasTopic(topic: string): boolean {

@@ -29,9 +29,29 @@ export interface TopicLog {
 	read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]>;
 	/** What this log reports about itself (WAL, fsync, cache, index...). */
 	stats(): TopicStorageStats;
+	/**
+	 * Where the record at `offset` lives on disk: its frame's bytes, file and byte position, and the
+	 * index entry at or before it (for teaching views such as the byte inspector). Absent on backends
+	 * that keep no frames (memory); null for an offset that does not exist.
+	 */
+	locateFrame?(offset: number): Promise<FrameLocation | null>;
 	/** Makes everything appended so far durable (used on close and by `sync: never`). */
 	flush(): Promise<void>;
 	close(): Promise<void>;
+}
+
+export interface FrameLocation {
+	/** `log` (committed) or `wal` (written ahead, not yet committed into the log). */
+	source: 'log' | 'wal';
+	file: string;
+	/** Byte position of the frame in `file`. */
+	position: number;
+	/** The frame's bytes, exactly as they are (or, before the next sync round in `always` mode, will be) on disk. */
+	bytes: Buffer;
+	/** False while an `always`-mode frame waits for its sync round to be written. */
+	written: boolean;
+	/** The sparse-index entry at or before the frame (log frames only). */
+	indexEntry: {offset: number; position: number} | null;
 }
 
 /** A consumer group's persisted state. */

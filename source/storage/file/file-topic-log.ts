@@ -4,13 +4,13 @@ import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
-import type {TopicLog} from '../types.js';
+import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
 import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
-import {LOG_FILE, type Recovered, type TopicFds, zeroFill} from './recovery.js';
+import {LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
 
 export interface TopicLogSettings {
 	sync: SyncMode;
@@ -435,6 +435,37 @@ export class FileTopicLog implements TopicLog {
 			this.events.emit({type: 'cache', at: Date.now(), topic: this.topic, hits, misses, evictions: this.evictions() - evictionsBefore});
 		}
 		return out;
+	}
+
+	async locateFrame(offset: number): Promise<FrameLocation | null> {
+		if (!Number.isSafeInteger(offset) || offset < 0 || offset >= this.next) return null;
+		const contains = (base: number, count: number) => offset >= base && offset < base + count;
+		if (offset >= this.committedNext) {
+			// Pending frames: the written ones end the WAL; in `always` mode the rest wait for the sync round.
+			const writtenCount = this.pendingFrames.length - this.unwritten.length;
+			let position = this.walBytes;
+			for (let i = writtenCount - 1; i >= 0; i--) position -= this.pendingFrames[i]!.buf.length;
+			for (let i = 0; i < this.pendingFrames.length; i++) {
+				const frame = this.pendingFrames[i]!;
+				if (contains(frame.baseOffset, frame.count)) {
+					const file = path.join(this.dir, WAL_FILE);
+					return {source: 'wal', file, position, bytes: Buffer.from(frame.buf), written: i < writtenCount, indexEntry: null};
+				}
+				position += frame.buf.length;
+			}
+			return null;
+		}
+		const entry = this.index.find(offset);
+		const indexEntry = entry >= 0 ? {offset: this.index.offsetAt(entry), position: this.index.positionAt(entry)} : null;
+		const stream = new FrameStream(this.io, this.fds.log, indexEntry?.position ?? 0, this.logBytes);
+		for (;;) {
+			const item = await stream.next();
+			if (item.kind !== 'frame') return null;
+			if (contains(item.header.baseOffset, item.header.count)) {
+				const bytes = Buffer.from(item.buf.subarray(item.at, item.at + item.header.length));
+				return {source: 'log', file: this.logPath, position: item.position, bytes, written: true, indexEntry};
+			}
+		}
 	}
 
 	/** Records [from, stop) from the log: index lookup, then a bounded streaming scan. */
