@@ -51,7 +51,25 @@ function listenError(error: unknown, host: string, port: number): string {
 	}
 }
 
+/** `--tour`: the guided tour, on engines the tour opens itself (no --serve). */
+async function runTour(options: CliOptions, tour: NonNullable<CliOptions['tour']>): Promise<number> {
+	const settings = {seed: tour.seed, storage: tour.storage, ...(tour.dataDir ? {dataDir: tour.dataDir} : {})};
+	if (options.once) {
+		// No TTY needed: the transcript is plain text (a handout, a rehearsal, a test).
+		const [{tourTranscript}, {LESSONS}] = await Promise.all([import('./ui/tour/transcript.js'), import('./ui/tour/lessons/index.js')]);
+		process.stdout.write(`${await tourTranscript(LESSONS, settings)}\n`);
+		return 0;
+	}
+	if (!(process.stdin.isTTY && process.stdout.isTTY)) {
+		say('flashq-demo: not a terminal (stdin/stdout is not a TTY), so the tour cannot start; use --tour --once to print it as text');
+		return 2;
+	}
+	const {runTui} = await import('./ui/run-tui.js');
+	return runTui({queue: null, server: null, tour: {...settings, start: true}});
+}
+
 async function run(options: CliOptions): Promise<number> {
+	if (options.tour) return runTour(options, options.tour);
 	// Checked before storage opens: no TTY means the TUI could never start.
 	if (!options.headless && !options.once && !(process.stdin.isTTY && process.stdout.isTTY)) {
 		say('flashq-demo: not a terminal (stdin/stdout is not a TTY), so the TUI cannot start; use --headless to run the server alone');
@@ -100,7 +118,8 @@ async function run(options: CliOptions): Promise<number> {
 	try {
 		// Loaded only for the TUI: a headless server does not pay for React and Ink at startup.
 		const {runTui} = await import('./ui/run-tui.js');
-		return await runTui({queue, server, once: options.once});
+		// `t` in the app starts a tour on its own engines (file storage in the temp dir, seed 1).
+		return await runTui({queue, server, once: options.once, tour: {seed: 1}});
 	} finally {
 		removeSignals();
 		await server?.close();

@@ -19,14 +19,16 @@ export interface CliOptions {
 	serve: {host: string; port: number; token: string | undefined} | null;
 	headless: boolean;
 	once: boolean;
+	/** `--tour [--seed N]`: the guided tour on its own engines (lesson directories inside `dataDir`, default the temp dir). */
+	tour: {seed: number; storage: 'file' | 'memory'; dataDir: string | undefined} | null;
 }
 
 export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; options: CliOptions};
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_DATA_DIR = './flashq-data';
-const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'serve', 'port', 'host', 'token'] as const;
-const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'help', 'version'] as const;
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'serve', 'port', 'host', 'token', 'seed'] as const;
+const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'tour', 'help', 'version'] as const;
 const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
 
 /**
@@ -88,6 +90,8 @@ function allowed(name: string): string {
 			return ' (an integer >= 0)';
 		case 'data-dir':
 			return ' (a directory)';
+		case 'seed':
+			return ' (a non-negative integer)';
 		case 'host':
 			return ' (an address such as 127.0.0.1)';
 		default:
@@ -123,6 +127,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			port: {type: 'string'},
 			host: {type: 'string'},
 			token: {type: 'string'},
+			seed: {type: 'string'},
+			tour: {type: 'boolean', default: false},
 			headless: {type: 'boolean', default: false},
 			once: {type: 'boolean', default: false},
 			repair: {type: 'boolean', default: false},
@@ -144,6 +150,31 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 		throw new UsageError('--data-dir implies --storage file, but --storage memory was given');
 	}
 	const kind = storageFlag ?? (dataDirFlag !== undefined ? 'file' : 'memory');
+
+	const tourFlag = flags['tour'] === true;
+	const seedFlag = last(flags['seed']);
+	if (seedFlag !== undefined && !tourFlag) throw new UsageError('--seed applies only with --tour');
+	if (tourFlag) {
+		// Each lesson opens its own engines with the options it teaches, and nothing else runs.
+		const clash = (['sync', 'commit-threshold', 'cache-size', 'repair', 'serve', 'port', 'host', 'token', 'headless'] as const).find((name) => {
+			const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+			const value = flags[camel];
+			return value !== undefined && value !== false;
+		});
+		if (clash) throw new UsageError(`--${clash} does not apply with --tour (each lesson sets its own storage options and no server runs)`);
+		const seed = seedFlag === undefined ? 1 : integer('seed', seedFlag, 0, Number.MAX_SAFE_INTEGER);
+		return {
+			kind: 'run',
+			options: {
+				storage: {storage: 'memory'},
+				dataDir: dataDirFlag ?? null,
+				serve: null,
+				headless: false,
+				once: flags['once'] === true,
+				tour: {seed, storage: storageFlag === 'memory' ? 'memory' : 'file', dataDir: dataDirFlag === undefined ? undefined : path.resolve(dataDirFlag)},
+			},
+		};
+	}
 
 	const syncFlag = last(flags['sync']);
 	const thresholdFlag = last(flags['commitThreshold']);
@@ -204,6 +235,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			serve: port === null ? null : {host, port, token},
 			headless,
 			once: flags['once'] === true,
+			tour: null,
 		},
 	};
 }

@@ -16,9 +16,14 @@ export const USAGE = `
     --token TOKEN                    require "Authorization: Bearer TOKEN" (or set FLASHQ_TOKEN)
     --headless                       no TUI: run the server alone (implies --serve)
     --once                           print one frame of the current state and exit
+    --tour                           start in the guided tour (lessons on their own engines, file
+                                     storage in a fresh temp dir, or inside --data-dir DIR); with
+                                     --once, print the whole tour as a transcript
+    --seed N                         the tour's seed: same records, offsets and bytes every run (default 1)
     --help / --version
 
   Examples
     $ flashq-demo --headless --data-dir ./data --serve 8080
     $ flashq-demo --serve
+    $ flashq-demo --tour --seed 7
 `;

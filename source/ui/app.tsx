@@ -1,14 +1,18 @@
 import {Box, type Key, useApp, useInput, useStdin} from 'ink';
 import React, {type ReactNode, useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {AppendedOffset, CommitResult, RecordWithOffset} from '../engine/types.js';
+import type {FileIo} from '../storage/file/io.js';
 import {ChoiceForm, choiceHeight} from './components/choice-form.js';
 import {FieldsForm, type FieldSpec, formHeight} from './components/fields-form.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
+import {ByteInspector} from './inspector/ByteInspector.js';
+import type {FrameInspection} from './inspector/frame-inspection.js';
+import {inspectRecord} from './inspector/inspect-record.js';
 import {RecordDetail} from './components/record-detail.js';
 import {errorMessage, formatHeaders, parseHeaders} from './format.js';
-import {DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, type KeyHelp, PANE_KEYS} from './keys.js';
+import {DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS} from './keys.js';
 import {type Layout, PANE_IDS, type PaneId, computeLayout} from './layout.js';
 import {CachePane} from './panes/cache-pane.js';
 import {EventsPane} from './panes/events-pane.js';
@@ -36,6 +40,7 @@ type Modal =
 	| {kind: 'none'}
 	| {kind: 'help'}
 	| {kind: 'detail'; record: RecordWithOffset; topic: string}
+	| {kind: 'inspect'; inspection: FrameInspection; topic: string}
 	| {kind: 'produce'; initial: {topic: string; key: string; value: string; headers: string}}
 	| {kind: 'seek'}
 	| {kind: 'seek-offset'}
@@ -63,6 +68,13 @@ export interface AppProps {
 	/** Sees every key first in normal mode; return true to consume it. */
 	onKey?: (input: string, key: Key) => boolean;
 	initialFocus?: PaneId;
+	/**
+	 * The file layer the byte inspector (x) reads through: the tour's fault layer while its files
+	 * live there; otherwise leave it out and the real disk is read.
+	 */
+	inspectIo?: FileIo | null;
+	/** Keys shown first in the footer (e.g. the tour's). */
+	extraFooterKeys?: readonly KeyHelp[];
 }
 
 const INITIAL_VIEW: RecordsViewState = {start: 0, follow: false, filter: '', pretty: true, cursor: 0};
@@ -74,7 +86,9 @@ const SEEK_CHOICES = [
 	{label: 'time… (UTC HH:MM[:SS], ISO, or -5m)', value: 'time'},
 ] as const;
 
-const isForm = (modal: Modal): boolean => modal.kind !== 'none' && modal.kind !== 'help' && modal.kind !== 'detail';
+/** Modals drawn in place of the panes (no text input): keys reach the App's own handler. */
+const isView = (modal: Modal): boolean => modal.kind === 'help' || modal.kind === 'detail' || modal.kind === 'inspect';
+const isForm = (modal: Modal): boolean => modal.kind !== 'none' && !isView(modal);
 
 function modalRows(modal: Modal): number {
 	switch (modal.kind) {
@@ -95,6 +109,10 @@ function modalRows(modal: Modal): number {
 			return 0;
 	}
 }
+
+/** The field lines the byte inspector lists below its hex rows (to size the rows to the body). */
+const inspectorFieldRows = (inspection: FrameInspection): number =>
+	inspection.fields.filter((f) => f.record === null || f.record === inspection.recordIndex).length;
 
 /** The whole screen: header, panes laid out for the terminal size, forms/overlays, footer. */
 export function App(props: AppProps) {
@@ -229,6 +247,15 @@ export function App(props: AppProps) {
 		});
 	};
 
+	// The byte inspector reads the frame synchronously (one record's bytes): a failure is a message.
+	const inspect = (name: string, record: RecordWithOffset) => {
+		try {
+			setModal({kind: 'inspect', topic: name, inspection: inspectRecord({storage: snapshot.storage, topic: name, record, io: props.inspectIo ?? null})});
+		} catch (error) {
+			say(`byte inspector failed: ${errorMessage(error)}`, 'error');
+		}
+	};
+
 	const seekEnd = () => setView((v) => ({...v, follow: false, start: Math.max(0, highWaterMark - pageSize), cursor: pageSize - 1}));
 
 	const paneKeys = (input: string, key: Key): void => {
@@ -258,6 +285,7 @@ export function App(props: AppProps) {
 				} else if (input === 's') setModal({kind: 'seek'});
 				else if (input === '/') setModal({kind: 'filter'});
 				else if (input === 'v') setView((v) => ({...v, pretty: !v.pretty}));
+				else if (input === 'x' && selectedRecord) inspect(topic, selectedRecord);
 				else if (key.return && selectedRecord) {
 					setDetailScroll(0);
 					setModal({kind: 'detail', record: selectedRecord, topic});
@@ -311,8 +339,14 @@ export function App(props: AppProps) {
 			if (key.escape || input === '?' || input === 'q' || key.return) setModal({kind: 'none'});
 			return;
 		}
+		if (modal.kind === 'inspect') {
+			if (key.escape || key.return || input === 'x') setModal({kind: 'none'});
+			else if (input === 'q') quit();
+			return;
+		}
 		if (modal.kind === 'detail') {
 			if (key.escape || key.return) setModal({kind: 'none'});
+			else if (input === 'x') inspect(modal.topic, modal.record);
 			else if (key.upArrow || input === 'k') setDetailScroll((s) => Math.max(0, s - 1));
 			else if (key.downArrow || input === 'j') setDetailScroll((s) => s + 1);
 			else if (input === 'v') setView((v) => ({...v, pretty: !v.pretty}));
@@ -365,7 +399,7 @@ export function App(props: AppProps) {
 		handleKey(input, key);
 	};
 	const stableOnInput = useCallback((input: string, key: Key) => onInput.current(input, key), []);
-	useInput(stableOnInput, {isActive: inputActive && (modal.kind === 'none' || modal.kind === 'help' || modal.kind === 'detail')});
+	useInput(stableOnInput, {isActive: inputActive && (modal.kind === 'none' || isView(modal))});
 
 	const close = () => setModal({kind: 'none'});
 	const formWidth = layout.columns - 1;
@@ -551,7 +585,15 @@ export function App(props: AppProps) {
 	}
 
 	const footerKeys: readonly KeyHelp[] =
-		isForm(modal) ? FORM_KEYS : modal.kind === 'detail' ? DETAIL_KEYS : modal.kind === 'help' ? [{keys: 'Esc/?', does: 'close help'}] : [...PANE_KEYS[focus], ...FOOTER_GLOBAL_KEYS];
+		isForm(modal)
+			? FORM_KEYS
+			: modal.kind === 'detail'
+				? DETAIL_KEYS
+				: modal.kind === 'inspect'
+					? INSPECTOR_KEYS
+					: modal.kind === 'help'
+						? [{keys: 'Esc/?', does: 'close help'}]
+						: [...(props.extraFooterKeys ?? []), ...PANE_KEYS[focus], ...FOOTER_GLOBAL_KEYS];
 
 	const lit = (id: PaneId) => highlight?.includes(id) ?? false;
 	const renderPane = (id: PaneId, width: number, height: number): ReactNode => {
@@ -592,6 +634,12 @@ export function App(props: AppProps) {
 	if (modal.kind === 'help') body = <HelpOverlay width={layout.columns} height={layout.bodyHeight} />;
 	else if (modal.kind === 'detail') {
 		body = <RecordDetail width={layout.columns} height={layout.bodyHeight} topic={modal.topic} record={modal.record} pretty={view.pretty} scroll={detailScroll} />;
+	} else if (modal.kind === 'inspect') {
+		body = (
+			<Box height={layout.bodyHeight} overflow="hidden">
+				<ByteInspector inspection={modal.inspection} topic={modal.topic} width={layout.columns} maxRows={Math.max(4, layout.bodyHeight - 9 - inspectorFieldRows(modal.inspection))} />
+			</Box>
+		);
 	} else {
 		body = (
 			<Box flexDirection="row" height={layout.bodyHeight}>

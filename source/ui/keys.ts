@@ -18,6 +18,7 @@ export const GLOBAL_KEYS: readonly KeyHelp[] = [
 	{keys: 'Tab/S-Tab', does: 'next/previous pane'},
 	{keys: '1-8', does: 'jump to pane'},
 	{keys: 'p', does: 'produce a record'},
+	{keys: 't', does: 'guided tour'},
 	{keys: '?', does: 'help'},
 	{keys: 'q', does: 'quit'},
 ];
@@ -33,6 +34,7 @@ export const PANE_KEYS: Record<PaneId, readonly KeyHelp[]> = {
 		{keys: 'PgUp/PgDn ←→', does: 'page'},
 		{keys: 'g/G', does: 'start/end'},
 		{keys: 'Enter', does: 'record detail'},
+		{keys: 'x', does: 'byte inspector'},
 		{keys: 's', does: 'seek'},
 		{keys: 'f', does: 'follow'},
 		{keys: '/', does: 'filter'},
@@ -72,9 +74,32 @@ export const SEEK_HELP: readonly KeyHelp[] = [
 
 export const DETAIL_KEYS: readonly KeyHelp[] = [
 	{keys: '↑↓/j k', does: 'scroll'},
+	{keys: 'x', does: 'byte inspector'},
 	{keys: 'v', does: 'JSON pretty/raw'},
 	{keys: 'p', does: 're-produce'},
 	{keys: 'Esc', does: 'close'},
+];
+
+export const INSPECTOR_KEYS: readonly KeyHelp[] = [
+	{keys: 'Esc/x', does: 'close the byte inspector'},
+	{keys: 'q', does: 'quit'},
+];
+
+/** The tour's keys while it runs (they come before the panes' own). */
+export const TOUR_KEYS: readonly KeyHelp[] = [
+	{keys: 'n/Space', does: 'next / run step'},
+	{keys: 'b', does: 'back one step'},
+	{keys: 'r', does: 'restart lesson'},
+	{keys: '1-9', does: 'answer a prediction'},
+	{keys: 'Esc', does: 'leave (keep engine)'},
+];
+
+/** The tour's keys in the footer (short). */
+export const TOUR_FOOTER_KEYS: readonly KeyHelp[] = [
+	{keys: 'n', does: 'next'},
+	{keys: 'b', does: 'back'},
+	{keys: 'r', does: 'restart'},
+	{keys: 'Esc', does: 'leave tour'},
 ];
 
 export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [
@@ -86,4 +111,5 @@ export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[]
 	{title: 'Events', keys: PANE_KEYS.events},
 	{title: 'Forms', keys: FORM_KEYS},
 	{title: 'Seek (s)', keys: SEEK_HELP},
+	{title: 'Tour (t)', keys: TOUR_KEYS},
 ];

@@ -2,7 +2,8 @@ import type {FlashQ} from '../engine/flashq.js';
 import type {ServerHandle} from '../server/types.js';
 
 export interface TuiOptions {
-	queue: FlashQ;
+	/** The app's engine (the caller closes it); null only when starting in the tour. */
+	queue: FlashQ | null;
 	server: ServerHandle | null;
 	/** Print one frame of the current state to stdout and exit. */
 	once?: boolean;
@@ -12,6 +13,8 @@ export interface TuiOptions {
 	stderr?: NodeJS.WriteStream;
 	/** Size of the --once frame (default: the terminal's, else 160x45). */
 	size?: {columns: number; rows: number};
+	/** How `t` (and `start`: --tour) makes a tour; default seed 1, file storage in the temp dir. */
+	tour?: {seed: number; storage?: 'file' | 'memory'; dataDir?: string; start?: boolean};
 }
 
 export const NO_TTY_MESSAGE =

@@ -8,6 +8,7 @@ import {recordRows} from './panes/records-pane.js';
 import {type Page, loadPage} from './records-source.js';
 import {StoreContext} from './store/use-snapshot.js';
 import {TuiStore} from './store/tui-store.js';
+import {TuiResources, TuiRoot, newTour} from './tui-root.js';
 
 import {NO_TTY_MESSAGE, type TuiOptions} from './run-tui.js';
 
@@ -30,9 +31,12 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 	const stdin = options.stdin ?? process.stdin;
 	const stdout = options.stdout ?? process.stdout;
 	const stderr = options.stderr ?? process.stderr;
-	const store = new TuiStore(options.queue, options.server);
-
 	if (options.once) {
+		if (!options.queue) {
+			stderr.write('flashq-demo: --once needs an engine (for the tour, --tour --once prints the transcript)\n');
+			return 2;
+		}
+		const store = new TuiStore(options.queue, options.server);
 		try {
 			const size = options.size ?? {columns: stdout.isTTY ? stdout.columns : 160, rows: stdout.isTTY ? stdout.rows : 45};
 			const initialPage = await firstPage(options.queue, size, options.server !== null).catch(() => null);
@@ -58,7 +62,14 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 		return 2;
 	}
 
-	store.start();
+	const resources = new TuiResources();
+	const tourSettings = {seed: options.tour?.seed ?? 1, ...(options.tour?.storage ? {storage: options.tour.storage} : {}), ...(options.tour?.dataDir ? {dataDir: options.tour.dataDir} : {})};
+	if (options.tour?.start || !options.queue) {
+		// The first lesson's engine is open before the first frame, so the panes show it at once.
+		resources.tour = newTour(tourSettings);
+		await resources.tour.start(0);
+	}
+	let store: TuiStore | null = null;
 	stdout.write(ALT_SCREEN_ON);
 	let restored = false;
 	const restore = () => {
@@ -79,9 +90,7 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 		// Whole-frame redraws inside synchronized-output brackets (Ink adds them on a TTY): Ink 6.8's
 		// incremental mode mis-tracks lines when the layout changes (forms opening), leaving stale rows.
 		const instance = render(
-			<StoreContext.Provider value={store}>
-				<App store={store} engine={options.queue} />
-			</StoreContext.Provider>,
+			<TuiRoot engine={options.queue} server={options.server} tour={tourSettings} resources={resources} onStore={(made) => (store = made)} />,
 			{
 				stdin,
 				stdout,
@@ -91,7 +100,7 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 				maxFps: 20,
 				incrementalRendering: false,
 				// Render cost feeds the store's frame budget: a busy engine gets fewer, not slower, frames.
-				onRender: ({renderTime}) => store.reportRenderTime(renderTime),
+				onRender: ({renderTime}) => store?.reportRenderTime(renderTime),
 			},
 		);
 		await instance.waitUntilExit();
@@ -102,7 +111,8 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 		stderr.write(`flashq-demo: the terminal UI failed: ${errorMessage(error)}\n`);
 		return 1;
 	} finally {
-		store.close();
+		// Quitting in the tour: its engine closes and its directories go; kept engines close too.
+		await resources.dispose();
 		restore();
 		process.off('exit', restore);
 	}

@@ -21,7 +21,7 @@ const usage = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
 
 describe('defaults', () => {
 	test('no flags: memory, no server, TUI', () => {
-		expect(run([])).toEqual({storage: {storage: 'memory'}, dataDir: null, serve: null, headless: false, once: false});
+		expect(run([])).toEqual({storage: {storage: 'memory'}, dataDir: null, serve: null, headless: false, once: false, tour: null});
 	});
 
 	test('--headless implies --serve on 8080, loopback, no token', () => {

@@ -331,7 +331,7 @@ describe.each(backendCases)('TUI key flows on $name storage', (backend) => {
 		ui = await renderApp(queue);
 		await ui.press('?');
 		const f = await ui.see('Help: keys');
-		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit']) {
+		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (keep engine)']) {
 			expect(f).toContain(text);
 		}
 		await ui.press(KEY.escape);

@@ -4,7 +4,7 @@ import {HELP_SECTIONS} from '../keys.js';
 
 /** Every key of the app, grouped; drawn in place of the panes. */
 export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: number; height: number}) {
-	const columns = width >= 120 ? 3 : 2;
+	const columns = width >= 96 ? 3 : 2;
 	const perColumn = Math.ceil(HELP_SECTIONS.length / columns);
 	const groups = Array.from({length: columns}, (_, c) => HELP_SECTIONS.slice(c * perColumn, (c + 1) * perColumn));
 	return (
@@ -22,7 +22,7 @@ export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: nu
 								</Text>
 								{section.keys.map((k) => (
 									<Text key={k.keys} wrap="truncate">
-										<Text color="cyan">{k.keys.padEnd(14)}</Text> {k.does}
+										<Text color="cyan">{k.keys.padEnd(12)}</Text> {k.does}
 									</Text>
 								))}
 							</Box>

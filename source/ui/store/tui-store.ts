@@ -288,7 +288,12 @@ export class TuiStore {
 		this.lastPublish = this.now();
 		this.eventsSincePublish = 0;
 		const started = performance.now();
-		this.snapshot = this.build();
+		try {
+			this.snapshot = this.build();
+		} catch {
+			// The engine was closed under us (the tour replaces engines): keep the last picture.
+			return;
+		}
 		for (const listener of this.listeners) listener();
 		// React renders the new snapshot (Ink draws) in this loop turn; the effects it triggers
 		// (the Records page load and its render) run by the next one. The time until then is what

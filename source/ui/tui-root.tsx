@@ -1,0 +1,196 @@
+import {rm} from 'node:fs/promises';
+import {Box, type Key, Text, useApp, useInput, useStdin} from 'ink';
+import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import type {FlashQ} from '../engine/flashq.js';
+import type {FileIo} from '../storage/file/io.js';
+import {App} from './app.js';
+import {TOUR_FOOTER_KEYS} from './keys.js';
+import {StoreContext} from './store/use-snapshot.js';
+import {type ServerSource, TuiStore, type TuiStoreOptions} from './store/tui-store.js';
+import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
+import {handleTourKey} from './tour/keys.js';
+import {LESSONS} from './tour/lessons/index.js';
+import {TourRunner, type TourSnapshot} from './tour/runner.js';
+import {TourPanel} from './tour/TourPanel.js';
+import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
+
+/** How a tour is made (`--seed`, `--storage`, `--data-dir`). */
+export interface TourSettings {
+	seed: number;
+	storage?: 'file' | 'memory';
+	/** Lesson directories are made inside it (default: the system temp directory). */
+	dataDir?: string;
+}
+
+export function newTour(settings: TourSettings): TourRunner {
+	const options: ConstructorParameters<typeof TourRunner>[0] = {lessons: LESSONS, seed: settings.seed};
+	if (settings.storage) options.storage = settings.storage;
+	if (settings.dataDir) options.dataDir = settings.dataDir;
+	return new TourRunner(options);
+}
+
+/**
+ * What the root creates and the caller releases once the app has exited: the running tour (its
+ * engine and directories) and engines kept from tours left with Esc. The caller's own engine is
+ * not in here: the caller opened it and closes it.
+ */
+export class TuiResources {
+	tour: TourRunner | null = null;
+	readonly kept: {engine: FlashQ; dataDir: string | null}[] = [];
+
+	async dispose(): Promise<void> {
+		const tour = this.tour;
+		this.tour = null;
+		await tour?.dispose().catch(() => undefined);
+		const kept = this.kept.splice(0);
+		await Promise.allSettled(kept.map((k) => k.engine.close()));
+		// A kept lesson directory is scratch made by the tour (flashq-tour-XXXXXX): it goes too.
+		await Promise.allSettled(kept.map((k) => (k.dataDir ? rm(k.dataDir, {recursive: true, force: true}) : undefined)));
+	}
+}
+
+export interface TuiRootProps {
+	/** The app's own engine; null when the app starts in the tour (`resources.tour` is then set). */
+	engine: FlashQ | null;
+	server?: ServerSource | null;
+	tour: TourSettings;
+	resources: TuiResources;
+	size?: TerminalSize;
+	onQuit?: () => void;
+	storeOptions?: TuiStoreOptions;
+	/** A store made for a new engine (tests: to reach it). */
+	onStore?: (store: TuiStore) => void;
+}
+
+const NO_TOUR = (): (() => void) => () => undefined;
+const nothing = (): null => null;
+
+/** The tour's snapshot as React state, or null without a tour. */
+function useOptionalTour(tour: TourRunner | null): TourSnapshot | null {
+	const subscribe = useCallback((onChange: () => void) => (tour ? tour.subscribe(onChange) : NO_TOUR()), [tour]);
+	const read = useCallback(() => (tour ? tour.snapshot() : null), [tour]);
+	return useSyncExternalStore(subscribe, tour ? read : nothing, tour ? read : nothing);
+}
+
+/**
+ * The TUI with the guided tour around it: picks the engine the panes show (the app's own, the
+ * tour's current one, or the one kept after leaving the tour), keeps one store bound to it, and
+ * routes the tour's keys. `t` starts a tour; Esc leaves it keeping its engine.
+ */
+export function TuiRoot(props: TuiRootProps) {
+	const {resources, server = null, onQuit} = props;
+	const size = useTerminalSize(props.size);
+	const [tour, setTour] = useState<TourRunner | null>(resources.tour);
+	const [kept, setKept] = useState<{engine: FlashQ; io: FileIo | null} | null>(null);
+	const snapshot = useOptionalTour(tour);
+
+	// The engine on screen. A tour replaces its engine on every lesson start, back, restart and
+	// reopen (snapshot.engineGeneration counts them); between two, it has none for a moment: the
+	// last one stays on screen until the next arrives.
+	const last = useRef<FlashQ | null>(props.engine);
+	const live = tour ? (snapshot?.engine ?? null) : (kept?.engine ?? props.engine);
+	if (live) last.current = live;
+	const engine = live ?? last.current;
+
+	// One store per engine: re-bound whenever the engine changes (the server, if any, serves only
+	// the app's own engine, so its pane goes with that one).
+	const storeOptions = props.storeOptions;
+	const onStore = props.onStore;
+	const store = useMemo(() => {
+		if (!engine) return null;
+		const made = new TuiStore(engine, engine === props.engine ? server : null, storeOptions);
+		onStore?.(made);
+		return made;
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [engine]);
+	useEffect(() => {
+		if (!store) return;
+		store.start();
+		store.refresh();
+		return () => store.close();
+	}, [store]);
+
+	const startTour = useCallback(() => {
+		const runner = newTour(props.tour);
+		resources.tour = runner;
+		setTour(runner);
+		void runner.start(0);
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [resources]);
+
+	const leaveTour = useCallback(() => {
+		if (!tour) return;
+		const left = tour.leave();
+		if (left.engine) {
+			resources.kept.push({engine: left.engine, dataDir: left.dataDir});
+			setKept({engine: left.engine, io: left.io});
+		}
+		resources.tour = null;
+		setTour(null);
+		// The other lesson directories go; the kept engine's stays until it is closed at quit.
+		void tour.dispose();
+	}, [tour, resources]);
+
+	const onKey = useCallback(
+		(input: string, key: Key): boolean => {
+			if (tour) {
+				const action = handleTourKey(tour, input, key);
+				if (action === 'leave') {
+					leaveTour();
+					return true;
+				}
+				return action !== 'ignored' || input === 't';
+			}
+			if (input === 't') {
+				startTour();
+				return true;
+			}
+			return false;
+		},
+		[tour, leaveTour, startTour],
+	);
+
+	if (!engine || !store) return <NoEngine snapshot={snapshot} width={size.columns} onQuit={onQuit} onKey={onKey} />;
+
+	const bottomSlot = snapshot ? {rows: tourPanelRows(snapshot, size.columns), node: <TourPanel snapshot={snapshot} width={size.columns} />} : null;
+	const headerExtra = snapshot ? snapshot.header : kept && kept.engine === engine ? 'exploring the tour engine (t: tour again)' : undefined;
+	const appProps = {
+		store,
+		engine,
+		size: props.size ?? size,
+		highlight: snapshot ? highlightedPanes(snapshot) : undefined,
+		headerExtra,
+		bottomSlot,
+		onKey,
+		// The crash lesson's files live in its fault layer, not on the real disk.
+		inspectIo: tour ? tour.faultIo : kept && kept.engine === engine ? kept.io : null,
+		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
+		...(onQuit ? {onQuit} : {}),
+	};
+	return (
+		<StoreContext.Provider value={store}>
+			<App {...appProps} />
+		</StoreContext.Provider>
+	);
+}
+
+/** Only when no engine exists at all (a tour started by --tour whose first lesson failed to open). */
+function NoEngine({snapshot, width, onQuit, onKey}: {snapshot: TourSnapshot | null; width: number; onQuit?: () => void; onKey: (input: string, key: Key) => boolean}) {
+	const {exit} = useApp();
+	const {isRawModeSupported} = useStdin();
+	useInput(
+		(input, key) => {
+			if (input === 'q' || (key.ctrl && input === 'c')) {
+				onQuit?.();
+				exit();
+			} else onKey(input, key);
+		},
+		{isActive: isRawModeSupported === true},
+	);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text>{snapshot?.busy ? 'Starting the tour...' : 'No engine is open. t starts the tour, q quits.'}</Text>
+			{snapshot ? <TourPanel snapshot={snapshot} width={width} /> : null}
+		</Box>
+	);
+}
