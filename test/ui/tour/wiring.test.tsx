@@ -1,0 +1,219 @@
+/**
+ * The tour and the byte inspector inside the real app (TuiRoot, as runTui renders it): `t` starts
+ * the tour, its keys drive it, Esc leaves it keeping the engine, `x` opens the byte inspector.
+ */
+import {render} from 'ink-testing-library';
+import React from 'react';
+import stripAnsi from 'strip-ansi';
+import {afterEach, describe, expect, it} from 'vitest';
+import {FlashQ} from '../../../source/engine/flashq.js';
+import {LESSONS} from '../../../source/ui/tour/lessons/index.js';
+import {TourRunner} from '../../../source/ui/tour/runner.js';
+import {TuiResources, TuiRoot, type TourSettings} from '../../../source/ui/tui-root.js';
+import {KEY, tick, waitFor} from '../helpers.js';
+
+const SIZE = {columns: 160, rows: 45};
+
+interface Mounted {
+	frame(): string;
+	press(key: string): Promise<void>;
+	see(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	resources: TuiResources;
+	quits: number;
+	unmount(): void;
+}
+
+let mounted: Mounted | null = null;
+const engines: FlashQ[] = [];
+
+afterEach(async () => {
+	mounted?.unmount();
+	mounted = null;
+	await Promise.allSettled(engines.splice(0).map((e) => e.close()));
+});
+
+async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1}, resources = new TuiResources()): Promise<Mounted> {
+	let quits = 0;
+	const instance = render(
+		<TuiRoot engine={engine} tour={tour} resources={resources} size={SIZE} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} onQuit={() => quits++} />,
+	);
+	const frame = () => stripAnsi(instance.lastFrame() ?? '');
+	const m: Mounted = {
+		frame,
+		async press(key) {
+			const before = instance.frames.length;
+			instance.stdin.write(key);
+			const until = Date.now() + 150;
+			while (instance.frames.length === before && Date.now() < until) await tick(5);
+			await tick(10);
+		},
+		// Lesson steps run on file storage on a loaded machine: generous, polled, never asserted on time.
+		see: (text, timeoutMs = 10_000) =>
+			waitFor(() => {
+				const f = frame();
+				if (!(typeof text === 'string' ? f.includes(text) : text.test(f))) throw new Error(`frame does not show ${String(text)}:\n${f}`);
+				return f;
+			}, timeoutMs),
+		resources,
+		get quits() {
+			return quits;
+		},
+		unmount() {
+			instance.unmount();
+			void resources.dispose();
+		},
+	};
+	await tick(30);
+	return m;
+}
+
+const headerLine = (frame: string) => frame.split('\n')[0] ?? '';
+
+describe('the tour wired into the app', () => {
+	it('t starts the tour: header shows Lesson/Step, n runs and advances, panes follow the tour engine', async () => {
+		const own = await FlashQ.open({storage: 'memory'});
+		engines.push(own);
+		const ui = (mounted = await mount(own));
+		expect(headerLine(ui.frame())).not.toContain('Lesson');
+		await ui.press('t');
+		await ui.see('Lesson 1/8  Step 1/4');
+		expect(headerLine(ui.frame())).toContain('Lesson 1/8  Step 1/4');
+		expect(ui.frame()).toContain('Tour · Lesson 1/8  Step 1/4 · Topics, records and offsets');
+		// The tour runs on its own engine (file storage in a temp dir), not the app's memory one.
+		await ui.see(/storage file dir \S*flashq-tour-/);
+		const tour = ui.resources.tour!;
+		expect(tour).not.toBeNull();
+
+		await ui.press('n'); // run step 1: 3 records to 'orders'
+		await ui.see('The records got offsets 0,1,2');
+		await ui.see(/› orders +3 +3/);
+		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.press('n'); // to step 2 (a question)
+		await ui.see('Lesson 1/8  Step 2/4');
+		await ui.see('Predict: What offset will the first record of');
+		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.press('1');
+		await waitFor(() => expect(tour.snapshot().answer).toBe('1'));
+		await ui.press(' '); // Space runs it
+		await ui.see('Your prediction was right');
+		await ui.see(/clicks +2 +2/);
+		// The app's own engine was never touched.
+		expect(own.topics()).toEqual([]);
+		// A key pressed while a command still runs is ignored by design (no double step): wait it out.
+		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.press('b'); // back: the same step before it ran, replayed on a fresh engine
+		await ui.see(/Lesson 1\/8 {2}Step 2\/4[\s\S]*1\/2\/3 predict · n\/Space run ·/);
+		await waitFor(() => expect(tour.snapshot().phase).toBe('before'));
+	}, 60_000);
+
+	it('Esc leaves the tour keeping its engine: the app keeps working on it; q then quits and closes it', async () => {
+		const own = await FlashQ.open({storage: 'memory'});
+		engines.push(own);
+		const ui = (mounted = await mount(own));
+		await ui.press('t');
+		await ui.see('Lesson 1/8  Step 1/4');
+		await ui.press('n');
+		await ui.see('The records got offsets 0,1,2');
+		const tourEngine = ui.resources.tour!.snapshot().engine!;
+		await ui.press(KEY.escape);
+		await ui.see('exploring the tour engine');
+		expect(ui.frame()).not.toContain('Tour · Lesson');
+		expect(ui.resources.tour).toBeNull();
+		expect(ui.resources.kept.map((k) => k.engine)).toEqual([tourEngine]);
+		expect(tourEngine.isClosed).toBe(false);
+		// Tour keys are plain keys again: n does nothing to a tour.
+		await ui.press('n');
+		expect(ui.frame()).not.toContain('Lesson 1/8');
+		// The store is still bound to the kept engine: a post shows up in Topics.
+		await tourEngine.post('orders', [{value: 'after the tour'}]);
+		await ui.see(/› orders +4 +4/);
+		// And the app's own keys act on it: produce through the form.
+		await ui.press('p');
+		await ui.see('Produce a record');
+		for (const key of [KEY.enter, KEY.enter]) await ui.press(key); // topic (pre-filled 'orders'), key
+		for (const ch of 'typed') await ui.press(ch);
+		await ui.press(KEY.enter); // value → headers
+		await ui.press(KEY.enter); // submit
+		await ui.see('produced orders@4');
+		expect(tourEngine.stats().topics.find((t) => t.name === 'orders')?.highWaterMark).toBe(5);
+		await ui.press('q');
+		await waitFor(() => expect(ui.quits).toBe(1));
+		await ui.resources.dispose();
+		expect(tourEngine.isClosed).toBe(true);
+		expect(own.isClosed).toBe(false); // the caller's engine is the caller's to close
+	}, 60_000);
+
+	it('q while in the tour: disposing the resources closes the tour engine', async () => {
+		const resources = new TuiResources();
+		resources.tour = new TourRunner({lessons: LESSONS, seed: 1});
+		await resources.tour.start(0);
+		const ui = (mounted = await mount(null, {seed: 1}, resources));
+		await ui.see('Lesson 1/8  Step 1/4');
+		const engine = resources.tour.snapshot().engine!;
+		await ui.press('q');
+		await waitFor(() => expect(ui.quits).toBe(1));
+		await resources.dispose();
+		expect(engine.isClosed).toBe(true);
+		expect(resources.tour).toBeNull();
+	}, 30_000);
+});
+
+describe('the byte inspector wired into the app', () => {
+	it('x on a selected record of the tour engine shows its real frame with a valid CRC; Esc closes', async () => {
+		const ui = (mounted = await mount(await FlashQ.open({storage: 'memory'}).then((e) => (engines.push(e), e))));
+		await ui.press('t');
+		await ui.see('Lesson 1/8  Step 1/4');
+		await ui.press('n');
+		await ui.see('The records got offsets 0,1,2');
+		await ui.press('2'); // focus Records
+		await ui.see(/› +0 /);
+		await ui.press('x');
+		const f = await ui.see('Byte inspector');
+		expect(f).toContain("Byte inspector · topic 'orders' · offset 0");
+		expect(f).toMatch(/WAL \(not yet committed\) \S+flashq-tour-\S+ @ byte \d+/);
+		expect(f).toMatch(/CRC stored 0x([0-9a-f]{8}), recomputed 0x\1 ✓ valid/);
+		expect(f).toContain('magic');
+		expect(f).toContain('"FQ"');
+		expect(f).toContain('Esc/x close the byte inspector');
+		await ui.press(KEY.escape);
+		await waitFor(() => expect(ui.frame()).not.toContain('Byte inspector'));
+		// Esc closed the inspector only: the tour is still on.
+		expect(ui.frame()).toContain('Tour · Lesson 1/8');
+	}, 60_000);
+
+	it('memory storage: x shows the frame file storage would write, CRC valid', async () => {
+		const own = await FlashQ.open({storage: 'memory'});
+		engines.push(own);
+		await own.post('t1', [{key: 'k', value: 'hello', headers: {h: 'v'}}]);
+		const ui = (mounted = await mount(own));
+		await ui.see('t1');
+		await ui.press('2');
+		await ui.see(/› +0 /);
+		await ui.press('x');
+		const f = await ui.see('Byte inspector');
+		expect(f).toContain('not on disk: the frame file storage would write for this record');
+		expect(f).toContain('✓ valid');
+		expect(f).toContain('"hello"');
+		await ui.press('x'); // x closes too
+		await waitFor(() => expect(ui.frame()).not.toContain('Byte inspector'));
+	}, 30_000);
+
+	it("during the crash lesson the inspector reads through the tour's fault layer (tour.faultIo)", async () => {
+		const resources = new TuiResources();
+		const tour = (resources.tour = new TourRunner({lessons: LESSONS, seed: 1}));
+		await tour.start(3);
+		await tour.next(); // run step 1: power loss with sync=always, then recovery
+		expect(tour.snapshot().phase).toBe('after');
+		expect(tour.faultIo).not.toBeNull();
+		const ui = (mounted = await mount(null, {seed: 1}, resources));
+		await ui.see('Lesson 4/8  Step 1/4');
+		await ui.press('2');
+		await ui.see(/› +0 /);
+		await ui.press('x');
+		const f = await ui.see('Byte inspector');
+		// The lesson's files exist only in the fault layer: found there, not "not on disk".
+		expect(f).not.toContain('not on disk');
+		expect(f).toMatch(/(main log|WAL \(not yet committed\)) \S+flashq-tour-\S+ @ byte \d+/);
+		expect(f).toContain('✓ valid');
+	}, 60_000);
+});
