@@ -19,6 +19,8 @@ interface Mounted {
 	press(key: string): Promise<void>;
 	see(text: string | RegExp, timeoutMs?: number): Promise<string>;
 	resources: TuiResources;
+	/** Waits until the tour runs no command (keys pressed meanwhile are ignored by design). */
+	idle(): Promise<void>;
 	quits: number;
 	unmount(): void;
 }
@@ -55,6 +57,7 @@ async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1}, reso
 				return f;
 			}, timeoutMs),
 		resources,
+		idle: () => waitFor(() => expect(resources.tour?.snapshot().busy ?? false).toBe(false), 10_000),
 		get quits() {
 			return quits;
 		},
@@ -83,15 +86,15 @@ describe('the tour wired into the app', () => {
 		await ui.see(/storage file dir \S*flashq-tour-/);
 		const tour = ui.resources.tour!;
 		expect(tour).not.toBeNull();
-
+		await ui.idle();
 		await ui.press('n'); // run step 1: 3 records to 'orders'
 		await ui.see('The records got offsets 0,1,2');
 		await ui.see(/› orders +3 +3/);
-		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.idle();
 		await ui.press('n'); // to step 2 (a question)
 		await ui.see('Lesson 1/8  Step 2/4');
 		await ui.see('Predict: What offset will the first record of');
-		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.idle();
 		await ui.press('1');
 		await waitFor(() => expect(tour.snapshot().answer).toBe('1'));
 		await ui.press(' '); // Space runs it
@@ -100,7 +103,7 @@ describe('the tour wired into the app', () => {
 		// The app's own engine was never touched.
 		expect(own.topics()).toEqual([]);
 		// A key pressed while a command still runs is ignored by design (no double step): wait it out.
-		await waitFor(() => expect(tour.snapshot().busy).toBe(false));
+		await ui.idle();
 		await ui.press('b'); // back: the same step before it ran, replayed on a fresh engine
 		await ui.see(/Lesson 1\/8 {2}Step 2\/4[\s\S]*1\/2\/3 predict · n\/Space run ·/);
 		await waitFor(() => expect(tour.snapshot().phase).toBe('before'));
@@ -112,9 +115,11 @@ describe('the tour wired into the app', () => {
 		const ui = (mounted = await mount(own));
 		await ui.press('t');
 		await ui.see('Lesson 1/8  Step 1/4');
+		await ui.idle();
 		await ui.press('n');
 		await ui.see('The records got offsets 0,1,2');
 		const tourEngine = ui.resources.tour!.snapshot().engine!;
+		await ui.idle();
 		await ui.press(KEY.escape);
 		await ui.see('exploring the tour engine');
 		expect(ui.frame()).not.toContain('Tour · Lesson');
@@ -163,6 +168,7 @@ describe('the byte inspector wired into the app', () => {
 		const ui = (mounted = await mount(await FlashQ.open({storage: 'memory'}).then((e) => (engines.push(e), e))));
 		await ui.press('t');
 		await ui.see('Lesson 1/8  Step 1/4');
+		await ui.idle();
 		await ui.press('n');
 		await ui.see('The records got offsets 0,1,2');
 		await ui.press('2'); // focus Records
