@@ -28,7 +28,7 @@ describe('usage', () => {
 	test('--help prints the usage on stdout and exits 0', async () => {
 		const {code, stdout} = await cli(['--help']);
 		expect(code).toBe(0);
-		for (const flag of ['--storage memory|file', '--data-dir DIR', '--sync always|periodic|never', '--commit-threshold N', '--cache-size N', '--serve [PORT]', '--host HOST', '--token TOKEN', '--headless', '--version']) {
+		for (const flag of ['--storage memory|file', '--data-dir DIR', '--sync always|periodic|never', '--commit-threshold N', '--cache-size N', '--serve [PORT]', '--host HOST', '--token TOKEN', '--headless', '--version', '--tour', '--seed N']) {
 			expect(stdout).toContain(flag);
 		}
 	});
@@ -45,6 +45,10 @@ describe('usage', () => {
 		[['--sync=sometimes', '--data-dir', 'x'], /--sync must be one of always, periodic, never/],
 		[['--serve', '99999'], /--serve must be a port number 0\.\.65535/],
 		[['--headless', '--host', '0.0.0.0'], /needs --token TOKEN/],
+		[['--tour', '--seed', 'x'], /--seed must be a non-negative integer, got 'x'/],
+		[['--tour', '--seed=-3'], /--seed must be a non-negative integer, got '-3'/],
+		[['--seed', '4'], /--seed applies only with --tour/],
+		[['--tour', '--serve'], /--serve does not apply with --tour/],
 	])('%j: one-line error naming the flag, usage on stderr, exit 2', async (args, message) => {
 		const {code, stdout, stderr} = await cli(args);
 		expect(code).toBe(2);
@@ -58,6 +62,30 @@ describe('usage', () => {
 		expect(code).toBe(2);
 		expectCleanError(stderr, /not a terminal.*--headless/);
 	});
+
+	test('--tour without a TTY: says so, suggests --tour --once, exit 2', async () => {
+		const {code, stderr} = await cli(['--tour']);
+		expect(code).toBe(2);
+		expectCleanError(stderr, /not a terminal.*--tour --once/);
+	});
+
+	test.skipIf(!fileStorage)('--tour --once --seed 7 prints the whole tour as a transcript and leaves no lesson directory', async () => {
+		const {dir, cleanup} = await tempDir();
+		try {
+			const {code, stdout, stderr} = await cli(['--tour', '--once', '--seed', '7', '--data-dir', dir]);
+			expect(stderr).toBe('');
+			expect(code).toBe(0);
+			for (let lesson = 1; lesson <= 8; lesson++) expect(stdout).toContain(`Lesson ${lesson}/8: `);
+			expect(stdout).toContain('Lesson 4/8: Crash and recovery');
+			expect(stdout).toMatch(/Predict: After a crash with sync=never, how many of these 10 records survive\?/);
+			expect(stdout).toContain('=> 0 of 10 survived');
+			expect(stdout).not.toContain('This step failed');
+			const {readdir} = await import('node:fs/promises');
+			expect(await readdir(dir)).toEqual([]);
+		} finally {
+			await cleanup();
+		}
+	}, 120_000);
 
 	test('--once runs without a TTY and exits 0', async () => {
 		const {code} = await cli(['--once']);

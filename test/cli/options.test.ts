@@ -124,3 +124,36 @@ describe('errors name the flag and the allowed values', () => {
 		expect(usage(['--storage', 'disk'])).not.toContain('\n');
 	});
 });
+
+describe('--tour and --seed', () => {
+	test('--tour: seed 1, file storage, lesson dirs in the temp dir, no server', () => {
+		expect(run(['--tour'])).toMatchObject({tour: {seed: 1, storage: 'file', dataDir: undefined}, serve: null, headless: false, once: false});
+	});
+
+	test('--seed N and --seed=N; --once; --data-dir; --storage memory', () => {
+		expect(run(['--tour', '--seed', '7']).tour?.seed).toBe(7);
+		expect(run(['--seed=0', '--tour']).tour?.seed).toBe(0);
+		expect(run(['--tour', '--once']).once).toBe(true);
+		expect(run(['--tour', '--data-dir', 'lessons']).tour).toEqual({seed: 1, storage: 'file', dataDir: path.resolve('lessons')});
+		expect(run(['--tour', '--storage', 'memory']).tour?.storage).toBe('memory');
+	});
+
+	test.each(['-1', '1.5', 'seven', '', '1e3', String(2 ** 53)])('--seed %j: must be a non-negative integer', (value) => {
+		expect(usage(['--tour', `--seed=${value}`])).toBe(`--seed must be a non-negative integer, got '${value}'`);
+	});
+
+	test('--seed without --tour', () => {
+		expect(usage(['--seed', '3'])).toBe('--seed applies only with --tour');
+	});
+
+	test('--tour takes no value', () => {
+		expect(usage(['--tour=yes'])).toBe('--tour takes no value');
+	});
+
+	test.each([['--serve'], ['--headless'], ['--port', '1'], ['--sync', 'never'], ['--commit-threshold', '3'], ['--cache-size', '5'], ['--repair']])(
+		'--tour with %s is refused',
+		(...args) => {
+			expect(usage(['--tour', ...args])).toMatch(new RegExp(`^${args[0]} does not apply with --tour`));
+		},
+	);
+});
