@@ -5,13 +5,15 @@
  *   record-detail.svg  one JSON record, pretty-printed
  *   help.svg         the ? overlay
  *   serve-load.svg   --serve while HTTP producers post continuously (follow mode)
+ *   tour-crash-recovery.svg  --tour --seed 7, lesson 4: the power loss with sync=never, predicted and run
+ *   byte-inspector.svg       x on a record of that lesson: its frame, read through the fault layer
  */
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {TmuxSession, hasTmux} from '../test/ui/tmux-session.js';
+import {TmuxSession, hasTmux, tourForward, tourWhere} from '../test/ui/tmux-session.js';
 import {ansiToSvg} from './ansi-to-svg.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
 
 		// Select "orders" (topics are sorted: audit, orders, payments), then browse its records.
 		await session.waitFor(/orders +48 +48/);
+		// All three topics listed (audit first, selected) before moving: otherwise j could start from orders.
+		await session.waitFor(/› audit +2 +2/);
 		await session.press('j', /› orders/);
 		await session.press('2', 'Enter record detail');
 		for (let i = 0; i < 3; i++) await session.press('j', new RegExp(`› +${i + 1} `));
@@ -123,7 +127,43 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
-	console.error(`screenshots failed: ${error instanceof Error ? error.message : String(error)}`);
-	process.exitCode = 1;
-});
+/** The guided tour (seed 7): a crash-recovery step of lesson 4, then the byte inspector on its data. */
+async function tourShots(): Promise<void> {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'flashq-shots-tour-'));
+	const session = new TmuxSession('shots-tour', COLUMNS, ROWS);
+	try {
+		session.start([process.execPath, 'dist/cli.js', '--tour', '--seed', '7', '--data-dir', dataDir], root);
+		await session.waitFor((s) => tourWhere(s).ready, 30_000);
+		// Lessons 1-3 with real keys, to lesson 4 step 3 (sync=never), ready to predict.
+		for (let i = 0; i < 80; i++) {
+			const here = tourWhere(session.capture());
+			if (here.lesson === 4 && here.step === 3 && here.ready) break;
+			await tourForward(session);
+		}
+		// Predict "0 survive" (3), then run the power loss and the recovery.
+		await session.press('3', /▸ \[3\]/);
+		await session.press('n', (s) => tourWhere(s).ran);
+		await session.press('2', 'x byte inspector');
+		await sleep(1200);
+		save(session, 'tour-crash-recovery', 'flashq-demo --tour --seed 7: lesson 4, a power loss with sync=never');
+
+		// A record of the earlier sync=always step, which survived: its frame as recovery left it.
+		await session.press('x', 'Byte inspector');
+		await sleep(500);
+		save(session, 'byte-inspector', 'flashq-demo: byte inspector (x) on a record that survived the power loss');
+		await escapeUntil(session, /Byte inspector/);
+		await session.press('q');
+		const code = await session.exitCode();
+		if (code !== 0) throw new Error(`the tour exited with ${code}`);
+	} finally {
+		session.kill();
+		rmSync(dataDir, {recursive: true, force: true});
+	}
+}
+
+main()
+	.then(() => (process.exitCode ? undefined : tourShots()))
+	.catch((error: unknown) => {
+		console.error(`screenshots failed: ${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
+	});

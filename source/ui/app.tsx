@@ -7,7 +7,7 @@ import {FieldsForm, type FieldSpec, formHeight} from './components/fields-form.j
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
-import {ByteInspector} from './inspector/ByteInspector.js';
+import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
 import {RecordDetail} from './components/record-detail.js';
@@ -110,9 +110,12 @@ function modalRows(modal: Modal): number {
 	}
 }
 
-/** The field lines the byte inspector lists below its hex rows (to size the rows to the body). */
-const inspectorFieldRows = (inspection: FrameInspection): number =>
-	inspection.fields.filter((f) => f.record === null || f.record === inspection.recordIndex).length;
+/** The most hex rows the byte inspector can show within `height` rows (at least 4: it clips below). */
+function inspectorHexRows(inspection: FrameInspection, height: number): number {
+	let rows = 4;
+	while (rows < 64 && byteInspectorRows(inspection, rows + 1) <= height && byteInspectorRows(inspection, rows + 1) > byteInspectorRows(inspection, rows)) rows++;
+	return rows;
+}
 
 /** The whole screen: header, panes laid out for the terminal size, forms/overlays, footer. */
 export function App(props: AppProps) {
@@ -637,7 +640,7 @@ export function App(props: AppProps) {
 	} else if (modal.kind === 'inspect') {
 		body = (
 			<Box height={layout.bodyHeight} overflow="hidden">
-				<ByteInspector inspection={modal.inspection} topic={modal.topic} width={layout.columns} maxRows={Math.max(4, layout.bodyHeight - 9 - inspectorFieldRows(modal.inspection))} />
+				<ByteInspector inspection={modal.inspection} topic={modal.topic} width={layout.columns} maxRows={inspectorHexRows(modal.inspection, layout.bodyHeight)} />
 			</Box>
 		);
 	} else {

@@ -111,3 +111,41 @@ export class TmuxSession {
 		}
 	}
 }
+
+/** Where the guided tour is on a screen: lesson and step from the header, and the step's phase (from the panel's hint line). */
+export function tourWhere(screen: string): {lesson: number; step: number; ran: boolean; ready: boolean; predict: boolean} {
+	const m = /Lesson (\d+)\/\d+ {2}Step (\d+)\/(\d+)/.exec(screen);
+	return {
+		lesson: Number(m?.[1] ?? 0),
+		step: Number(m?.[2] ?? 0),
+		ran: /n\/Space (next step|next lesson|finish) ·/.test(screen),
+		ready: /n\/Space run( this step)? ·/.test(screen),
+		predict: /predict · n\/Space run ·/.test(screen),
+	};
+}
+
+/**
+ * One screen forward in the tour with real keys, waiting for each to show: answer a showing
+ * question (`answer`, default 1), run the step (n), or go on to the next step or lesson (n).
+ */
+export async function tourForward(s: TmuxSession, answer = '1'): Promise<void> {
+	const here = tourWhere(s.capture());
+	if (here.predict) await s.press(answer, (screen) => !tourWhere(screen).predict);
+	const done = here.ready
+		? (screen: string) => tourWhere(screen).ran
+		: (screen: string) => {
+				const next = tourWhere(screen);
+				return next.ready && (next.lesson !== here.lesson || next.step !== here.step);
+			};
+	if (!here.ready && !here.ran) throw new Error(`the tour is neither ready nor done:\n${s.capture()}`);
+	// A lesson step does real file I/O: on a loaded machine it can take seconds, so wait long.
+	try {
+		await s.press('n', done, 15_000);
+	} catch {
+		// Still showing the same screen and not running: the key was lost; send it once more.
+		const now = s.capture();
+		if (done(now)) return;
+		if (now.includes('Running...') || now.includes('Replaying the lesson')) await s.waitFor(done, 30_000);
+		else await s.press('n', done, 30_000);
+	}
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/backends.js';
-import {TmuxSession, hasTmux} from './tmux-session.js';
+import {TmuxSession, hasTmux, tourForward, tourWhere} from './tmux-session.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -160,41 +160,12 @@ describe.skipIf(!tmux)('TUI in tmux (real CLI)', () => {
 	});
 
 	describe.runIf(fileStorageWorks())('the guided tour', () => {
-		/** Where the tour is: lesson and step from the header, and whether the step has run. */
-		const where = (screen: string) => {
-			const m = /Lesson (\d+)\/8 {2}Step (\d+)\/(\d+)/.exec(screen);
-			return {
-				lesson: Number(m?.[1] ?? 0),
-				step: Number(m?.[2] ?? 0),
-				ran: /n\/Space (next step|next lesson|finish) ·/.test(screen),
-				ready: /n\/Space run( this step)? ·/.test(screen),
-				predict: /predict · n\/Space run ·/.test(screen),
-			};
-		};
-
-		/** One screen forward with real keys: answer a question (1), run the step (n), or go on (n). */
-		async function forward(s: TmuxSession): Promise<void> {
-			const here = where(s.capture());
-			if (here.predict) {
-				await s.press('1', (screen) => !where(screen).predict);
-			}
-			if (here.ready) {
-				await s.press('n', (screen) => where(screen).ran);
-				return;
-			}
-			if (!here.ran) throw new Error(`the tour is neither ready nor done:\n${s.capture()}`);
-			await s.press('n', (screen) => {
-				const next = where(screen);
-				return next.ready && (next.lesson !== here.lesson || next.step !== here.step);
-			});
-		}
-
 		it('--tour --seed 7: walks lesson 1 and lesson 2 with real keys, inspects a record (x), leaves with Esc, quits with q', async () => {
 			const {dir, cleanup} = await tempDir('flashq-e2e-tour-');
 			try {
 				const s = session();
 				s.start([process.execPath, cli, '--tour', '--seed', '7', '--data-dir', dir], root);
-				let screen = await s.waitFor((text) => where(text).ready && where(text).lesson === 1, 20_000);
+				let screen = await s.waitFor((text) => tourWhere(text).ready && tourWhere(text).lesson === 1, 20_000);
 				expect(screen).toContain('Lesson 1/8  Step 1/4');
 				expect(screen).toContain('Tour · Lesson 1/8  Step 1/4 · Topics, records and offsets · seed 7');
 				expect(screen).toMatch(/storage file dir \S*flashq-tour-/);
@@ -211,9 +182,9 @@ describe.skipIf(!tmux)('TUI in tmux (real CLI)', () => {
 				expect(s.capture()).toContain('Tour · Lesson 1/8');
 
 				// The rest of lesson 1 and all of lesson 2, one key at a time.
-				for (let i = 0; i < 40 && where(s.capture()).lesson < 3; i++) await forward(s);
+				for (let i = 0; i < 40 && tourWhere(s.capture()).lesson < 3; i++) await tourForward(s);
 				screen = s.capture();
-				expect(where(screen)).toMatchObject({lesson: 3, step: 1, ready: true});
+				expect(tourWhere(screen)).toMatchObject({lesson: 3, step: 1, ready: true});
 				expect(screen).toContain('Sync modes');
 
 				// Esc: the tour goes, its engine stays for free exploration.
