@@ -100,6 +100,8 @@ describe('the tour wired into the app', () => {
 		await ui.press(' '); // Space runs it
 		await ui.see('Your prediction was right');
 		await ui.see(/clicks +2 +2/);
+		const generation = tour.snapshot().engineGeneration;
+		const firstEngine = tour.snapshot().engine;
 		// The app's own engine was never touched.
 		expect(own.topics()).toEqual([]);
 		// A key pressed while a command still runs is ignored by design (no double step): wait it out.
@@ -107,6 +109,14 @@ describe('the tour wired into the app', () => {
 		await ui.press('b'); // back: the same step before it ran, replayed on a fresh engine
 		await ui.see(/Lesson 1\/8 {2}Step 2\/4[\s\S]*1\/2\/3 predict · n\/Space run ·/);
 		await waitFor(() => expect(tour.snapshot().phase).toBe('before'));
+		// The panes re-bound to the replayed engine: step 1's topic is there, step 2's is not.
+		expect(tour.snapshot().engineGeneration).toBeGreaterThan(generation);
+		expect(tour.snapshot().engine).not.toBe(firstEngine);
+		await waitFor(() => {
+			const f = ui.frame();
+			expect(f).toMatch(/› orders +3 +3/);
+			expect(f).not.toMatch(/clicks +2 +2/);
+		}, 10_000);
 	}, 60_000);
 
 	it('Esc leaves the tour keeping its engine: the app keeps working on it; q then quits and closes it', async () => {
@@ -201,6 +211,13 @@ describe('the byte inspector wired into the app', () => {
 		expect(f).toContain('✓ valid');
 		expect(f).toContain('"hello"');
 		await ui.press('x'); // x closes too
+		await waitFor(() => expect(ui.frame()).not.toContain('Byte inspector'));
+		// From the record detail as well.
+		await ui.press(KEY.enter);
+		await ui.see('Record t1 @ 0');
+		await ui.press('x');
+		await ui.see('not on disk: the frame file storage would write');
+		await ui.press(KEY.escape);
 		await waitFor(() => expect(ui.frame()).not.toContain('Byte inspector'));
 	}, 30_000);
 
