@@ -103,7 +103,16 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 				onRender: ({renderTime}) => store?.reportRenderTime(renderTime),
 			},
 		);
-		await instance.waitUntilExit();
+		// With no engine of the caller's (--tour), no one else handles signals: a SIGTERM or SIGHUP
+		// ends the app the way q does, so the tour's engines close and its directories go.
+		const onSignal = () => instance.unmount();
+		const signals: NodeJS.Signals[] = options.queue ? [] : ['SIGTERM', 'SIGHUP', 'SIGINT'];
+		for (const signal of signals) process.on(signal, onSignal);
+		try {
+			await instance.waitUntilExit();
+		} finally {
+			for (const signal of signals) process.off(signal, onSignal);
+		}
 		instance.cleanup();
 		return 0;
 	} catch (error) {
