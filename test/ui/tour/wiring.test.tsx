@@ -150,6 +150,8 @@ describe('the tour wired into the app', () => {
 		await ui.press(KEY.enter); // value → headers
 		await ui.press(KEY.enter); // submit
 		await ui.see('produced orders@4');
+		// The form closes just after the message: q typed before that would go into the form.
+		await waitFor(() => expect(ui.frame()).not.toContain('Produce a record'));
 		expect(tourEngine.stats().topics.find((t) => t.name === 'orders')?.highWaterMark).toBe(5);
 		await ui.press('q');
 		await waitFor(() => expect(ui.quits).toBe(1));
