@@ -98,7 +98,14 @@ describe.skipIf(!tmux)('TUI in tmux (real CLI)', () => {
 		s.resize(100, 30);
 		const narrow = await s.waitFor((screen) => {
 			const lines = screen.split('\n');
-			return lines.length <= 31 && /^[╭╔][─═]+[╮╗][╭╔]/.test(lines[1] ?? '') && (lines[1] ?? '').length === 100;
+			// A capture can land mid-redraw: wait for the whole re-laid frame, not just its first rows.
+			return (
+				lines.length <= 31 &&
+				/^[╭╔][─═]+[╮╗][╭╔]/.test(lines[1] ?? '') &&
+				(lines[1] ?? '').length === 100 &&
+				screen.includes('user-7') &&
+				screen.includes('memory storage: no WAL')
+			);
 		});
 		expect(narrow).toContain('user-7');
 		expect(narrow).toContain('memory storage: no WAL');
