@@ -9,7 +9,7 @@ import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
-import {inspectRecord} from './inspector/inspect-record.js';
+import {type FrameLocator, inspectRecord, inspectRecordVia} from './inspector/inspect-record.js';
 import {RecordDetail} from './components/record-detail.js';
 import {errorMessage, formatHeaders, parseHeaders} from './format.js';
 import {DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS} from './keys.js';
@@ -34,6 +34,8 @@ export interface TuiEngine extends RecordReader {
 	createGroup(groupId: string): Promise<void>;
 	deleteGroup(groupId: string): Promise<void>;
 	commitOffset(groupId: string, topic: string, offset: number): Promise<CommitResult>;
+	/** Where a record's frame is on disk (the byte inspector); without it the inspector reads the files itself. */
+	locateRecord?: FrameLocator['locateRecord'];
 }
 
 type Modal =
@@ -250,12 +252,23 @@ export function App(props: AppProps) {
 		});
 	};
 
-	// The byte inspector reads the frame synchronously (one record's bytes): a failure is a message.
+	// The byte inspector asks the engine where the frame is (its storage reads through its own file
+	// layer); an engine without locateRecord gets the files read directly. A failure is a message.
 	const inspect = (name: string, record: RecordWithOffset) => {
+		const request = {storage: snapshot.storage, topic: name, record};
+		// The answer may come after the user moved on to a form: it then opens nothing.
+		const open = (inspection: FrameInspection) =>
+			setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
+		const failed = (error: unknown) => say(`byte inspector failed: ${errorMessage(error)}`, 'error');
+		if (engine.locateRecord) {
+			const locator = {locateRecord: engine.locateRecord.bind(engine)};
+			void inspectRecordVia(locator, request).then(open, failed);
+			return;
+		}
 		try {
-			setModal({kind: 'inspect', topic: name, inspection: inspectRecord({storage: snapshot.storage, topic: name, record, io: props.inspectIo ?? null})});
+			open(inspectRecord({...request, io: props.inspectIo ?? null}));
 		} catch (error) {
-			say(`byte inspector failed: ${errorMessage(error)}`, 'error');
+			failed(error);
 		}
 	};
 

@@ -1,7 +1,10 @@
 /**
  * The byte inspector (issue 6): a record's on-disk frame as an annotated hex dump.
  *
- * Plug-in point for the app (`x` on a selected record in Records):
+ * Plug-in point for the app (`x` on a selected record in Records). Preferred, through the engine
+ * (FlashQ.locateRecord: the storage finds the frame through its own file layer, fault layer included):
+ *   const inspection = await inspectRecordVia(engine, {storage: engine.stats().storage, topic, record});
+ * or reading the files directly (engines without locateRecord):
  *   const inspection = inspectRecord({storage: engine.stats().storage, topic, record, io});
  *   <ByteInspector inspection={inspection} topic={topic} maxRows={rows} width={columns} />
  * `record` is the selected record as polled (offset, timestamp, key, value, headers). `io` is only
@@ -12,5 +15,5 @@
  */
 export {ByteInspector, type ByteInspectorProps, byteInspectorRows} from './ByteInspector.js';
 export {FIELD_COLORS, type FieldKind, type FrameInspection, focusRows, hexRows, type HexRow, type IndexEntry, type InspectedField, inspectFrame} from './frame-inspection.js';
-export {inspectRecord, type InspectableRecord, type InspectRequest} from './inspect-record.js';
+export {type FrameLocator, inspectRecord, inspectRecordVia, type InspectableRecord, type InspectRequest} from './inspect-record.js';
 export {locateFrame, type LocatedFrame} from './locate.js';
