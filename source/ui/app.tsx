@@ -1,7 +1,6 @@
 import {Box, type Key, useApp, useInput, useStdin} from 'ink';
 import React, {type ReactNode, useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {AppendedOffset, CommitResult, RecordWithOffset} from '../engine/types.js';
-import type {FileIo} from '../storage/file/io.js';
 import {ChoiceForm, choiceHeight} from './components/choice-form.js';
 import {FieldsForm, type FieldSpec, formHeight} from './components/fields-form.js';
 import {Footer} from './components/footer.js';
@@ -9,7 +8,7 @@ import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
-import {type FrameLocator, inspectRecord, inspectRecordVia} from './inspector/inspect-record.js';
+import {type FrameLocator, inspectRecord} from './inspector/inspect-record.js';
 import {RecordDetail} from './components/record-detail.js';
 import {errorMessage, formatHeaders, parseHeaders} from './format.js';
 import {DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS} from './keys.js';
@@ -34,8 +33,8 @@ export interface TuiEngine extends RecordReader {
 	createGroup(groupId: string): Promise<void>;
 	deleteGroup(groupId: string): Promise<void>;
 	commitOffset(groupId: string, topic: string, offset: number): Promise<CommitResult>;
-	/** Where a record's frame is on disk (the byte inspector); without it the inspector reads the files itself. */
-	locateRecord?: FrameLocator['locateRecord'];
+	/** Where a record's frame is on disk (the byte inspector). */
+	locateRecord: FrameLocator['locateRecord'];
 }
 
 type Modal =
@@ -70,11 +69,6 @@ export interface AppProps {
 	/** Sees every key first in normal mode; return true to consume it. */
 	onKey?: (input: string, key: Key) => boolean;
 	initialFocus?: PaneId;
-	/**
-	 * The file layer the byte inspector (x) reads through: the tour's fault layer while its files
-	 * live there; otherwise leave it out and the real disk is read.
-	 */
-	inspectIo?: FileIo | null;
 	/** Keys shown first in the footer (e.g. the tour's). */
 	extraFooterKeys?: readonly KeyHelp[];
 }
@@ -253,23 +247,12 @@ export function App(props: AppProps) {
 	};
 
 	// The byte inspector asks the engine where the frame is (its storage reads through its own file
-	// layer); an engine without locateRecord gets the files read directly. A failure is a message.
+	// layer). A failure is a message.
 	const inspect = (name: string, record: RecordWithOffset) => {
-		const request = {storage: snapshot.storage, topic: name, record};
 		// The answer may come after the user moved on to a form: it then opens nothing.
 		const open = (inspection: FrameInspection) =>
 			setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
-		const failed = (error: unknown) => say(`byte inspector failed: ${errorMessage(error)}`, 'error');
-		if (engine.locateRecord) {
-			const locator = {locateRecord: engine.locateRecord.bind(engine)};
-			void inspectRecordVia(locator, request).then(open, failed);
-			return;
-		}
-		try {
-			open(inspectRecord({...request, io: props.inspectIo ?? null}));
-		} catch (error) {
-			failed(error);
-		}
+		inspectRecord(engine, name, record).then(open, (error: unknown) => say(`byte inspector failed: ${errorMessage(error)}`, 'error'));
 	};
 
 	const seekEnd = () => setView((v) => ({...v, follow: false, start: Math.max(0, highWaterMark - pageSize), cursor: pageSize - 1}));

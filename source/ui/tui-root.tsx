@@ -2,7 +2,6 @@ import {rm} from 'node:fs/promises';
 import {Box, type Key, Text, useApp, useInput, useStdin} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {FlashQ} from '../engine/flashq.js';
-import type {FileIo} from '../storage/file/io.js';
 import {App} from './app.js';
 import {TOUR_FOOTER_KEYS} from './keys.js';
 import {StoreContext} from './store/use-snapshot.js';
@@ -81,7 +80,7 @@ export function TuiRoot(props: TuiRootProps) {
 	const {resources, server = null, onQuit} = props;
 	const size = useTerminalSize(props.size);
 	const [tour, setTour] = useState<TourRunner | null>(resources.tour);
-	const [kept, setKept] = useState<{engine: FlashQ; io: FileIo | null} | null>(null);
+	const [kept, setKept] = useState<{engine: FlashQ} | null>(null);
 	const snapshot = useOptionalTour(tour);
 
 	// The engine on screen. A tour replaces its engine on every lesson start, back, restart and
@@ -123,7 +122,7 @@ export function TuiRoot(props: TuiRootProps) {
 		const left = tour.leave();
 		if (left.engine) {
 			resources.kept.push({engine: left.engine, dataDir: left.dataDir});
-			setKept({engine: left.engine, io: left.io});
+			setKept({engine: left.engine});
 		}
 		resources.tour = null;
 		setTour(null);
@@ -162,8 +161,6 @@ export function TuiRoot(props: TuiRootProps) {
 		headerExtra,
 		bottomSlot,
 		onKey,
-		// The crash lesson's files live in its fault layer, not on the real disk.
-		inspectIo: tour ? tour.faultIo : kept && kept.engine === engine ? kept.io : null,
 		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
 		...(onQuit ? {onQuit} : {}),
 	};

@@ -127,7 +127,7 @@ describe('inspectRecord', () => {
 		const queue = await FlashQ.open({storage: 'memory'});
 		await queue.post('t', [{key: 'a', value: 'one', headers: {h: '1'}}]);
 		const [record] = (await queue.poll('t')).records;
-		const inspection = inspectRecord({storage: queue.stats().storage, topic: 't', record: record!});
+		const inspection = await inspectRecord(queue, 't', record!);
 		expect(inspection).toMatchObject({source: 'encoded', file: null, position: null, baseOffset: 0, count: 1, crcValid: true, indexEntry: null});
 		const header = parseHeader(inspection.bytes);
 		if (typeof header === 'string') throw new Error(header);
@@ -142,9 +142,8 @@ describe('inspectRecord', () => {
 		for (let i = 0; i < 8; i++) await queue.post('t', [{key: `k${i}`, value: `value ${i} `.repeat(8)}, {key: null, value: `second ${i}`}]);
 		// 16 records: the first 10 committed to the log, 6 pending in the WAL.
 		const all = (await queue.poll('t', {maxRecords: 100})).records;
-		const storage = queue.stats().storage;
 		for (const record of all) {
-			const inspection = inspectRecord({storage, topic: 't', record});
+			const inspection = await inspectRecord(queue, 't', record);
 			expect(inspection.source, `offset ${record.offset}`).toBe(record.offset < 10 ? 'log' : 'wal');
 			expect(inspection.crcValid).toBe(true);
 			checkAgainstDecoder(inspection);
@@ -164,8 +163,8 @@ describe('inspectRecord', () => {
 			}
 		}
 		// Positions are real: frame i of the log starts where frame i-1 ends.
-		const p2 = inspectRecord({storage, topic: 't', record: all[2]!});
-		const p0 = inspectRecord({storage, topic: 't', record: all[0]!});
+		const p2 = await inspectRecord(queue, 't', all[2]!);
+		const p0 = await inspectRecord(queue, 't', all[0]!);
 		expect(p0.position).toBe(0);
 		expect(p2.position).toBe(p0.length);
 		await queue.close();
