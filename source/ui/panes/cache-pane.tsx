@@ -1,24 +1,14 @@
 import React, {memo} from 'react';
-import type {StorageInfo} from '../../engine/stats.js';
 import {formatBytes, formatCount, formatPercent, sparkline} from '../format.js';
-import type {TopicView} from '../store/tui-store.js';
-import {Line, PaneFrame, contentColumns, contentRows} from './pane.js';
+import {contentColumns, type TextLine, type TopicStoragePaneProps, TopicTextPane} from './pane.js';
 
-export interface CachePaneProps {
-	width: number;
-	height: number;
-	focused?: boolean;
-	highlighted?: boolean;
-	storage: StorageInfo;
-	topic: TopicView | null;
-}
+export type CachePaneProps = TopicStoragePaneProps;
 
 /** The selected topic's read cache: capacity, entries, hits, misses, hit rate (with sparkline), evictions. */
 export const CachePane = memo(function CachePane({width, height, focused, highlighted, storage, topic}: CachePaneProps) {
-	const rows = contentRows(height);
 	const cols = contentColumns(width);
 	const cache = topic?.storage.cache;
-	let lines: {text: string; color?: string; dim?: boolean}[];
+	let lines: TextLine[];
 	if (storage.kind === 'memory') {
 		lines = [
 			{text: 'memory storage: no cache', color: 'yellow'},
@@ -36,13 +26,5 @@ export const CachePane = memo(function CachePane({width, height, focused, highli
 			{text: `${label}${sparkline(topic.hitRateHistory, Math.max(4, cols - label.length), 1)}`, color: 'green'},
 		];
 	}
-	return (
-		<PaneFrame id="cache" width={width} height={height} focused={focused} highlighted={highlighted} hint={topic ? topic.name : undefined}>
-			{lines.slice(0, rows).map((line, i) => (
-				<Line key={i} color={line.color} dim={line.dim}>
-					{line.text}
-				</Line>
-			))}
-		</PaneFrame>
-	);
+	return <TopicTextPane id="cache" width={width} height={height} focused={focused} highlighted={highlighted} topic={topic} lines={lines} />;
 });

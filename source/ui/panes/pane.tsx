@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
+import type {StorageInfo} from '../../engine/stats.js';
 import {PANE_IDS, PANE_TITLES, type PaneId} from '../layout.js';
+import type {TopicView} from '../store/tui-store.js';
 
 export interface PaneFrameProps {
 	id: PaneId;
@@ -53,4 +55,33 @@ export function windowStart(total: number, size: number, selected: number): numb
 	if (total <= size || size <= 0) return 0;
 	const half = Math.floor(size / 2);
 	return Math.max(0, Math.min(total - size, selected - half));
+}
+
+/** What the selected topic's storage panes (WAL, Cache, Offset Index) take. */
+export interface TopicStoragePaneProps {
+	width: number;
+	height: number;
+	focused?: boolean;
+	highlighted?: boolean;
+	storage: StorageInfo;
+	topic: TopicView | null;
+}
+
+export interface TextLine {
+	text: string;
+	color?: string;
+	dim?: boolean;
+}
+
+/** A pane of plain text lines about the selected topic, cut to the pane's height. */
+export function TopicTextPane({id, width, height, focused, highlighted, topic, lines}: Omit<TopicStoragePaneProps, 'storage'> & {id: PaneId; lines: readonly TextLine[]}) {
+	return (
+		<PaneFrame id={id} width={width} height={height} focused={focused} highlighted={highlighted} hint={topic ? topic.name : undefined}>
+			{lines.slice(0, contentRows(height)).map((line, i) => (
+				<Line key={i} color={line.color} dim={line.dim}>
+					{line.text}
+				</Line>
+			))}
+		</PaneFrame>
+	);
 }

@@ -1,24 +1,14 @@
 import React, {memo} from 'react';
-import type {StorageInfo} from '../../engine/stats.js';
 import {formatBytes, formatCount, formatMs, formatRate} from '../format.js';
-import type {TopicView} from '../store/tui-store.js';
-import {Line, PaneFrame, contentRows} from './pane.js';
+import {type TextLine, type TopicStoragePaneProps, TopicTextPane} from './pane.js';
 
-export interface WalPaneProps {
-	width: number;
-	height: number;
-	focused?: boolean;
-	highlighted?: boolean;
-	storage: StorageInfo;
-	topic: TopicView | null;
-}
+export type WalPaneProps = TopicStoragePaneProps;
 
 /** Write-ahead log of the selected topic: sync mode, threshold, pending, commits, fsyncs, sizes. */
 export const WalPane = memo(function WalPane({width, height, focused, highlighted, storage, topic}: WalPaneProps) {
-	const rows = contentRows(height);
 	const wal = topic?.storage.wal;
 	const fsync = topic?.storage.fsync;
-	let lines: {text: string; color?: string; dim?: boolean}[];
+	let lines: TextLine[];
 	if (storage.kind === 'memory') {
 		lines = [
 			{text: 'memory storage: no WAL', color: 'yellow'},
@@ -39,13 +29,5 @@ export const WalPane = memo(function WalPane({width, height, focused, highlighte
 		];
 		if (topic.storage.failed) lines.unshift({text: `FAILED: ${topic.storage.failure ?? 'I/O error'}`, color: 'red'});
 	}
-	return (
-		<PaneFrame id="wal" width={width} height={height} focused={focused} highlighted={highlighted} hint={topic ? topic.name : undefined}>
-			{lines.slice(0, rows).map((line, i) => (
-				<Line key={i} color={line.color} dim={line.dim}>
-					{line.text}
-				</Line>
-			))}
-		</PaneFrame>
-	);
+	return <TopicTextPane id="wal" width={width} height={height} focused={focused} highlighted={highlighted} topic={topic} lines={lines} />;
 });

@@ -29,6 +29,17 @@ function recovery(events: readonly FlashQEvent[], topic: string) {
 	return done.at(-1);
 }
 
+/** The same three choices for each sync mode's power loss: 10, 8 or 0 of the 10 records survive. */
+const survivors = (prompt: string, answer: '1' | '2' | '3') => ({
+	prompt,
+	choices: [
+		{key: '1', label: '10'},
+		{key: '2', label: '8'},
+		{key: '3', label: '0'},
+	],
+	answer,
+});
+
 const plug = 'The power is cut right after the last acknowledgement: every byte not yet fsynced is lost. Then FlashQ starts again and recovers.';
 
 /** Lesson 4: what a power loss takes under each sync mode, and how recovery cuts a torn tail. */
@@ -45,15 +56,7 @@ export const crashLesson: Lesson = {
 			title: 'Power loss with sync=always',
 			before: `10 records are posted with sync=always, each acknowledged after its fsync. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
-			question: {
-				prompt: 'How many of the 10 acknowledged records survive?',
-				choices: [
-					{key: '1', label: '10'},
-					{key: '2', label: '8'},
-					{key: '3', label: '0'},
-				],
-				answer: '1',
-			},
+			question: survivors('How many of the 10 acknowledged records survive?', '1'),
 			run: (ctx) => crashUnder(ctx, 'always'),
 			after: (f) =>
 				`${f['alwaysSurvived']} of ${f['alwaysAcked']} survived. ${f['alwaysLostBytes']} unsynced bytes were lost (${(f['alwaysLostFiles'] as string[]).join(', ')}: the main log and index are fsynced lazily), but every acknowledged record was in the fsynced WAL. Recovery: ${f['alwaysRecovery'] ?? 'nothing to do'}.`,
@@ -62,15 +65,7 @@ export const crashLesson: Lesson = {
 			title: 'Power loss with sync=periodic',
 			before: `The same with sync=periodic and a commit threshold of 4: fsync at each commit (after records 4 and 8), acknowledgements right after the write. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
-			question: {
-				prompt: 'How many of the 10 acknowledged records survive?',
-				choices: [
-					{key: '1', label: '10'},
-					{key: '2', label: '8'},
-					{key: '3', label: '0'},
-				],
-				answer: '2',
-			},
+			question: survivors('How many of the 10 acknowledged records survive?', '2'),
 			run: (ctx) => crashUnder(ctx, 'periodic'),
 			after: (f) =>
 				`${f['periodicSurvived']} of ${f['periodicAcked']} survived (recovery: ${f['periodicRecovery']}); the last ${(f['periodicAcked'] as number) - (f['periodicSurvived'] as number)} were acknowledged but never fsynced. That is the periodic contract: you may lose what came after the last fsync.`,
@@ -79,15 +74,7 @@ export const crashLesson: Lesson = {
 			title: 'Power loss with sync=never',
 			before: `And with sync=never: no fsync until a clean close, which never comes. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
-			question: {
-				prompt: 'After a crash with sync=never, how many of these 10 records survive?',
-				choices: [
-					{key: '1', label: '10'},
-					{key: '2', label: '8'},
-					{key: '3', label: '0'},
-				],
-				answer: '3',
-			},
+			question: survivors('After a crash with sync=never, how many of these 10 records survive?', '3'),
 			run: (ctx) => crashUnder(ctx, 'never'),
 			after: (f) =>
 				`${f['neverSurvived']} of ${f['neverAcked']} survived: all ${f['neverLostBytes']} bytes lived only in the operating system's page cache. The topic itself survived (its creation was fsynced), empty; the records of the earlier steps are all still there.`,
