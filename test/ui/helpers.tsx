@@ -23,7 +23,7 @@ export const KEY = {
 export const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it passes (or throws its last error after `timeoutMs`). */
-export async function waitFor<T>(check: () => T, timeoutMs = 3000): Promise<T> {
+export async function waitFor<T>(check: () => T, timeoutMs = 10_000): Promise<T> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		try {
