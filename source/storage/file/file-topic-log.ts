@@ -82,6 +82,12 @@ export class FileTopicLog implements TopicLog {
 	private readonly cacheSetOptions = {size: 1};
 	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
 	private cacheInserted = 0;
+	/** Records appended since the cache was last looked at (see queueForCache). */
+	private cacheQueue: StoredRecord[] = [];
+	private cacheQueueSizes: number[] = [];
+	private cacheQueueHead = 0;
+	private cacheQueueBytes = 0;
+	private cacheQueueDropped = false;
 	/** Frames are encoded here and written from here: no fresh memory to fault in per batch. */
 	private scratch = Buffer.allocUnsafe(256 * 1024);
 	private closed = false;
@@ -154,12 +160,7 @@ export class FileTopicLog implements TopicLog {
 		}
 		this.next = base + count;
 		if (this.cache) {
-			// Only the newest `cacheSize` records could stay; one reused options object keeps this cheap.
-			const options = this.cacheSetOptions;
-			for (let i = Math.max(0, count - this.settings.cacheSize); i < count; i++) {
-				options.size = recordSizes[i]! + 64;
-				this.cache.set(base + i, stored[i]!, options);
-			}
+			for (let i = 0; i < count; i++) this.queueForCache(stored[i]!, recordSizes[i]! + 64);
 			this.cacheInserted += count;
 		}
 		if (this.settings.sync !== 'always') return Promise.resolve(base);
@@ -400,6 +401,7 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+		this.drainCacheQueue();
 		const end = Math.min(this.next, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
 		let offset = fromOffset;
@@ -407,6 +409,8 @@ export class FileTopicLog implements TopicLog {
 		let misses = 0;
 		const evictionsBefore = this.evictions();
 		while (offset < end) {
+			// Appends made while this read awaited the disk go in first, as if they had been inserted then.
+			this.drainCacheQueue();
 			const cached = this.cache?.get(offset);
 			if (cached) {
 				out.push(cached);
@@ -502,11 +506,59 @@ export class FileTopicLog implements TopicLog {
 		return out;
 	}
 
+	/**
+	 * Appended records wait here until someone looks at the cache (read, stats): appends that follow
+	 * each other unobserved would mostly insert records that the next appends evict. The queue is kept
+	 * as the newest records that fit the cache's bounds together, so moving it into the LRU leaves the
+	 * cache exactly as inserting every record at its append would have (insertions only add at the
+	 * most-recent end and evict from the least-recent end), at a cost bounded by cacheSize per look.
+	 */
+	private queueForCache(record: StoredRecord, size: number): void {
+		// lru-cache refuses an entry larger than its byte bound without evicting anything: so do we.
+		if (size > this.settings.cacheBytes) return;
+		this.cacheQueue.push(record);
+		this.cacheQueueSizes.push(size);
+		this.cacheQueueBytes += size;
+		// The oldest queued record cannot survive once the newer ones (with it) exceed a bound.
+		while (this.cacheQueue.length - this.cacheQueueHead > this.settings.cacheSize || this.cacheQueueBytes > this.settings.cacheBytes) {
+			this.cacheQueueBytes -= this.cacheQueueSizes[this.cacheQueueHead]!;
+			this.cacheQueueHead++;
+			this.cacheQueueDropped = true;
+		}
+		if (this.cacheQueueHead >= 4096 && this.cacheQueueHead * 2 >= this.cacheQueue.length) {
+			this.cacheQueue = this.cacheQueue.slice(this.cacheQueueHead);
+			this.cacheQueueSizes = this.cacheQueueSizes.slice(this.cacheQueueHead);
+			this.cacheQueueHead = 0;
+		}
+	}
+
+	/** Moves queued records into the LRU; every reader of the cache calls this first. */
+	private drainCacheQueue(): void {
+		const cache = this.cache;
+		if (!cache || this.cacheQueue.length === this.cacheQueueHead) return;
+		// Records were dropped from the queue, so they overflowed the cache: sequential insertion would
+		// have evicted every older entry as well (the queued ones alone fill a bound).
+		if (this.cacheQueueDropped) cache.clear();
+		const options = this.cacheSetOptions;
+		for (let i = this.cacheQueueHead; i < this.cacheQueue.length; i++) {
+			options.size = this.cacheQueueSizes[i]!;
+			const record = this.cacheQueue[i]!;
+			cache.set(record.offset, record, options);
+		}
+		this.cacheQueue = [];
+		this.cacheQueueSizes = [];
+		this.cacheQueueHead = 0;
+		this.cacheQueueBytes = 0;
+		this.cacheQueueDropped = false;
+	}
+
 	private evictions(): number {
+		this.drainCacheQueue();
 		return this.cache ? this.cacheInserted - this.cache.size : 0;
 	}
 
 	stats(): TopicStorageStats {
+		this.drainCacheQueue();
 		const c = this.counters;
 		const stats: TopicStorageStats = {
 			// Log file bytes plus the WAL's pending frames: every byte of record data the topic holds.
