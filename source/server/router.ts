@@ -56,19 +56,48 @@ export class Router<H> {
 
 	/** The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method does not). */
 	match(method: string, pathname: string): RouteMatch<H> {
+		let hit = this.recent.get(pathname);
+		if (hit === undefined) {
+			hit = this.matchUncached(pathname);
+			if (pathname.length <= RECENT_PATH_LENGTH) {
+				if (this.recent.size >= RECENT_PATHS) this.recent.clear();
+				this.recent.set(pathname, hit);
+			}
+		}
+		const {compiled, params} = hit;
+		const handler = compiled.methods.get(method);
+		if (handler === undefined) {
+			const allow = [...compiled.methods.keys()].join(', ');
+			throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${compiled.pattern}`, {allow}, {Allow: allow});
+		}
+		return {route: compiled.pattern, handler, params};
+	}
+
+	/**
+	 * Recently matched paths: clients mostly repeat a few paths (one topic, one group), so a hit
+	 * skips splitting, comparing and decoding. Only paths that matched are kept (a 404 or a bad
+	 * escape throws before), long paths are not kept, and the map is emptied when full, so it stays
+	 * small (under 1 MiB of keys) whatever clients send.
+	 */
+	private readonly recent = new Map<string, PathMatch<H>>();
+
+	private matchUncached(pathname: string): PathMatch<H> {
 		const parts = pathname.slice(1).split('/');
 		for (const compiled of this.bySegments.get(parts.length) ?? []) {
 			const params = matchPath(compiled, parts);
-			if (!params) continue;
-			const handler = compiled.methods.get(method);
-			if (handler === undefined) {
-				const allow = [...compiled.methods.keys()].join(', ');
-				throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${compiled.pattern}`, {allow}, {Allow: allow});
-			}
-			return {route: compiled.pattern, handler, params};
+			// Frozen: the same object is handed to every request on this path.
+			if (params) return {compiled, params: Object.freeze(params)};
 		}
 		throw new HttpError(404, 'not_found', `no route for ${pathname}`);
 	}
+}
+
+const RECENT_PATHS = 1024;
+const RECENT_PATH_LENGTH = 512;
+
+interface PathMatch<H> {
+	compiled: CompiledPath<H>;
+	params: Readonly<Record<string, string>>;
 }
 
 /** The decoded parameters when `parts` fit the template, else null. */
