@@ -48,15 +48,11 @@ export function encodeFrame(baseOffset: number, timestamp: number, records: read
 	for (let i = 0; i < count; i++) {
 		const r = records[i]!;
 		const start = p;
-		if (r.key == null) {
-			buf.writeInt32LE(-1, p);
-			p += 4;
-		} else p = writeString(buf, r.key, p);
+		if (r.key == null) p = writeMinusOne(buf, p);
+		else p = writeString(buf, r.key, p);
 		p = writeString(buf, r.value, p);
-		if (r.headers == null) {
-			buf.writeInt32LE(-1, p);
-			p += 4;
-		} else {
+		if (r.headers == null) p = writeMinusOne(buf, p);
+		else {
 			const names = Object.keys(r.headers);
 			buf.writeInt32LE(names.length, p);
 			p += 4;
@@ -91,6 +87,15 @@ function writeString(buf: Buffer, s: string, p: number): number {
 	buf[p + 2] = (n >>> 16) & 0xff;
 	buf[p + 3] = n >>> 24;
 	return p + 4 + n;
+}
+
+/** -1 (a null key or headers) as i32 LE; plain stores: the position is within the bound already. */
+function writeMinusOne(buf: Buffer, p: number): number {
+	buf[p] = 0xff;
+	buf[p + 1] = 0xff;
+	buf[p + 2] = 0xff;
+	buf[p + 3] = 0xff;
+	return p + 4;
 }
 
 function writeU64(buf: Buffer, n: number, at: number): void {
