@@ -83,7 +83,7 @@ export class FileTopicLog implements TopicLog {
 	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
 	private cacheInserted = 0;
 	/** Records appended since the cache was last looked at (see queueForCache). */
-	private cacheQueue: StoredRecord[] = [];
+	private cacheQueue: (StoredRecord | undefined)[] = [];
 	private cacheQueueSizes: number[] = [];
 	private cacheQueueHead = 0;
 	private cacheQueueBytes = 0;
@@ -522,9 +522,18 @@ export class FileTopicLog implements TopicLog {
 		// The oldest queued record cannot survive once the newer ones (with it) exceed a bound.
 		while (this.cacheQueue.length - this.cacheQueueHead > this.settings.cacheSize || this.cacheQueueBytes > this.settings.cacheBytes) {
 			this.cacheQueueBytes -= this.cacheQueueSizes[this.cacheQueueHead]!;
+			// Let go of the record now, not at the next compaction: the queue holds at most the byte bound.
+			this.cacheQueue[this.cacheQueueHead] = undefined;
 			this.cacheQueueHead++;
 			this.cacheQueueDropped = true;
 		}
+		// Queue and LRU together stay within the byte bound: an overflowed queue means the LRU's entries
+		// are all to be evicted anyway (so they go now), and otherwise a queue that would push the LRU
+		// past its bytes is moved in at once.
+		const cache = this.cache!;
+		if (this.cacheQueueDropped) {
+			if (cache.size > 0) cache.clear();
+		} else if (cache.calculatedSize + this.cacheQueueBytes > this.settings.cacheBytes) this.drainCacheQueue();
 		if (this.cacheQueueHead >= 4096 && this.cacheQueueHead * 2 >= this.cacheQueue.length) {
 			this.cacheQueue = this.cacheQueue.slice(this.cacheQueueHead);
 			this.cacheQueueSizes = this.cacheQueueSizes.slice(this.cacheQueueHead);
