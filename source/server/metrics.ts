@@ -98,9 +98,10 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 			}
 		},
 	});
-	// Counted in a plain map on the hot path (prom-client hashes label objects on every inc) and
-	// handed to the counter at scrape time.
-	const requestCounts = new Map<string, number>();
+	// Counted in plain maps on the hot path (prom-client hashes label objects on every inc) and
+	// handed to the counter at scrape time. Nested by route, method, status: the keys are
+	// constant strings and small numbers, so no key string is built per request.
+	const requestCounts = new Map<string, Map<string, Map<number, number>>>();
 	new Counter({
 		name: 'flashq_http_requests_total',
 		help: 'Finished HTTP requests',
@@ -108,9 +109,10 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 		registers: [registry],
 		collect() {
 			this.reset();
-			for (const [key, count] of requestCounts) {
-				const [method, route, status] = key.split(' ') as [string, string, string];
-				this.inc({method, route, status}, count);
+			for (const [route, byMethod] of requestCounts) {
+				for (const [method, byStatus] of byMethod) {
+					for (const [status, count] of byStatus) this.inc({method, route, status: String(status)}, count);
+				}
 			}
 		},
 	});
@@ -125,8 +127,11 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 			}
 		},
 		observeRequest(method, route, status) {
-			const key = `${method} ${route} ${status}`;
-			requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+			let byMethod = requestCounts.get(route);
+			if (byMethod === undefined) requestCounts.set(route, (byMethod = new Map()));
+			let byStatus = byMethod.get(method);
+			if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+			byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
 		},
 	};
 }

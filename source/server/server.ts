@@ -102,6 +102,10 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	): void => {
 		if (res.headersSent) {
 			res.end();
+		} else if (headers === undefined && !closing && body !== null) {
+			// The usual answer: a flat header list, no object to build (same bytes on the wire).
+			res.writeHead(status, ['content-type', contentType, 'content-length', String(Buffer.byteLength(body))]);
+			res.end(body);
 		} else {
 			const head: Record<string, string | number> = headers === undefined ? {} : {...headers};
 			if (body !== null) {
