@@ -32,25 +32,28 @@ interface TopicState {
 	lastAppendTime: number | null;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+/** RFC 3339 text of a time; posts in the same millisecond reuse the last string (formatting costs ~1.5 us). */
+const iso = (ms: number): string => {
+	if (ms !== lastIsoMs) {
+		lastIsoMs = ms;
+		lastIso = new Date(ms).toISOString();
+	}
+	return lastIso;
+};
 
 function toWire(stored: readonly StoredRecord[], includeHeaders: boolean): RecordWithOffset[] {
 	const out = new Array<RecordWithOffset>(stored.length);
-	// Records of one batch share a timestamp: format it once.
-	let lastMs = Number.NaN;
-	let lastIso = '';
 	for (let index = 0; index < stored.length; index++) {
 		const record = stored[index]!;
-		if (record.timestamp !== lastMs) {
-			lastMs = record.timestamp;
-			lastIso = iso(lastMs);
-		}
 		out[index] = {
 			key: record.key,
 			value: record.value,
 			headers: includeHeaders ? record.headers : null,
 			offset: record.offset,
-			timestamp: lastIso,
+			// Records of one batch share a timestamp, so `iso` formats it once.
+			timestamp: iso(record.timestamp),
 		};
 	}
 	return out;
