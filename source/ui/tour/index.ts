@@ -17,9 +17,9 @@
  *      bottomSlot={{rows: tourPanelRows(snapshot, columns), node: <TourPanel snapshot={snapshot} width={columns} />}}
  * 4. Keys: `useTourKeys(tour, onKey, isActive)`, or `handleTourKey(tour, input, key)` from App's
  *    `onKey` (return true unless it says 'ignored'): n/Space next, b back, r restart, digits answer
- *    the question, Esc → 'leave'. On 'leave', `const {engine, io} = tour.leave()` keeps the engine
- *    for free exploration (the app owns and closes it from then on; `io` is non-null after the
- *    crash lesson, whose files live in the fault layer: pass it to the byte inspector), then
+ *    the question, Esc → 'leave'. On 'leave', `const {engine} = tour.leave()` keeps the engine
+ *    for free exploration (the app owns and closes it from then on; after the crash lesson its
+ *    files live in the fault layer, which its storage keeps reading through), then
  *    `tour.dispose()` removes the other lesson directories. Re-entering: a new TourRunner.
  * 5. Quit while in the tour: `await tour.dispose()` closes the engine and removes its directories.
  * 6. Without a TTY (`--tour --once`): `process.stdout.write(await tourTranscript(LESSONS, {seed}))`

@@ -118,7 +118,7 @@ export class TourRunner {
 		return this.measured;
 	}
 
-	/** The fault layer's in-memory disk when the current lesson runs on one (for the byte inspector). */
+	/** The fault layer's in-memory disk when the current lesson runs on one (to look at its files directly). */
 	get faultIo() {
 		return this.session.layer?.io ?? null;
 	}

@@ -113,8 +113,8 @@ export class TourSession {
 	}
 
 	/** Keeps the current engine and directory alive (leaving the tour for free exploration). */
-	detach(): {engine: FlashQ | null; dataDir: string | null; io: FaultyIo | null} {
-		const kept = {engine: this.engine, dataDir: this.layer ? null : this.dataDir, io: this.layer?.io ?? null};
+	detach(): {engine: FlashQ | null; dataDir: string | null} {
+		const kept = {engine: this.engine, dataDir: this.layer ? null : this.dataDir};
 		if (this.dataDir && !this.layer) this.ownedDirs.delete(this.dataDir);
 		if (this.engine) this.live.delete(this.engine);
 		this.engine = null;
