@@ -5,7 +5,6 @@ import {FlashQ, type FlashQOptions} from '../../engine/flashq.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {PowerLossMode, PowerLossReport} from './lesson.js';
-import type {FaultyIo} from '../../storage/file/fault-io.js';
 import {PowerLossLayer} from './power-loss.js';
 
 export interface TourSessionOptions {
