@@ -129,7 +129,13 @@ export function tourWhere(screen: string): {lesson: number; step: number; ran: b
  * question (`answer`, default 1), run the step (n), or go on to the next step or lesson (n).
  */
 export async function tourForward(s: TmuxSession, answer = '1'): Promise<void> {
-	const here = tourWhere(s.capture());
+	const settled = (screen: string) => {
+		const where = tourWhere(screen);
+		return where.ready || where.ran;
+	};
+	// A capture can land between two frames or while a step still runs (lesson steps do real file
+	// I/O, seconds on a loaded machine): decide only on a settled screen.
+	const here = tourWhere(await s.waitFor(settled, 30_000));
 	if (here.predict) await s.press(answer, (screen) => !tourWhere(screen).predict);
 	const done = here.ready
 		? (screen: string) => tourWhere(screen).ran
@@ -137,15 +143,12 @@ export async function tourForward(s: TmuxSession, answer = '1'): Promise<void> {
 				const next = tourWhere(screen);
 				return next.ready && (next.lesson !== here.lesson || next.step !== here.step);
 			};
-	if (!here.ready && !here.ran) throw new Error(`the tour is neither ready nor done:\n${s.capture()}`);
-	// A lesson step does real file I/O: on a loaded machine it can take seconds, so wait long.
 	try {
 		await s.press('n', done, 15_000);
 	} catch {
-		// Still showing the same screen and not running: the key was lost; send it once more.
-		const now = s.capture();
-		if (done(now)) return;
-		if (now.includes('Running...') || now.includes('Replaying the lesson')) await s.waitFor(done, 30_000);
-		else await s.press('n', done, 30_000);
+		const now = tourWhere(await s.waitFor(settled, 30_000));
+		if (now.lesson !== here.lesson || now.step !== here.step || now.ran !== here.ran) return; // moved on
+		// Still the same settled screen: the key was lost; send it once more.
+		await s.press('n', done, 30_000);
 	}
 }
