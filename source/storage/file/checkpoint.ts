@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {crc32} from 'node:zlib';
+import {crc32} from './crc32.js';
 import type {FileIo} from './io.js';
 
 /**

@@ -1,4 +1,4 @@
-import {crc32} from 'node:zlib';
+import {crc32} from '../../storage/file/crc32.js';
 import {describeFrame, FRAME_HEADER_BYTES} from '../../storage/file/frame-codec.js';
 
 /** What a byte range is, for colouring: one colour per kind. */
