@@ -10,6 +10,7 @@ import path from 'node:path';
 import {EventHub} from '../source/engine/event-hub.js';
 import type {FlashQEvent} from '../source/engine/events.js';
 import type {RecordInput} from '../source/engine/types.js';
+import {validateBatch} from '../source/engine/validation.js';
 import {openFileBackend} from '../source/storage/file/file-backend.js';
 import type {FileStorageOptions, StorageBackend} from '../source/storage/types.js';
 import {figure, report, value} from './lib.js';
@@ -33,6 +34,8 @@ const section = (n: number) => !only || only.includes(String(n));
 // 1. sync never, batches of 500 x 1 KiB, against sequential writeSync of the same payload bytes.
 if (section(1)) {
 	const batch: RecordInput[] = Array.from({length: 500}, (_, i) => ({value: value(1024, i)}));
+	// The engine validates a batch before it appends it and passes the UTF-8 size it measured.
+	const bytes = validateBatch(batch);
 	const batches = 100; // 50 K records, ~50 MiB per run; files are deleted after each run so dirty-page writeback does not pile up
 	const payload = batches * 500 * 1024;
 	const ours: number[] = [];
@@ -42,7 +45,7 @@ if (section(1)) {
 		const backend = await open(dir, {sync: 'never'});
 		const log = await backend.openTopic('bench');
 		const start = performance.now();
-		for (let b = 0; b < batches; b++) await log.append(batch, Date.now(), 0);
+		for (let b = 0; b < batches; b++) await log.append(batch, Date.now(), bytes);
 		const rate = payload / MiB / ((performance.now() - start) / 1000);
 		await backend.close();
 		rmSync(dir, {recursive: true, force: true});
@@ -82,13 +85,14 @@ async function alwaysOps(producers: number, ms: number): Promise<number> {
 	const backend = await open(freshDir(), {sync: 'always'});
 	const log = await backend.openTopic('bench');
 	const records = [{value: RECORD}];
+	const bytes = validateBatch(records);
 	let ops = 0;
 	const until = performance.now() + ms;
 	const start = performance.now();
 	await Promise.all(
 		Array.from({length: producers}, async () => {
 			while (performance.now() < until) {
-				await log.append(records, Date.now(), 0);
+				await log.append(records, Date.now(), bytes);
 				ops++;
 			}
 		}),
@@ -153,7 +157,8 @@ async function buildLog(records: number): Promise<string> {
 	const backend = await open(dir, {sync: 'never'});
 	const log = await backend.openTopic('bench');
 	const batch = Array.from({length: 1000}, (_, i) => ({key: `k${i}`, value: value(100, i)}));
-	for (let i = 0; i < records; i += 1000) await log.append(batch, Date.now(), 0);
+	const bytes = validateBatch(batch);
+	for (let i = 0; i < records; i += 1000) await log.append(batch, Date.now(), bytes);
 	await backend.close();
 	return dir;
 }
@@ -210,8 +215,9 @@ if (section(4)) {
 	const log = await backend.openTopic('bench');
 	const batch: RecordInput[] = Array.from({length: 500}, (_, i) => ({value: value(1024, i)}));
 	const batches = Math.ceil((volumeMiB * 1024) / 500);
+	const bytes = validateBatch(batch);
 	for (let b = 0; b < batches; b++) {
-		await log.append(batch, Date.now(), 0);
+		await log.append(batch, Date.now(), bytes);
 		if (b % 50 === 0) sample();
 	}
 	await log.flush();

@@ -23,7 +23,9 @@ export interface TopicLog {
 	readonly nextOffset: number;
 	/**
 	 * Appends already-validated records with one stored timestamp; resolves to the base offset.
-	 * `bytes` is the records' UTF-8 payload size as the engine measured it, for stats.
+	 * `bytes` must be the records' exact UTF-8 payload size (keys, values, header names and header
+	 * values) as the engine's validation measured it: stats use it, and the file log encodes an
+	 * all-ASCII batch (bytes equal to the UTF-16 length) without UTF-8 encoding.
 	 */
 	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number>;
 	read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]>;

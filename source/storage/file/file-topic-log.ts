@@ -136,14 +136,14 @@ export class FileTopicLog implements TopicLog {
 		return this.next;
 	}
 
-	append(records: readonly RecordInput[], timestamp: number, _bytes: number): Promise<number> {
+	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number> {
 		if (this.failure) return Promise.reject(this.failure);
 		if (this.closed) return Promise.reject(new Error(`topic '${this.topic}' is closed`));
 		const base = this.next;
 		const count = records.length;
 		// A frame holds at least one record (recovery rejects empty ones), so an empty batch writes nothing.
 		if (count === 0) return Promise.resolve(base);
-		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch);
+		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch, bytes);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		const stored = new Array<StoredRecord>(count);
 		for (let i = 0; i < count; i++) {

@@ -27,6 +27,37 @@ describe('frame codec', () => {
 		);
 	});
 
+	it('given the exact UTF-8 size, encodes the same bytes: ASCII batches through the Latin-1 copy, others through UTF-8', () => {
+		const utf8Size = (records: readonly {key?: string | null; value: string; headers?: Record<string, string> | null}[]) =>
+			records.reduce(
+				(n, r) =>
+					n +
+					Buffer.byteLength(r.value) +
+					(r.key == null ? 0 : Buffer.byteLength(r.key)) +
+					Object.entries(r.headers ?? {}).reduce((m, [name, v]) => m + Buffer.byteLength(name) + Buffer.byteLength(v), 0),
+				0,
+			);
+		const asciiRecordArb = fc.record({
+			key: fc.option(fc.string({maxLength: 20}), {nil: null}),
+			value: fc.string({maxLength: 300}),
+			headers: fc.option(fc.dictionary(fc.string({maxLength: 8}), fc.string({maxLength: 20}), {maxKeys: 3}), {nil: null}),
+		});
+		const scratch = Buffer.alloc(1 << 20);
+		fc.assert(
+			fc.property(fc.array(fc.oneof(recordArb, asciiRecordArb), {minLength: 1, maxLength: 20}), (records) => {
+				const plain = Buffer.from(encodeFrame(5, 6, records).buffer);
+				const sized = encodeFrame(5, 6, records, scratch, utf8Size(records));
+				expect(sized.buffer.equals(plain)).toBe(true);
+			}),
+			{numRuns: 300},
+		);
+		// Characters that a Latin-1 copy would get wrong, alone in a batch: the size tells them apart.
+		for (const value of ['é', 'ÿ', '\u0101', '😀', '\ud800', 'a\u0080b']) {
+			const records = [{key: 'k', value}];
+			expect(encodeFrame(0, 1, records, scratch, utf8Size(records)).buffer.equals(encodeFrame(0, 1, records).buffer), value).toBe(true);
+		}
+	});
+
 	it('decodes a window of a frame', () => {
 		const records = Array.from({length: 6}, (_, i) => ({value: `v${i}`}));
 		const {buffer} = encodeFrame(100, 5, records);
