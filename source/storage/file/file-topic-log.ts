@@ -1,5 +1,4 @@
 import path from 'node:path';
-import {LRUCache} from 'lru-cache';
 import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {TopicStorageStats} from '../../engine/stats.js';
@@ -10,6 +9,7 @@ import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './f
 import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
+import {RecordCache} from './record-cache.js';
 import {LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
 
 export interface TopicLogSettings {
@@ -66,7 +66,7 @@ export class FileTopicLog implements TopicLog {
 	private readonly index: OffsetIndex;
 	private indexPersisted: number;
 	private checkpointLogBytes: number;
-	private readonly cache: LRUCache<number, StoredRecord> | null;
+	private readonly cache: RecordCache | null;
 	private waiting: Waiter[] = [];
 	private syncScheduled = false;
 	private syncing: Promise<void> | null = null;
@@ -79,15 +79,6 @@ export class FileTopicLog implements TopicLog {
 	private unwrittenBytes = 0;
 	/** The file the current write goes to, for the error message. */
 	private writing = 'wal';
-	private readonly cacheSetOptions = {size: 1};
-	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
-	private cacheInserted = 0;
-	/** Records appended since the cache was last looked at (see queueForCache). */
-	private cacheQueue: (StoredRecord | undefined)[] = [];
-	private cacheQueueSizes: number[] = [];
-	private cacheQueueHead = 0;
-	private cacheQueueBytes = 0;
-	private cacheQueueDropped = false;
 	/** Frames are encoded here and written from here: no fresh memory to fault in per batch. */
 	private scratch = Buffer.allocUnsafe(256 * 1024);
 	private closed = false;
@@ -122,7 +113,7 @@ export class FileTopicLog implements TopicLog {
 		this.logPath = path.join(dir, LOG_FILE);
 		this.cache =
 			settings.cacheSize > 0 && settings.cacheBytes > 0
-				? new LRUCache<number, StoredRecord>({max: settings.cacheSize, maxSize: settings.cacheBytes})
+				? new RecordCache(settings.cacheSize, settings.cacheBytes)
 				: null;
 		if (settings.sync === 'periodic') {
 			this.timer = setInterval(() => {
@@ -145,24 +136,16 @@ export class FileTopicLog implements TopicLog {
 		if (count === 0) return Promise.resolve(base);
 		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch, bytes);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
-		const stored = new Array<StoredRecord>(count);
-		for (let i = 0; i < count; i++) {
-			const r = records[i]!;
-			stored[i] = {offset: base + i, timestamp, key: r.key ?? null, value: r.value, headers: r.headers ?? null};
-		}
 		try {
 			if (this.pendingFrames.length === 0 && count >= this.settings.commitThreshold) this.writeDirect(buffer, base, count);
 			// The WAL keeps its frames until their commit: a tight copy, not a view of the scratch buffer.
-			else this.writeWal(Buffer.from(buffer), base, stored);
+			else this.writeWal(Buffer.from(buffer), base, storedRecords(records, base, timestamp));
 		} catch (error) {
 			this.fail(error, `write to ${path.join(this.dir, this.writing)}`);
 			return Promise.reject(this.failure);
 		}
 		this.next = base + count;
-		if (this.cache) {
-			for (let i = 0; i < count; i++) this.queueForCache(stored[i]!, recordSizes[i]! + 64);
-			this.cacheInserted += count;
-		}
+		this.cache?.add(base, timestamp, records, recordSizes);
 		if (this.settings.sync !== 'always') return Promise.resolve(base);
 		return new Promise<number>((resolve, reject) => {
 			this.waiting.push({resolve: () => resolve(base), reject, records: count});
@@ -401,7 +384,6 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
-		this.drainCacheQueue();
 		const end = Math.min(this.next, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
 		let offset = fromOffset;
@@ -409,8 +391,7 @@ export class FileTopicLog implements TopicLog {
 		let misses = 0;
 		const evictionsBefore = this.evictions();
 		while (offset < end) {
-			// Appends made while this read awaited the disk go in first, as if they had been inserted then.
-			this.drainCacheQueue();
+			// (Appends made while this read awaited the disk are in the cache now, as if inserted then.)
 			const cached = this.cache?.get(offset);
 			if (cached) {
 				out.push(cached);
@@ -506,68 +487,11 @@ export class FileTopicLog implements TopicLog {
 		return out;
 	}
 
-	/**
-	 * Appended records wait here until someone looks at the cache (read, stats): appends that follow
-	 * each other unobserved would mostly insert records that the next appends evict. The queue is kept
-	 * as the newest records that fit the cache's bounds together, so moving it into the LRU leaves the
-	 * cache exactly as inserting every record at its append would have (insertions only add at the
-	 * most-recent end and evict from the least-recent end), at a cost bounded by cacheSize per look.
-	 */
-	private queueForCache(record: StoredRecord, size: number): void {
-		// lru-cache refuses an entry larger than its byte bound without evicting anything: so do we.
-		if (size > this.settings.cacheBytes) return;
-		this.cacheQueue.push(record);
-		this.cacheQueueSizes.push(size);
-		this.cacheQueueBytes += size;
-		// The oldest queued record cannot survive once the newer ones (with it) exceed a bound.
-		while (this.cacheQueue.length - this.cacheQueueHead > this.settings.cacheSize || this.cacheQueueBytes > this.settings.cacheBytes) {
-			this.cacheQueueBytes -= this.cacheQueueSizes[this.cacheQueueHead]!;
-			// Let go of the record now, not at the next compaction: the queue holds at most the byte bound.
-			this.cacheQueue[this.cacheQueueHead] = undefined;
-			this.cacheQueueHead++;
-			this.cacheQueueDropped = true;
-		}
-		// Queue and LRU together stay within the byte bound: an overflowed queue means the LRU's entries
-		// are all to be evicted anyway (so they go now), and otherwise a queue that would push the LRU
-		// past its bytes is moved in at once.
-		const cache = this.cache!;
-		if (this.cacheQueueDropped) {
-			if (cache.size > 0) cache.clear();
-		} else if (cache.calculatedSize + this.cacheQueueBytes > this.settings.cacheBytes) this.drainCacheQueue();
-		if (this.cacheQueueHead >= 4096 && this.cacheQueueHead * 2 >= this.cacheQueue.length) {
-			this.cacheQueue = this.cacheQueue.slice(this.cacheQueueHead);
-			this.cacheQueueSizes = this.cacheQueueSizes.slice(this.cacheQueueHead);
-			this.cacheQueueHead = 0;
-		}
-	}
-
-	/** Moves queued records into the LRU; every reader of the cache calls this first. */
-	private drainCacheQueue(): void {
-		const cache = this.cache;
-		if (!cache || this.cacheQueue.length === this.cacheQueueHead) return;
-		// Records were dropped from the queue, so they overflowed the cache: sequential insertion would
-		// have evicted every older entry as well (the queued ones alone fill a bound).
-		if (this.cacheQueueDropped) cache.clear();
-		const options = this.cacheSetOptions;
-		for (let i = this.cacheQueueHead; i < this.cacheQueue.length; i++) {
-			options.size = this.cacheQueueSizes[i]!;
-			const record = this.cacheQueue[i]!;
-			cache.set(record.offset, record, options);
-		}
-		this.cacheQueue = [];
-		this.cacheQueueSizes = [];
-		this.cacheQueueHead = 0;
-		this.cacheQueueBytes = 0;
-		this.cacheQueueDropped = false;
-	}
-
 	private evictions(): number {
-		this.drainCacheQueue();
-		return this.cache ? this.cacheInserted - this.cache.size : 0;
+		return this.cache?.evictions ?? 0;
 	}
 
 	stats(): TopicStorageStats {
-		this.drainCacheQueue();
 		const c = this.counters;
 		const stats: TopicStorageStats = {
 			// Log file bytes plus the WAL's pending frames: every byte of record data the topic holds.
@@ -583,8 +507,8 @@ export class FileTopicLog implements TopicLog {
 			cache: {
 				capacity: this.settings.cacheSize,
 				maxBytes: this.settings.cacheBytes,
-				entries: this.cache?.size ?? 0,
-				bytes: this.cache?.calculatedSize ?? 0,
+				entries: this.cache?.entries ?? 0,
+				bytes: this.cache?.bytes ?? 0,
 				hits: c.hits,
 				misses: c.misses,
 				evictions: this.evictions(),
@@ -654,4 +578,14 @@ export class FileTopicLog implements TopicLog {
 		else zeroFill(this.io, this.fds.wal, WAL_HEADER_BYTES, this.io.size(this.fds.wal));
 		this.io.fdatasyncSync(this.fds.wal);
 	}
+}
+
+/** The WAL keeps its pending records in memory until their commit (reads of them come from here). */
+function storedRecords(records: readonly RecordInput[], base: number, timestamp: number): StoredRecord[] {
+	const stored = new Array<StoredRecord>(records.length);
+	for (let i = 0; i < records.length; i++) {
+		const r = records[i]!;
+		stored[i] = {offset: base + i, timestamp, key: r.key ?? null, value: r.value, headers: r.headers ?? null};
+	}
+	return stored;
 }
