@@ -27,7 +27,8 @@ interface QueuedBatch {
 export class RecordCache {
 	private readonly lru: LRUCache<number, StoredRecord>;
 	private readonly setOptions = {size: 1};
-	private queue: QueuedBatch[] = [];
+	/** Batches from `queueHead` on; those before it were dropped whole. */
+	private queue: (QueuedBatch | undefined)[] = [];
 	private queueHead = 0;
 	private queuedRecords = 0;
 	private queuedBytes = 0;
@@ -117,7 +118,7 @@ export class RecordCache {
 				this.dropped = true;
 			}
 			batch.fields[3 * i] = batch.fields[3 * i + 1] = batch.fields[3 * i + 2] = undefined;
-			if (batch.from === batch.charges.length) this.queue[this.queueHead++] = undefined as unknown as QueuedBatch;
+			if (batch.from === batch.charges.length) this.queue[this.queueHead++] = undefined;
 		}
 		if (this.queueHead >= 64 && this.queueHead * 2 >= this.queue.length) {
 			this.queue = this.queue.slice(this.queueHead);
