@@ -10,6 +10,7 @@ import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {type FrameLocator, inspectRecord} from './inspector/inspect-record.js';
 import {RecordDetail} from './components/record-detail.js';
+import {useFormKeyHandoff} from './use-form-key-handoff.js';
 import {errorMessage, formatHeaders, parseHeaders} from './format.js';
 import {DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS} from './keys.js';
 import {type Layout, PANE_IDS, type PaneId, computeLayout} from './layout.js';
@@ -333,7 +334,8 @@ export function App(props: AppProps) {
 	);
 	useInput(onCtrlC, {isActive: inputActive});
 	const handleKey = (input: string, key: Key): void => {
-		if (key.ctrl) return;
+		// An open form takes its own keys (its components listen); Ctrl+C is handled above.
+		if (key.ctrl || isForm(modal)) return;
 		if (modal.kind === 'help') {
 			if (key.escape || input === '?' || input === 'q' || key.return) setModal({kind: 'none'});
 			return;
@@ -385,7 +387,9 @@ export function App(props: AppProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [keyTick]);
 	// Ink re-registers an input handler in a passive effect, which can run after the next key when
-	// frames are slow: keys would then see an old render's state. A ref always holds this render's.
+	// frames are slow: keys would then see an old render's state. A ref always holds this render's,
+	// and the handler stays attached while forms are open, so the key right after a form closes
+	// is not lost.
 	const onInput = useRef<(input: string, key: Key) => void>(() => undefined);
 	onInput.current = (input, key) => {
 		if (input.length > 1 && modal.kind === 'none' && /^[\x20-\x7e]+$/.test(input) && !key.ctrl && !key.meta) {
@@ -398,7 +402,8 @@ export function App(props: AppProps) {
 		handleKey(input, key);
 	};
 	const stableOnInput = useCallback((input: string, key: Key) => onInput.current(input, key), []);
-	useInput(stableOnInput, {isActive: inputActive && (modal.kind === 'none' || isView(modal))});
+	useInput(stableOnInput, {isActive: inputActive});
+	useFormKeyHandoff(isForm(modal) ? modal : null, inputActive);
 
 	const close = () => setModal({kind: 'none'});
 	const formWidth = layout.columns - 1;

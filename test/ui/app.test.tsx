@@ -59,6 +59,31 @@ describe.each(backendCases)('TUI key flows on $name storage', (backend) => {
 		expect(polled.records[0]).toMatchObject({key: 'user-1', value: '{"id":42}', headers: {source: 'tui', v: '2'}});
 	});
 
+	it('a key typed the instant a form opens goes into the form, not to the panes', async () => {
+		await seed('orders', 1);
+		ui = await renderApp(queue);
+		await ui.see('orders');
+		const typed = ui.typeWhenShown('Produce a record', ['x', 'q']);
+		await ui.press('p');
+		await typed;
+		await ui.see(/topic +: ordersxq/);
+		expect(ui.quits).toBe(0);
+	});
+
+	it('a key typed the instant a form closes reaches the app', async () => {
+		ui = await renderApp(queue);
+		await ui.press('p');
+		await ui.see('Produce a record');
+		await ui.type('t');
+		for (const key of [KEY.enter, KEY.enter]) await ui.press(key);
+		await ui.type('v');
+		await ui.press(KEY.enter);
+		const typed = ui.typeWhenShown('produced t@0', ['q']);
+		await ui.press(KEY.enter);
+		await typed;
+		await waitFor(() => expect(ui!.quits).toBe(1));
+	});
+
 	it('keeps the produce form open with a readable message on bad input, and Esc cancels', async () => {
 		ui = await renderApp(queue);
 		await ui.press('p');

@@ -43,6 +43,12 @@ export interface Rendered {
 	type(text: string): Promise<void>;
 	/** Waits until the frame contains `text` (or matches), returns the frame. */
 	see(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	/**
+	 * Types `keys` (one write each) in the instant after the first frame that shows `text`, before
+	 * React's passive effects run: a typist faster than the app's effects (a paste, tmux, a loaded
+	 * machine). Resolves once they are written and the app settled.
+	 */
+	typeWhenShown(text: string | RegExp, keys: readonly string[]): Promise<void>;
 	store: TuiStore;
 	quits: number;
 	unmount(): void;
@@ -86,6 +92,23 @@ export async function renderApp(
 				if (!ok) throw new Error(`frame does not show ${String(text)}:\n${f}`);
 				return f;
 			}, timeoutMs);
+		},
+		typeWhenShown(text, keys) {
+			const stdout = instance.stdout as unknown as {write: (frame: string) => void};
+			const write = stdout.write;
+			return new Promise<void>((resolve) => {
+				stdout.write = (raw: string) => {
+					write(raw);
+					const shown = stripAnsi(raw);
+					if (typeof text === 'string' ? !shown.includes(text) : !text.test(shown)) return;
+					stdout.write = write;
+					// A microtask runs after this commit and before the effects React scheduled for it.
+					queueMicrotask(() => {
+						for (const key of keys) instance.stdin.write(key);
+						void tick(50).then(() => resolve());
+					});
+				};
+			});
 		},
 		store,
 		get quits() {
