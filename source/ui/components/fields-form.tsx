@@ -54,13 +54,16 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 		valuesRef.current = next;
 		setValues(next);
 	};
+	// Listening stays on while a submit runs (keys are ignored by the ref instead): switching it off
+	// and on again would lose the keys typed before React re-attached the listener.
 	useInput(
 		(_input, key) => {
+			if (busyRef.current) return;
 			if (key.escape) onCancel();
 			else if (key.upArrow && indexRef.current > 0) moveTo(indexRef.current - 1);
 			else if (key.downArrow && indexRef.current < fields.length - 1) moveTo(indexRef.current + 1);
 		},
-		{isActive: active && !busy},
+		{isActive: active},
 	);
 	const labelWidth = Math.max(...fields.map((f) => f.label.length));
 	const submit = async () => {
@@ -120,12 +123,13 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 						{i === index ? '› ' : '  '}
 						{field.label.padEnd(labelWidth)}:{' '}
 					</Text>
-					{i === index && !busy ? (
+					{i === index ? (
 						<TextInput
 							key={`${i}:${generation}`}
 							value={values[i] ?? ''}
 							placeholder={field.placeholder}
 							focus={active}
+							showCursor={!busy}
 							onChange={(typed) => change(i, values[i] ?? '', typed)}
 							onSubmit={() => void submit()}
 						/>

@@ -83,4 +83,49 @@ describe('FieldsForm', () => {
 		await tick();
 		expect(submitted).toEqual([{topic: 't', key: 'xyz', value: ''}]);
 	});
+
+	// After a slow submit fails, the form listens again; a key typed in the instant the message shows
+	// (before React's effects re-attach input handlers) must not be lost.
+	it('keys typed the instant a failed submit reports its error reach the form', async () => {
+		const cancelled: number[] = [];
+		const attempts: Record<string, string>[] = [];
+		const ui = render(
+			<FieldsForm
+				title="Produce"
+				fields={[{name: 'value', label: 'value'}]}
+				onSubmit={async (v) => {
+					attempts.push(v);
+					await new Promise((resolve) => setTimeout(resolve, 30));
+					return 'refused';
+				}}
+				onCancel={() => void cancelled.push(1)}
+			/>,
+		);
+		const stdout = ui.stdout as unknown as {write: (frame: string) => void};
+		const write = stdout.write;
+		let keys: string[] = [];
+		stdout.write = (frame) => {
+			write(frame);
+			// A microtask runs after this commit and before the effects React scheduled for it.
+			if (frame.includes('refused') && keys.length > 0) {
+				const now = keys;
+				keys = [];
+				queueMicrotask(() => {
+					for (const key of now) ui.stdin.write(key);
+				});
+			}
+		};
+		await tick();
+		ui.stdin.write('a');
+		await tick();
+		keys = ['b'];
+		ui.stdin.write('\r');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(ui.lastFrame()).toContain('value: ab');
+		keys = ['\u001B'];
+		ui.stdin.write('\r');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(attempts).toEqual([{value: 'a'}, {value: 'ab'}]);
+		expect(cancelled).toEqual([1]);
+	});
 });
