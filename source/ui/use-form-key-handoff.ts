@@ -8,7 +8,7 @@ import {useEffect, useLayoutEffect, useRef} from 'react';
  * listening, keys are held; once React has run the form's effects they are sent again.
  *
  * Uses Ink's internal input emitter: it is the one stream every useInput listens to, so a key sent
- * again is parsed and routed exactly as a typed one.
+ * again is parsed and routed exactly as a typed one. Without it (another Ink), nothing is held.
  */
 export function useFormKeyHandoff(form: object | null, isActive: boolean): void {
 	const {internal_eventEmitter: inputEvents} = useStdin();
@@ -18,7 +18,7 @@ export function useFormKeyHandoff(form: object | null, isActive: boolean): void 
 	const held = useRef<string[]>([]);
 	// A layout effect: attached within the commit, so no key can slip past it.
 	useLayoutEffect(() => {
-		if (!isActive) return;
+		if (!isActive || !inputEvents) return;
 		const hold = (data: string) => {
 			// Ctrl+C quits at once wherever it lands; holding it would quit twice.
 			if (wanted.current && wanted.current !== listening.current && data !== '\u0003') held.current.push(data);
@@ -31,6 +31,6 @@ export function useFormKeyHandoff(form: object | null, isActive: boolean): void 
 	// The caller's passive effects run after its children's: the form is listening by now.
 	useEffect(() => {
 		listening.current = form;
-		for (const data of held.current.splice(0)) inputEvents.emit('input', data);
+		for (const data of held.current.splice(0)) inputEvents?.emit('input', data);
 	}, [form, inputEvents]);
 }
