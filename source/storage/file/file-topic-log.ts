@@ -24,6 +24,11 @@ export interface TopicLogSettings {
 	checkpointBytes: number;
 	/** The WAL is preallocated to this size and reused in place; 0: it grows and is truncated at resets. */
 	walPreallocBytes: number;
+	/**
+	 * Throws when this process may no longer write the data directory (its lock was lost or taken).
+	 * Called before every write and before every acknowledgement, so it must be cheap.
+	 */
+	writeGuard?: () => void;
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
@@ -134,6 +139,7 @@ export class FileTopicLog implements TopicLog {
 		const count = records.length;
 		// A frame holds at least one record (recovery rejects empty ones), so an empty batch writes nothing.
 		if (count === 0) return Promise.resolve(base);
+		if (!this.writable()) return Promise.reject(this.failure);
 		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch, bytes);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		try {
@@ -303,6 +309,7 @@ export class FileTopicLog implements TopicLog {
 	/** One sync round: fdatasync every dirty file, then acknowledge the appends written before it began. */
 	private startSync(): void {
 		if (this.syncing || this.failure || this.closed && this.waiting.length === 0) return;
+		if (!this.writable()) return;
 		try {
 			this.writeUnwritten();
 			if (this.pendingRecords.length >= this.settings.commitThreshold) this.commit();
@@ -334,6 +341,7 @@ export class FileTopicLog implements TopicLog {
 				return;
 			}
 			this.recordFsync(wal ? 'wal' : 'log', performance.now() - started, records);
+			if (!this.writable()) return void batch[0]!.reject(this.failure!);
 			batch[0]!.resolve();
 			if (this.waiting.length > 0) this.scheduleSync();
 			return;
@@ -345,6 +353,11 @@ export class FileTopicLog implements TopicLog {
 			() => {
 				this.syncing = null;
 				this.recordFsync(wal ? 'wal' : 'log', performance.now() - started, records);
+				// Checked again before saying "ok": the lock may have been lost while the fsync ran.
+				if (!this.writable()) {
+					for (const w of batch) w.reject(this.failure!);
+					return;
+				}
 				for (const w of batch) w.resolve();
 				if (this.waiting.length > 0) this.scheduleSync();
 			},
@@ -367,6 +380,26 @@ export class FileTopicLog implements TopicLog {
 		this.counters.lastFsyncMs = ms;
 		this.counters.totalFsyncMs += ms;
 		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic: this.topic, file, latencyMs: ms, records});
+	}
+
+	/** False (and the topic halted) when the write guard says this process lost the right to write. */
+	private writable(): boolean {
+		if (!this.settings.writeGuard) return true;
+		try {
+			this.settings.writeGuard();
+			return true;
+		} catch (error) {
+			this.halt(error);
+			return false;
+		}
+	}
+
+	/**
+	 * Stops the topic without touching its files again: for a process that lost the data directory's
+	 * lock, where another process may own the files now. Every waiting and later append is rejected.
+	 */
+	halt(error: unknown): void {
+		this.fail(error, `writing to ${this.dir}`);
 	}
 
 	/** Fail-stop: after a failed write or fsync nothing more is accepted, and nobody waiting is told "ok". */
