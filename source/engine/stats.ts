@@ -51,6 +51,30 @@ export interface TopicStats extends TopicCounters {
 	storage: TopicStorageStats;
 }
 
+/**
+ * Something storage did or suffered that a user must hear about: a recovery action at open (a torn
+ * tail cut, WAL frames dropped or replayed, a repair and the copy it kept, an index rebuilt), or the
+ * loss of the data directory's lock. Kept for the life of the queue, printed at start, in /health.
+ */
+export interface StorageNotice {
+	at: number;
+	kind: 'recovery' | 'lock';
+	/** `warning`: data was dropped or the queue stopped writing; `info`: nothing acknowledged was lost. */
+	level: 'info' | 'warning';
+	topic?: string;
+	/** The file concerned (absolute path), when there is one. */
+	file?: string;
+	/** Byte position in `file` where the action happened. */
+	position?: number;
+	/** Records the action dropped (never acknowledged as durable, or cut by --repair), when known. */
+	recordsDropped?: number;
+	/** Bytes the action removed from `file`. */
+	bytesDropped?: number;
+	/** Where --repair kept a copy of the damaged file. */
+	copy?: string;
+	message: string;
+}
+
 export interface StorageInfo {
 	kind: 'memory' | 'file';
 	dataDir: string | null;
@@ -58,6 +82,8 @@ export interface StorageInfo {
 	commitThreshold: number | null;
 	cacheSize: number | null;
 	locked: boolean;
+	/** Every recovery action and lock loss since the queue opened, oldest first. */
+	notices: StorageNotice[];
 }
 
 /** One snapshot of everything: what `FlashQ#stats()` returns. Cheap enough to call 20 times a second. */

@@ -20,8 +20,8 @@ const frameOf = (node: React.ReactElement): string => {
 	return out;
 };
 
-const memoryInfo: StorageInfo = {kind: 'memory', dataDir: null, sync: null, commitThreshold: null, cacheSize: null, locked: false};
-const fileInfo: StorageInfo = {kind: 'file', dataDir: '/tmp/q', sync: 'always', commitThreshold: 64, cacheSize: 1000, locked: true};
+const memoryInfo: StorageInfo = {kind: 'memory', dataDir: null, sync: null, commitThreshold: null, cacheSize: null, locked: false, notices: []};
+const fileInfo: StorageInfo = {kind: 'file', dataDir: '/tmp/q', sync: 'always', commitThreshold: 64, cacheSize: 1000, locked: true, notices: []};
 
 const fileStorage: TopicStorageStats = {
 	logBytes: 40_960,

@@ -17,7 +17,7 @@ class FakeEngine implements EngineSource {
 	stats(): FlashQStats {
 		return {
 			startedAt: 0,
-			storage: {kind: 'file', dataDir: '/d', sync: 'always', commitThreshold: 10, cacheSize: 100, locked: true},
+			storage: {kind: 'file', dataDir: '/d', sync: 'always', commitThreshold: 10, cacheSize: 100, locked: true, notices: []},
 			totals: {records: this.records, bytes: 0, appends: 0, polls: 0, recordsRead: 0, topics: 1, groups: 0},
 			topics: [
 				{

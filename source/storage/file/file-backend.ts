@@ -80,6 +80,7 @@ class FileBackend implements StorageBackend {
 			commitThreshold: this.settings.commitThreshold,
 			cacheSize: this.settings.cacheSize,
 			locked: false,
+			notices: [],
 		};
 		this.groups = new FileGroupStore(io, this.groupsDir, events);
 	}
@@ -135,6 +136,7 @@ class FileBackend implements StorageBackend {
 				walPreallocBytes: this.walPreallocBytes,
 				events: this.events,
 			});
+			this.info.notices.push(...recovered.notices);
 			const log = new FileTopicLog(topic, dir, this.io, fds, this.settings, this.events, recovered);
 			this.logs.set(topic, log);
 			return log;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
+import type {StorageNotice} from '../../engine/stats.js';
 import type {SyncMode} from '../../engine/types.js';
 import {readCheckpoint, writeCheckpoint} from './checkpoint.js';
 import {decodeWalHeader, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
@@ -30,6 +31,8 @@ export interface Recovered {
 	truncatedBytes: number;
 	replayedRecords: number;
 	message?: string;
+	/** What recovery did, one notice per action (empty for a clean open). */
+	notices: StorageNotice[];
 }
 
 /** Damage in the middle of a file: the topic refuses to open unless `repair` is set. */
@@ -113,10 +116,15 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			io.fdatasyncSync(fds.wal);
 		}
 		if (events.active) events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes: 0, message: 'clean: opened from checkpoint'});
-		return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: true, scannedBytes: 0, truncatedBytes: 0, replayedRecords: 0};
+		return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: true, scannedBytes: 0, truncatedBytes: 0, replayedRecords: 0, notices: []};
 	}
 
 	const notes: string[] = [];
+	const notices: StorageNotice[] = [];
+	const notice = (n: Omit<StorageNotice, 'at' | 'kind' | 'topic'>) => {
+		notices.push({at: Date.now(), kind: 'recovery', topic, ...n});
+		notes.push(n.message);
+	};
 	let truncatedBytes = 0;
 	let scannedBytes = 0;
 	let lastProgress = 0;
@@ -145,10 +153,10 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 				if (!options.repair) throw new CorruptionError(logPath, position, reason);
 				const aside = `${logPath}.damaged-${Date.now()}`;
 				io.copyFile(logPath, aside);
-				notes.push(`repaired: ${logPath} copied to ${aside}, truncated at byte ${position} (${reason})`);
+				notice({level: 'warning', file: logPath, position, copy: aside, bytesDropped: logBytes - position, message: `repaired: ${logPath} copied to ${aside}, truncated at byte ${position} (${reason})`});
 			}
 		}
-		notes.push(`torn tail of ${logPath}: dropped ${logBytes - position} bytes from byte ${position} (${reason})`);
+		notice({level: 'warning', file: logPath, position, bytesDropped: logBytes - position, message: `torn tail of ${logPath}: dropped ${logBytes - position} bytes from byte ${position} (${reason})`});
 		truncatedBytes += logBytes - position;
 		io.truncate(fds.log, position);
 		logBytes = position;
@@ -169,7 +177,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 				const torn = headerAt(io, fds.wal, item.position, walBytes);
 				if (torn && torn.baseOffset >= next) {
 					const dropped = Math.min(torn.length, walBytes - item.position);
-					notes.push(`torn tail of ${walPath}: dropped a ${dropped}-byte frame at byte ${item.position} (${item.reason})`);
+					notice({level: 'warning', file: walPath, position: item.position, bytesDropped: dropped, message: `torn tail of ${walPath}: dropped a ${dropped}-byte frame at byte ${item.position} (${item.reason})`});
 					truncatedBytes += dropped;
 				}
 				break;
@@ -177,7 +185,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			const {header} = item;
 			if (header.baseOffset + header.count <= next) continue;
 			if (header.baseOffset !== next) {
-				notes.push(`WAL frames from offset ${header.baseOffset} dropped: the log ends at offset ${next} (lost unsynced records)`);
+				notice({level: 'warning', file: walPath, position: item.position, message: `WAL frames from offset ${header.baseOffset} dropped: the log ends at offset ${next} (lost unsynced records)`});
 				break;
 			}
 			io.write(fds.log, item.buf, item.at, header.length, logBytes);
@@ -200,14 +208,14 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	io.write(fds.index, fresh, 0, fresh.length, indexLoaded * INDEX_ENTRY_BYTES);
 	io.fdatasyncSync(fds.index);
 	writeCheckpoint(io, dir, {logBytes, nextOffset: next, indexEntries: index.length});
-	if (replayedRecords > 0) notes.push(`replayed ${replayedRecords} records from the WAL`);
+	if (replayedRecords > 0) notice({level: 'info', file: walPath, message: `replayed ${replayedRecords} records from ${walPath} into the log`});
 	const message = notes.length > 0 ? notes.join('; ') : undefined;
 	if (events.active) {
 		events.emit({type: 'recovery.progress', at: Date.now(), topic, bytesScanned: totalBytes, totalBytes});
 		events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes, message});
 		if (truncatedBytes > 0 || message?.includes('dropped')) events.emit({type: 'storage.error', at: Date.now(), topic, message: message!});
 	}
-	return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: false, scannedBytes, truncatedBytes, replayedRecords, message};
+	return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: false, scannedBytes, truncatedBytes, replayedRecords, message, notices};
 }
 
 /** Extends a file with zeros to `bytes` (real blocks, unlike a sparse ftruncate). */

@@ -32,6 +32,7 @@ export class MemoryBackend implements StorageBackend {
 		commitThreshold: null,
 		cacheSize: null,
 		locked: false,
+		notices: [],
 	};
 
 	readonly groups = new MemoryGroupStore();

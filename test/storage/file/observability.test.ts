@@ -29,7 +29,7 @@ describe('file storage: group commit, stats and events', () => {
 	it('reports WAL, commits, cache, index and lock through stats, info and events', async () => {
 		const io = new FaultyIo();
 		const {backend, events, hub} = await openOn(io, {sync: 'always', commitThreshold: 4, cacheSize: 5, indexIntervalBytes: 100});
-		expect(backend.info).toEqual({kind: 'file', dataDir: DATA, sync: 'always', commitThreshold: 4, cacheSize: 5, locked: true});
+		expect(backend.info).toEqual({kind: 'file', dataDir: DATA, sync: 'always', commitThreshold: 4, cacheSize: 5, locked: true, notices: []});
 		const log = await backend.openTopic('t');
 		for (let i = 0; i < 10; i++) await log.append([rec(i)], i, 0);
 		let stats = log.stats();
