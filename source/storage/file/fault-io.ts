@@ -70,7 +70,7 @@ export class FaultyIo implements FileIo {
 	constructor(readonly preallocates = false) {}
 
 	/**
-	 * Bytes that may still be written before the disk is full: a write that does not fit writes
+	 * Bytes the files may still grow by before the disk is full (overwrites are free): a write that does not fit writes
 	 * what fits (a torn frame, as a real full disk leaves) and throws ENOSPC.
 	 */
 	writeBudget = Number.POSITIVE_INFINITY;
@@ -202,14 +202,17 @@ export class FaultyIo implements FileIo {
 	write(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
 		const {inode, file} = this.handle(fd);
 		this.check('write', file);
-		if (length > this.writeBudget) {
-			const fits = Math.max(0, Math.floor(this.writeBudget));
+		const end = position + length;
+		// Like a real disk, only growth takes space: overwriting bytes a file already has needs none.
+		const growth = Math.max(0, end - inode.size);
+		if (growth > this.writeBudget) {
+			const fits = length - (growth - Math.max(0, Math.floor(this.writeBudget)));
+			this.writeBudget = Number.POSITIVE_INFINITY;
 			if (fits > 0) this.write(fd, buf, offset, fits, position);
 			this.writeBudget = 0;
 			throw errnoError('ENOSPC', `no space left on device, write ${file}`);
 		}
-		this.writeBudget -= length;
-		const end = position + length;
+		this.writeBudget -= growth;
 		if (end > inode.data.length) {
 			const data = Buffer.alloc(Math.max(end, inode.data.length * 2));
 			inode.data.copy(data, 0, 0, inode.size);

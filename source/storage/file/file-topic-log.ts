@@ -5,7 +5,7 @@ import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
 import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
-import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {decodeRecords, encodeFrame, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
@@ -61,11 +61,21 @@ interface PendingFrame {
  */
 export class FileTopicLog implements TopicLog {
 	private next: number;
+	/**
+	 * Records below this offset were acknowledged: after the write in `periodic` and `never`, after a
+	 * covering fsync in `always`. A failure rolls the files and memory back to it (see `rollBack`).
+	 */
+	private acked: number;
+	/** The log bytes known fsynced, as the WAL header's durable mark says (recovery trusts them). */
+	private durableMark: number;
 	private logBytes: number;
 	private walBytes = WAL_HEADER_BYTES;
 	/** Offset of the first record not yet in the log (the WAL's first pending record). */
 	private committedNext: number;
 	private pendingFrames: PendingFrame[] = [];
+	/** First offset and byte position of each frame written to the WAL since its last reset (for rollBack). */
+	private walFrameOffsets: number[] = [];
+	private walFramePositions: number[] = [];
 	private pendingRecords: StoredRecord[] = [];
 	private pendingBytes = 0;
 	private readonly index: OffsetIndex;
@@ -110,6 +120,9 @@ export class FileTopicLog implements TopicLog {
 		recovered: Recovered,
 	) {
 		this.next = recovered.nextOffset;
+		this.acked = recovered.nextOffset;
+		// Recovery fsyncs the log and writes the WAL header with the whole log as durable.
+		this.durableMark = recovered.logBytes;
 		this.committedNext = recovered.nextOffset;
 		this.logBytes = recovered.logBytes;
 		this.checkpointLogBytes = recovered.logBytes;
@@ -152,7 +165,10 @@ export class FileTopicLog implements TopicLog {
 		}
 		this.next = base + count;
 		this.cache?.add(base, timestamp, records, recordSizes);
-		if (this.settings.sync !== 'always') return Promise.resolve(base);
+		if (this.settings.sync !== 'always') {
+			this.acked = this.next;
+			return Promise.resolve(base);
+		}
 		return new Promise<number>((resolve, reject) => {
 			this.waiting.push({resolve: () => resolve(base), reject, records: count});
 			this.scheduleSync();
@@ -184,6 +200,8 @@ export class FileTopicLog implements TopicLog {
 		} else {
 			this.writing = 'wal';
 			this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
+			this.walFrameOffsets.push(base);
+			this.walFramePositions.push(this.walBytes);
 			this.walBytes += buffer.length;
 		}
 		this.walDirty = true;
@@ -244,6 +262,7 @@ export class FileTopicLog implements TopicLog {
 			this.writing = 'log';
 			this.timedSync(() => this.io.fdatasyncSync(this.fds.log), 'log', 0);
 			this.logDirty = false;
+			this.durableMark = this.logBytes;
 			const header = encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.committedNext});
 			this.writing = 'wal';
 			this.io.write(this.fds.wal, header, 0, WAL_HEADER_BYTES, 0);
@@ -252,6 +271,8 @@ export class FileTopicLog implements TopicLog {
 		// faster than a growing file). Old frames hold only records the log has, so recovery skips them.
 		if (this.settings.walPreallocBytes === 0) this.io.truncate(this.fds.wal, WAL_HEADER_BYTES);
 		this.walBytes = WAL_HEADER_BYTES;
+		this.walFrameOffsets = [];
+		this.walFramePositions = [];
 		// Frames not yet written to the WAL are all in the log now (and, unless `never`, fsynced there).
 		this.unwritten = [];
 		this.unwrittenBytes = 0;
@@ -284,12 +305,12 @@ export class FileTopicLog implements TopicLog {
 		if (this.unwritten.length === 0) return;
 		const data = this.unwritten.length === 1 ? this.unwritten[0]!.buf : Buffer.concat(this.unwritten.map((f) => f.buf), this.unwrittenBytes);
 		this.writing = 'wal';
-		try {
-			this.io.write(this.fds.wal, data, 0, data.length, this.walBytes);
-		} catch (error) {
-			// These records were never written anywhere: they must not be readable or count as offsets.
-			this.next = this.unwritten[0]!.baseOffset;
-			throw error;
+		this.io.write(this.fds.wal, data, 0, data.length, this.walBytes);
+		let position = this.walBytes;
+		for (const frame of this.unwritten) {
+			this.walFrameOffsets.push(frame.baseOffset);
+			this.walFramePositions.push(position);
+			position += frame.buf.length;
 		}
 		this.walBytes += data.length;
 		this.unwritten = [];
@@ -319,11 +340,16 @@ export class FileTopicLog implements TopicLog {
 		}
 		const batch = this.waiting;
 		this.waiting = [];
+		// What this round makes durable: everything written so far.
+		const roundNext = this.next;
+		const roundLogBytes = this.logBytes;
+		const roundCommitted = this.committedNext;
 		const wal = this.walDirty;
 		const log = this.logDirty;
 		this.walDirty = false;
 		this.logDirty = false;
 		if (!wal && !log) {
+			this.acked = Math.max(this.acked, roundNext);
 			for (const w of batch) w.resolve();
 			return;
 		}
@@ -342,6 +368,8 @@ export class FileTopicLog implements TopicLog {
 			}
 			this.recordFsync(wal ? 'wal' : 'log', performance.now() - started, records);
 			if (!this.writable()) return void batch[0]!.reject(this.failure!);
+			if (log && !this.markDurable(roundLogBytes, roundCommitted)) return void batch[0]!.reject(this.failure!);
+			this.acked = Math.max(this.acked, roundNext);
 			batch[0]!.resolve();
 			if (this.waiting.length > 0) this.scheduleSync();
 			return;
@@ -354,10 +382,11 @@ export class FileTopicLog implements TopicLog {
 				this.syncing = null;
 				this.recordFsync(wal ? 'wal' : 'log', performance.now() - started, records);
 				// Checked again before saying "ok": the lock may have been lost while the fsync ran.
-				if (!this.writable()) {
+				if (!this.writable() || (log && !this.markDurable(roundLogBytes, roundCommitted))) {
 					for (const w of batch) w.reject(this.failure!);
 					return;
 				}
+				this.acked = Math.max(this.acked, roundNext);
 				for (const w of batch) w.resolve();
 				if (this.waiting.length > 0) this.scheduleSync();
 			},
@@ -367,6 +396,25 @@ export class FileTopicLog implements TopicLog {
 				for (const w of batch) w.reject(this.failure!);
 			},
 		);
+	}
+
+	/**
+	 * After an fsync of the log: the WAL header's durable mark moves to the bytes it covered. The header
+	 * is rewritten in place and reaches the disk with the WAL's next fsync, so the mark on disk may lag
+	 * (recovery is then more careful than it needs to be) but never claims bytes that were not synced.
+	 * Recovery treats damage below the mark as corruption, never as a torn tail.
+	 */
+	private markDurable(logBytes: number, nextOffset: number): boolean {
+		if (logBytes <= this.durableMark || this.failure) return this.failure === null;
+		try {
+			this.writing = 'wal';
+			this.io.write(this.fds.wal, encodeWalHeader({sync: this.settings.sync, durableLogBytes: logBytes, nextOffset}), 0, WAL_HEADER_BYTES, 0);
+		} catch (error) {
+			this.fail(error, `write to ${path.join(this.dir, WAL_FILE)}`);
+			return false;
+		}
+		this.durableMark = logBytes;
+		return true;
 	}
 
 	private timedSync(sync: () => void, file: 'wal' | 'log', records: number): void {
@@ -399,21 +447,99 @@ export class FileTopicLog implements TopicLog {
 	 * lock, where another process may own the files now. Every waiting and later append is rejected.
 	 */
 	halt(error: unknown): void {
-		this.fail(error, `writing to ${this.dir}`);
+		this.fail(error, `writing to ${this.dir}`, false);
 	}
 
 	/** Fail-stop: after a failed write or fsync nothing more is accepted, and nobody waiting is told "ok". */
-	private fail(error: unknown, what: string): void {
+	private fail(error: unknown, what: string, mayWrite = true): void {
 		if (this.failure) return;
 		const message = error instanceof Error ? error.message : String(error);
+		const rolledBack = mayWrite ? this.rollBack() : '';
 		this.failure = new Error(
-			`${what} failed for topic '${this.topic}': ${message}; the topic accepts no more records until the queue is reopened`,
+			`${what} failed for topic '${this.topic}': ${message}; the topic accepts no more records until the queue is reopened${rolledBack}`,
 			{cause: error},
 		);
 		const waiting = this.waiting;
 		this.waiting = [];
 		for (const w of waiting) w.reject(this.failure);
 		if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic: this.topic, message: this.failure.message});
+	}
+
+	/**
+	 * After a failed write or fsync: takes back every record not yet acknowledged, from memory (offsets,
+	 * cache, pending list) and from the files (the log truncated at its first such frame, the WAL's
+	 * frames of them zeroed), so a failed append is never read, counted, or replayed after a restart.
+	 * Truncating and overwriting allocated bytes need no free space, so this works on a full disk.
+	 * Returns a note for the error message ('' when all went well).
+	 */
+	private rollBack(): string {
+		const target = this.acked;
+		const dropped = this.next - target;
+		this.next = target;
+		this.cache?.dropFrom(target, target + dropped);
+		// The WAL from its first frame taken back on is zeroed (committed or not, a replay would bring it back).
+		let walEnd = this.walBytes;
+		const firstDropped = this.walFrameOffsets.findIndex((base) => base >= target);
+		if (firstDropped >= 0) {
+			walEnd = this.walFramePositions[firstDropped]!;
+			this.walFrameOffsets.length = firstDropped;
+			this.walFramePositions.length = firstDropped;
+		}
+		let keep = 0;
+		let keptRecords = 0;
+		while (keep < this.pendingFrames.length && this.pendingFrames[keep]!.baseOffset < target) {
+			keptRecords += this.pendingFrames[keep]!.count;
+			keep++;
+		}
+		this.pendingBytes = this.pendingFrames.slice(0, keep).reduce((n, f) => n + f.buf.length, 0);
+		this.pendingFrames.length = keep;
+		this.pendingRecords.length = keptRecords;
+		this.unwritten = [];
+		this.unwrittenBytes = 0;
+		try {
+			this.writing = 'log';
+			if (this.committedNext > target) {
+				this.logBytes = this.frameStart(target);
+				this.committedNext = target;
+			}
+			// Also cuts the torn end of a write that failed part-way.
+			this.io.truncate(this.fds.log, this.logBytes);
+			this.index.truncateAtPosition(this.logBytes);
+			if (this.indexPersisted > this.index.length) {
+				this.indexPersisted = this.index.length;
+				this.io.truncate(this.fds.index, this.indexPersisted * INDEX_ENTRY_BYTES);
+			}
+			this.writing = 'wal';
+			this.walBytes = walEnd;
+			if (this.settings.walPreallocBytes === 0) this.io.truncate(this.fds.wal, walEnd);
+			else zeroFill(this.io, this.fds.wal, walEnd, this.io.size(this.fds.wal));
+			if (this.durableMark > this.logBytes) {
+				this.durableMark = this.logBytes;
+				this.io.write(this.fds.wal, encodeWalHeader({sync: this.settings.sync, durableLogBytes: this.logBytes, nextOffset: this.committedNext}), 0, WAL_HEADER_BYTES, 0);
+			}
+			this.io.fdatasyncSync(this.fds.log);
+			this.io.fdatasyncSync(this.fds.wal);
+			this.io.fdatasyncSync(this.fds.index);
+			return dropped > 0 ? `; offsets ${target}..${target + dropped - 1} were never acknowledged and have been taken back` : '';
+		} catch (rollbackError) {
+			const reason = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+			return `; taking back the unacknowledged offsets ${target}..${target + dropped - 1} from ${path.join(this.dir, this.writing)} failed too (${reason}): they may reappear when the queue is reopened`;
+		}
+	}
+
+	/** The byte position in the log of the frame whose first record is `offset` (which must start a frame). */
+	private frameStart(offset: number): number {
+		const entry = this.index.find(offset);
+		let position = entry >= 0 ? this.index.positionAt(entry) : 0;
+		const header = Buffer.alloc(FRAME_HEADER_BYTES);
+		while (position < this.logBytes) {
+			this.io.read(this.fds.log, header, 0, FRAME_HEADER_BYTES, position);
+			const parsed = parseHeader(header);
+			if (typeof parsed === 'string') throw new Error(`${parsed} at byte ${position} of ${this.logPath}`);
+			if (parsed.baseOffset >= offset) return position;
+			position += parsed.length;
+		}
+		return position;
 	}
 
 	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
@@ -562,10 +688,15 @@ export class FileTopicLog implements TopicLog {
 			this.commit();
 			this.persistIndex();
 			const started = performance.now();
+			const next = this.next;
+			const logBytes = this.logBytes;
+			const committed = this.committedNext;
 			await Promise.all([this.io.fdatasync(this.fds.wal), this.io.fdatasync(this.fds.log)]);
 			this.walDirty = false;
 			this.logDirty = false;
 			this.recordFsync('log', performance.now() - started, 0);
+			if (!this.markDurable(logBytes, committed)) throw this.failure!;
+			this.acked = Math.max(this.acked, next);
 		} catch (error) {
 			this.fail(error, `flush of ${this.dir}`);
 			throw this.failure;

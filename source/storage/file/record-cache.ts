@@ -105,6 +105,15 @@ export class RecordCache {
 		return this.inserted - this.lru.size;
 	}
 
+	/** Forgets records [from, to): they were taken back after a failed write (never acknowledged). */
+	dropFrom(from: number, to: number): void {
+		this.drain();
+		for (let offset = from; offset < to; offset++) {
+			this.lru.delete(offset);
+			this.inserted--;
+		}
+	}
+
 	/** Drops the oldest queued records while the queue alone exceeds a bound. */
 	private trimQueue(): void {
 		const {maxRecords, maxBytes} = this;
