@@ -17,4 +17,6 @@ try {
 }
 await log.append([{value: 'after'}], 1, 0).catch((error: Error) => process.stdout.write(`E2 ${error.message}\n`));
 process.stdout.write(`F ${JSON.stringify(log.stats().failed)}\n`);
+// What this process still serves after the failure: only acknowledged records.
+process.stdout.write(`H ${log.nextOffset} ${(await log.read(0, 100_000)).length}\n`);
 await backend.close().catch(() => undefined);

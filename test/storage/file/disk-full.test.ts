@@ -11,7 +11,7 @@ import {tempDir} from '../../helpers/backends.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-it('a real file-size limit (ulimit -f): fail-stop with a clear error, every acknowledged record kept', async () => {
+it('a real file-size limit (ulimit -f): fail-stop with a clear error, every acknowledged record kept, no failed one served or replayed', async () => {
 	const {dir, cleanup} = await tempDir('flashq-full-');
 	try {
 		// 400 blocks is at least 200 KiB: enough for the data dir's small files, far too little for the log.
@@ -24,10 +24,14 @@ it('a real file-size limit (ulimit -f): fail-stop with a clear error, every ackn
 		expect(lines.find((l) => l.startsWith('E2 '))).toMatch(/accepts no more records/);
 		expect(lines).toContain('F true');
 		expect(acked.length).toBeGreaterThan(20);
+		// The failed batch is neither counted nor served by the failed process...
+		expect(lines).toContain(`H ${acked.length} ${acked.length}`);
 		rmSync(path.join(dir, LOCK_NAME), {recursive: true, force: true});
 		const backend = await openFileBackend({storage: 'file', dataDir: dir}, {events: new EventHub<FlashQEvent>()});
 		const log = await backend.openTopic('t');
 		const records = await log.read(0, 100_000);
+		// ...nor brought back by the WAL replay at the next start (a retry would duplicate it).
+		expect(records.length).toBe(acked.length);
 		records.forEach((r, i) => expect(r.value.startsWith(`${i}:`)).toBe(true));
 		for (const offset of acked) expect(records[offset]?.value.startsWith(`${offset}:`), `acknowledged ${offset}`).toBe(true);
 		await backend.close();
