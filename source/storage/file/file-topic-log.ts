@@ -86,6 +86,8 @@ export class FileTopicLog implements TopicLog {
 	private syncScheduled = false;
 	private syncing: Promise<void> | null = null;
 	private walDirty = false;
+	/** The WAL header's durable mark moved since the WAL's last fsync: the next round fsyncs it. */
+	private markUnsynced = false;
 	private logDirty = false;
 	private timer: NodeJS.Timeout | undefined;
 	private failure: Error | null = null;
@@ -135,7 +137,7 @@ export class FileTopicLog implements TopicLog {
 				: null;
 		if (settings.sync === 'periodic') {
 			this.timer = setInterval(() => {
-				if (this.walDirty || this.logDirty) this.startSync();
+				if (this.walDirty || this.logDirty || this.markUnsynced) this.startSync();
 			}, settings.syncIntervalMs);
 			this.timer.unref();
 		}
@@ -344,9 +346,10 @@ export class FileTopicLog implements TopicLog {
 		const roundNext = this.next;
 		const roundLogBytes = this.logBytes;
 		const roundCommitted = this.committedNext;
-		const wal = this.walDirty;
+		const wal = this.walDirty || this.markUnsynced;
 		const log = this.logDirty;
 		this.walDirty = false;
+		this.markUnsynced = false;
 		this.logDirty = false;
 		if (!wal && !log) {
 			this.acked = Math.max(this.acked, roundNext);
@@ -414,6 +417,7 @@ export class FileTopicLog implements TopicLog {
 			return false;
 		}
 		this.durableMark = logBytes;
+		this.markUnsynced = true;
 		return true;
 	}
 

@@ -130,6 +130,19 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	let lastProgress = 0;
 	const totalBytes = logBytes - start + Math.max(0, walBytes - WAL_HEADER_BYTES);
 
+	// The WAL's valid frames, read before the log is judged: damage in the log is healed when the WAL
+	// holds every record it hides.
+	const wal = walBytes > WAL_HEADER_BYTES ? await scanWal(io, fds.wal, walBytes) : {frames: new Map<number, WalFrame>(), damage: []};
+	const walCovers = (from: number, to: number): boolean => {
+		for (let at = from; at < to; ) {
+			const frame = wal.frames.get(at);
+			if (!frame) return false;
+			at += frame.count;
+		}
+		return true;
+	};
+	const markNext = walHeader && walHeader.durableLogBytes <= logBytes ? walHeader.nextOffset : 0;
+
 	// 2. The log after the checkpoint.
 	const stream = new FrameStream(io, fds.log, start, logBytes, 1024 * 1024);
 	for (;;) {
@@ -145,54 +158,83 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			}
 			continue;
 		}
-		const position = item.kind === 'bad' ? item.position : item.position;
+		const position = item.position;
 		const reason = item.kind === 'bad' ? item.reason : `frame offset ${item.header.baseOffset}, expected ${next}`;
-		if (position < durableMark) {
-			const later = await validFrameAfter(io, fds.log, position + 1, logBytes);
-			if (later !== null) {
-				if (!options.repair) throw new CorruptionError(logPath, position, reason);
-				const aside = `${logPath}.damaged-${Date.now()}`;
-				io.copyFile(logPath, aside);
-				notice({level: 'warning', file: logPath, position, copy: aside, bytesDropped: logBytes - position, message: `repaired: ${logPath} copied to ${aside}, truncated at byte ${position} (${reason})`});
-			}
+		const dropped = logBytes - position;
+		// Look past the damage: valid frames continuing this log mean it is no torn tail.
+		const later = await laterFrames(io, fds.log, position + 1, logBytes, next);
+		// Records that must exist from `next` on: those of later frames, and below the mark all it counted.
+		const required = Math.max(later?.end ?? next, position < durableMark ? markNext : next);
+		const records = required > next ? `offsets ${next}..${required - 1}` : 'no complete record';
+		if (required > next && walCovers(next, required)) {
+			notice({level: 'info', file: logPath, position, bytesDropped: dropped, message: `damaged frame in ${logPath} at byte ${position} (${reason}): ${records} restored from ${walPath}`});
+		} else if (required === next || (position >= durableMark && later !== null && later.position >= durableMark)) {
+			// Past the durable mark nothing was ever fsynced: a crash or power loss leaves such tails (holes
+			// included), and in sync=always none of it was acknowledged.
+			const lost = required > next ? required - next : undefined;
+			notice({
+				level: 'warning',
+				file: logPath,
+				position,
+				bytesDropped: dropped,
+				...(lost === undefined ? {} : {recordsDropped: lost}),
+				message: `torn tail of ${logPath}: dropped ${dropped} bytes from byte ${position} (${reason}; ${records}, never fsynced)`,
+			});
+		} else {
+			if (!options.repair) throw new CorruptionError(logPath, position, `${reason}; ${records} would be lost`);
+			const aside = `${logPath}.damaged-${Date.now()}`;
+			io.copyFile(logPath, aside);
+			notice({
+				level: 'warning',
+				file: logPath,
+				position,
+				copy: aside,
+				bytesDropped: dropped,
+				recordsDropped: required - next,
+				message: `repaired: ${logPath} copied to ${aside}, truncated at byte ${position} (${reason}); ${records} dropped`,
+			});
 		}
-		notice({level: 'warning', file: logPath, position, bytesDropped: logBytes - position, message: `torn tail of ${logPath}: dropped ${logBytes - position} bytes from byte ${position} (${reason})`});
-		truncatedBytes += logBytes - position;
+		truncatedBytes += dropped;
 		io.truncate(fds.log, position);
 		logBytes = position;
 		break;
 	}
 
-	// 3. WAL replay: idempotent, a frame whose records the log already has is skipped.
+	// 3. WAL replay, idempotent: frames whose records the log already has are skipped (damaged ones too,
+	// when the next valid frame shows the log holds what they held).
 	let replayedRecords = 0;
-	if (walBytes > WAL_HEADER_BYTES) {
-		const wal = new FrameStream(io, fds.wal, WAL_HEADER_BYTES, walBytes, 1024 * 1024);
-		for (;;) {
-			const item = await wal.next();
-			if (item.kind === 'end') break;
-			if (item.kind === 'bad') {
-				// The WAL's end is never known durable (its tail is fsynced only when a round finishes, and a
-				// power loss may keep later sectors and lose earlier ones), so any damage ends the replay.
-				// Zeros and the remains of frames from before the last reset are its normal end: not reported.
-				const torn = headerAt(io, fds.wal, item.position, walBytes);
-				if (torn && torn.baseOffset >= next) {
-					const dropped = Math.min(torn.length, walBytes - item.position);
-					notice({level: 'warning', file: walPath, position: item.position, bytesDropped: dropped, message: `torn tail of ${walPath}: dropped a ${dropped}-byte frame at byte ${item.position} (${item.reason})`});
-					truncatedBytes += dropped;
-				}
-				break;
+	for (let frame = wal.frames.get(next); frame; frame = wal.frames.get(next)) {
+		const buf = Buffer.allocUnsafe(frame.length);
+		io.read(fds.wal, buf, 0, frame.length, frame.position);
+		io.write(fds.log, buf, 0, frame.length, logBytes);
+		index.maybeAdd(next, logBytes);
+		logBytes += frame.length;
+		next += frame.count;
+		replayedRecords += frame.count;
+	}
+	const stranded = [...wal.frames.values()].filter((f) => f.base >= next);
+	if (stranded.length > 0) {
+		const first = Math.min(...stranded.map((f) => f.base));
+		const last = Math.max(...stranded.map((f) => f.base + f.count)) - 1;
+		const count = stranded.reduce((n, f) => n + f.count, 0);
+		notice({
+			level: 'warning',
+			file: walPath,
+			position: Math.min(...stranded.map((f) => f.position)),
+			recordsDropped: count,
+			message: `${walPath}: ${count} records (offsets ${first}..${last}) dropped: offsets ${next}..${first - 1} are in no valid frame (damaged or never written), and offsets must stay dense`,
+		});
+	}
+	for (const damage of wal.damage) {
+		if (damage.resumeBase !== null) {
+			// Damage followed by a valid frame that the log reaches: its records are in the log, it cost nothing.
+			// (One the log does not reach is reported above with the records it strands.)
+			if (damage.resumeBase <= next) {
+				notice({level: 'info', file: walPath, position: damage.position, message: `damaged frame in ${walPath} at byte ${damage.position} (${damage.reason}) skipped: the log holds its records`});
 			}
-			const {header} = item;
-			if (header.baseOffset + header.count <= next) continue;
-			if (header.baseOffset !== next) {
-				notice({level: 'warning', file: walPath, position: item.position, message: `WAL frames from offset ${header.baseOffset} dropped: the log ends at offset ${next} (lost unsynced records)`});
-				break;
-			}
-			io.write(fds.log, item.buf, item.at, header.length, logBytes);
-			index.maybeAdd(next, logBytes);
-			logBytes += header.length;
-			next += header.count;
-			replayedRecords += header.count;
+		} else if (damage.base !== null && damage.base >= next) {
+			notice({level: 'warning', file: walPath, position: damage.position, bytesDropped: damage.bytes, message: `torn tail of ${walPath}: dropped a ${damage.bytes}-byte frame at byte ${damage.position} (${damage.reason})`});
+			truncatedBytes += damage.bytes;
 		}
 	}
 
@@ -208,7 +250,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	io.write(fds.index, fresh, 0, fresh.length, indexLoaded * INDEX_ENTRY_BYTES);
 	io.fdatasyncSync(fds.index);
 	writeCheckpoint(io, dir, {logBytes, nextOffset: next, indexEntries: index.length});
-	if (replayedRecords > 0) notice({level: 'info', file: walPath, message: `replayed ${replayedRecords} records from ${walPath} into the log`});
+	if (replayedRecords > 0) notice({level: 'info', file: walPath, message: `replayed ${replayedRecords} records from the WAL`});
 	const message = notes.length > 0 ? notes.join('; ') : undefined;
 	if (events.active) {
 		events.emit({type: 'recovery.progress', at: Date.now(), topic, bytesScanned: totalBytes, totalBytes});
@@ -216,6 +258,85 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 		if (truncatedBytes > 0 || message?.includes('dropped')) events.emit({type: 'storage.error', at: Date.now(), topic, message: message!});
 	}
 	return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: false, scannedBytes, truncatedBytes, replayedRecords, message, notices};
+}
+
+interface WalFrame {
+	base: number;
+	count: number;
+	position: number;
+	length: number;
+}
+
+interface WalDamage {
+	position: number;
+	reason: string;
+	/** The damaged frame's first offset when its header still parses (a torn frame), else null. */
+	base: number | null;
+	/** First offset of the next valid frame after the damage; null when none follows (the WAL's end). */
+	resumeBase: number | null;
+	bytes: number;
+}
+
+/**
+ * Every valid frame of the WAL, by first offset, looking past damage for the next valid frame. Zeros
+ * and the remains of frames from before the last reset are its normal end and are not damage.
+ */
+async function scanWal(io: FileIo, fd: number, size: number): Promise<{frames: Map<number, WalFrame>; damage: WalDamage[]}> {
+	const frames = new Map<number, WalFrame>();
+	const damage: WalDamage[] = [];
+	let from = WAL_HEADER_BYTES;
+	while (from < size) {
+		const stream = new FrameStream(io, fd, from, size, 1024 * 1024);
+		let bad: {position: number; reason: string} | null = null;
+		for (;;) {
+			const item = await stream.next();
+			if (item.kind === 'end') break;
+			if (item.kind === 'bad') {
+				bad = item;
+				break;
+			}
+			const {header} = item;
+			frames.set(header.baseOffset, {base: header.baseOffset, count: header.count, position: item.position, length: header.length});
+		}
+		if (!bad) break;
+		const torn = headerAt(io, fd, bad.position, size);
+		const resume = await validFrameAfter(io, fd, bad.position + 1, size);
+		const resumeBase = resume === null ? null : headerAt(io, fd, resume, size)!.baseOffset;
+		// Zeros and old remains at the WAL's end have no frame header: its normal end, not damage.
+		if (torn || resume !== null) {
+			const bytes = Math.min(torn?.length ?? Number.POSITIVE_INFINITY, (resume ?? size) - bad.position);
+			damage.push({position: bad.position, reason: bad.reason, base: torn?.baseOffset ?? null, resumeBase, bytes});
+		}
+		if (resume === null) break;
+		from = resume;
+	}
+	return {frames, damage};
+}
+
+/**
+ * Valid frames anywhere in [from, end) that continue a log whose next offset is `next`: where the
+ * first starts, and the offset after the last record any of them holds. Null when there is none.
+ */
+async function laterFrames(io: FileIo, fd: number, from: number, end: number, next: number): Promise<{position: number; end: number} | null> {
+	let firstPosition = -1;
+	let lastEnd = -1;
+	let at = from;
+	while (at < end) {
+		const position = await validFrameAfter(io, fd, at, end);
+		if (position === null) break;
+		const stream = new FrameStream(io, fd, position, end, 1024 * 1024);
+		let last = position;
+		for (;;) {
+			const item = await stream.next();
+			if (item.kind !== 'frame') break;
+			last = item.position + item.header.length;
+			if (item.header.baseOffset < next) continue;
+			if (firstPosition < 0) firstPosition = item.position;
+			lastEnd = Math.max(lastEnd, item.header.baseOffset + item.header.count);
+		}
+		at = last === position ? position + 1 : last;
+	}
+	return firstPosition < 0 ? null : {position: firstPosition, end: lastEnd};
 }
 
 /** Extends a file with zeros to `bytes` (real blocks, unlike a sparse ftruncate). */

@@ -115,40 +115,42 @@ describe('file storage recovery', () => {
 		}
 	});
 
-	it('never returns altered data: a flipped bit in a scanned frame is refused (middle) or cut (tail) at open', async () => {
+	it('never returns altered data: a flipped bit anywhere in a durable log is refused at open, and --repair keeps a copy', async () => {
 		const base = new FaultyIo();
 		await fill(base, 12, 2);
 		const crashed = base.crash('drop');
-		// Without a checkpoint the whole log is scanned, and all of it is known durable.
+		// Without a checkpoint the whole log is scanned, and all of it is known durable (the WAL's mark).
 		crashed.setContents(`${topicDir('t')}/checkpoint`, Buffer.from('lost'));
 		const log = crashed.contents(logFile('t'));
 		const positions = framePositions(log);
 		const middle = positions[2]!;
 		const last = positions[positions.length - 1]!;
-		for (const [start, end] of [
-			[middle, positions[3]!],
-			[last, log.length],
+		for (const [start, end, kept] of [
+			[middle, positions[3]!, 4],
+			[last, log.length, 10],
 		] as const) {
 			for (let at = start; at < end; at++) {
 				const io = crashed.crash('drop');
 				const damaged = Buffer.from(log);
 				damaged[at]! ^= 1 << (at % 8);
 				io.setContents(logFile('t'), damaged);
-				let result;
-				try {
-					result = await readAll(io);
-				} catch (error) {
-					// Damage followed by valid frames: refused, naming the file, the frame's position and --repair.
-					expect(start).toBe(middle);
-					expect((error as Error).message).toContain(logFile('t'));
-					expect((error as Error).message).toContain(`at byte ${middle}`);
-					expect((error as Error).message).toContain('--repair');
-					continue;
-				}
-				expect(start).toBe(last);
-				expect(result.records).toEqual(Array.from({length: result.next}, (_, i) => filled(i, 2)));
-				expect(result.next).toBe(10);
-				await result.backend.close();
+				// Fsynced records were acknowledged: losing even the last frame's is refused, naming file, byte and --repair.
+				const {backend} = await openOn(io);
+				const error = await backend.openTopic('t').then(
+					() => null,
+					(e: unknown) => e as Error,
+				);
+				await backend.close();
+				expect(error?.message).toContain(logFile('t'));
+				expect(error?.message).toContain(`at byte ${start}`);
+				expect(error?.message).toContain('--repair');
+				const repaired = await readAll(io, {repair: true});
+				expect(repaired.next).toBe(kept);
+				expect(repaired.records).toEqual(Array.from({length: kept}, (_, i) => filled(i, 2)));
+				const copies = io.readdir(topicDir('t')).filter((name) => name.startsWith('log.damaged-'));
+				expect(copies).toHaveLength(1);
+				expect(io.contents(`${topicDir('t')}/${copies[0]}`)).toEqual(damaged);
+				await repaired.backend.close();
 			}
 		}
 	});
