@@ -92,7 +92,22 @@ export class FlashQ {
 		const queue = new FlashQ(backend, events);
 		try {
 			for (const name of await backend.existingTopics()) await queue.topicState(name);
-			for (const group of await backend.groups.load()) queue.groupStates.set(group.groupId, group);
+			// A committed offset never passes its topic's high water mark (commitOffset refuses that),
+			// so one that does here comes from a changed file or a log that lost records: refuse it
+			// rather than have consumers skip records. The store names the file it came from.
+			const checkGroup = (group: GroupState): void => {
+				for (const [topic, {offset}] of group.offsets) {
+					const highWaterMark = queue.topicStates.get(topic)?.log.nextOffset ?? 0;
+					if (offset <= highWaterMark) continue;
+					const missing = queue.topicStates.has(topic) ? '' : ' (the topic does not exist)';
+					throw new FlashQError(
+						'internal_error',
+						`consumer group '${group.groupId}' has committed offset ${offset} for topic '${topic}' beyond its high water mark ${highWaterMark}${missing}`,
+						{group_id: group.groupId, topic, offset, max_offset: highWaterMark},
+					);
+				}
+			};
+			for (const group of await backend.groups.load(checkGroup)) queue.groupStates.set(group.groupId, group);
 		} catch (error) {
 			await backend.close().catch(() => undefined);
 			throw storageError(error);

@@ -68,8 +68,12 @@ export interface GroupState {
  * a write resolves once the state is as durable as the sync mode promises.
  */
 export interface ConsumerGroupStore {
-	/** Every group that exists, read at open. A corrupt group file is an error, never a silent reset. */
-	load(): Promise<GroupState[]>;
+	/**
+	 * Every group that exists, read at open. A corrupt group file is an error, never a silent reset.
+	 * `check` is the engine's test of each loaded group (it throws to refuse it); the store reports
+	 * a refusal together with where the group is stored, which only the store knows.
+	 */
+	load(check?: (group: GroupState) => void): Promise<GroupState[]>;
 	create(groupId: string): Promise<void>;
 	/** Removes every trace of the group, so creating it again starts at offset 0. */
 	delete(groupId: string): Promise<void>;

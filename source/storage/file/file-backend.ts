@@ -17,7 +17,7 @@ const NAME_FILE = 'name';
  * Layout of a data directory:
  *   .flashq.lock/            proper-lockfile's lock
  *   topics/<encoded name>/   name, log, wal, index, checkpoint   (one directory per topic)
- *   groups/<encoded id>.json
+ *   groups/<encoded id>.json  JSON {body: {groupId, offsets}, crc}
  */
 export async function openFileBackend(options: FileStorageOptions, context: StorageContext): Promise<StorageBackend> {
 	const io = options.io ?? new NodeIo();
@@ -82,7 +82,7 @@ class FileBackend implements StorageBackend {
 			locked: false,
 			notices: [],
 		};
-		this.groups = new FileGroupStore(io, this.groupsDir, events);
+		this.groups = new FileGroupStore(io, this.groupsDir, events, (notice) => this.info.notices.push(notice));
 	}
 
 	async lock(staleMs: number): Promise<void> {
