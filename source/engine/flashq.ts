@@ -97,7 +97,7 @@ export class FlashQ {
 			// rather than have consumers skip records. The store names the file it came from.
 			const checkGroup = (group: GroupState): void => {
 				for (const [topic, {offset}] of group.offsets) {
-					const highWaterMark = queue.topicStates.get(topic)?.log.nextOffset ?? 0;
+					const highWaterMark = queue.topicStates.get(topic)?.log.highWaterMark ?? 0;
 					if (offset <= highWaterMark) continue;
 					const missing = queue.topicStates.has(topic) ? '' : ' (the topic does not exist)';
 					throw new FlashQError(
@@ -155,7 +155,7 @@ export class FlashQ {
 		if (!state) throw topicNotFound(topic);
 		const fromOffset = options.fromOffset ?? 0;
 		const stored = await this.read(state, fromOffset, maxRecords);
-		const highWaterMark = state.log.nextOffset;
+		const highWaterMark = state.log.highWaterMark;
 		const nextOffset = stored.length > 0 ? stored[stored.length - 1]!.offset + 1 : (options.fromOffset ?? highWaterMark);
 		this.countPoll(topic, state, fromOffset, stored.length);
 		const result: PollResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset, highWaterMark};
@@ -199,7 +199,7 @@ export class FlashQ {
 			if (!group) throw groupNotFound(groupId);
 			const state = this.topicStates.get(topic);
 			if (!state) throw topicNotFound(topic);
-			const highWaterMark = state.log.nextOffset;
+			const highWaterMark = state.log.highWaterMark;
 			if (offset > highWaterMark) {
 				throw new FlashQError(
 					'invalid_offset',
@@ -240,7 +240,7 @@ export class FlashQ {
 		const committed = group.offsets.get(topic)?.offset ?? 0;
 		const fromOffset = options.fromOffset ?? committed;
 		const stored = await this.read(state, fromOffset, maxRecords);
-		const highWaterMark = state.log.nextOffset;
+		const highWaterMark = state.log.highWaterMark;
 		this.countPoll(topic, state, fromOffset, stored.length, groupId);
 		const result: FetchResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset: committed, highWaterMark};
 		if (highWaterMark >= committed) result.lag = highWaterMark - committed;
@@ -251,8 +251,8 @@ export class FlashQ {
 		return [...this.topicStates.entries()]
 			.map(([name, state]) => ({
 				name,
-				highWaterMark: state.log.nextOffset,
-				recordCount: state.log.nextOffset,
+				highWaterMark: state.log.highWaterMark,
+				recordCount: state.log.highWaterMark,
 				lastAppendTime: state.lastAppendTime,
 			}))
 			.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -291,7 +291,7 @@ export class FlashQ {
 	stats(): FlashQStats {
 		const topics = [...this.topicStates.entries()].map(([name, state]) => ({
 			name,
-			highWaterMark: state.log.nextOffset,
+			highWaterMark: state.log.highWaterMark,
 			...state.counters,
 			storage: state.log.stats(),
 		}));
@@ -352,7 +352,7 @@ export class FlashQ {
 	}
 
 	private async read(state: TopicState, fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
-		if (fromOffset >= state.log.nextOffset) return [];
+		if (fromOffset >= state.log.highWaterMark) return [];
 		return this.storage(() => state.log.read(fromOffset, maxRecords));
 	}
 
@@ -373,7 +373,7 @@ export class FlashQ {
 	private offsetInfo(group: GroupState, topic: string): CommittedOffsetInfo {
 		const commit = group.offsets.get(topic);
 		const committedOffset = commit?.offset ?? 0;
-		const highWaterMark = this.topicStates.get(topic)?.log.nextOffset ?? 0;
+		const highWaterMark = this.topicStates.get(topic)?.log.highWaterMark ?? 0;
 		const info: CommittedOffsetInfo = {
 			topic,
 			committedOffset,

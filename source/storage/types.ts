@@ -14,13 +14,19 @@ import type {FileIo} from './file/io.js';
  *   promises, and rejects (with nothing acknowledged) if they could not be written; after such a
  *   failure the log is failed and rejects every later append.
  * - Records are stored with the given timestamp and read back unchanged.
- * - `read` returns up to `maxRecords` records from `fromOffset` in offset order; an offset at or
- *   beyond `nextOffset` gives an empty array.
+ * - `read` returns up to `maxRecords` records from `fromOffset` in offset order, never one at or
+ *   beyond `highWaterMark`; an offset at or beyond it gives an empty array.
  */
 export interface TopicLog {
 	readonly topic: string;
-	/** The next offset to assign: the high water mark. */
+	/** The next offset to assign (the log end). */
 	readonly nextOffset: number;
+	/**
+	 * The end of what readers see: records below it are acknowledged and can never be taken back.
+	 * Equal to `nextOffset` except while appends wait for their fsync (file storage, sync always): a
+	 * record that a failed fsync may still take back is never served, so no consumer sees it vanish.
+	 */
+	readonly highWaterMark: number;
 	/**
 	 * Appends already-validated records with one stored timestamp; resolves to the base offset.
 	 * `bytes` must be the records' exact UTF-8 payload size (keys, values, header names and header

@@ -147,6 +147,10 @@ export class FileTopicLog implements TopicLog {
 		return this.next;
 	}
 
+	get highWaterMark(): number {
+		return this.settings.sync === 'always' ? this.acked : this.next;
+	}
+
 	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number> {
 		if (this.failure) return Promise.reject(this.failure);
 		if (this.closed) return Promise.reject(new Error(`topic '${this.topic}' is closed`));
@@ -547,7 +551,7 @@ export class FileTopicLog implements TopicLog {
 	}
 
 	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
-		const end = Math.min(this.next, fromOffset + maxRecords);
+		const end = Math.min(this.highWaterMark, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
 		let offset = fromOffset;
 		let hits = 0;

@@ -18,6 +18,10 @@ export class MemoryTopicLog implements TopicLog {
 
 	constructor(readonly topic: string) {}
 
+	get highWaterMark(): number {
+		return this.nextOffset;
+	}
+
 	get nextOffset(): number {
 		return this.values.length;
 	}

@@ -119,4 +119,34 @@ describe('a failed post leaves nothing behind (issue 9, item 5)', () => {
 		expect((await reopened.poll('t')).records.map((r) => r.value)).toEqual(['a', 'b', 'c', 'd']);
 		await reopened.close();
 	});
+
+	it('always: records waiting for their fsync are not served, so a consumer never sees one vanish', async () => {
+		/** An fsync that waits until the test opens the gate, then fails or succeeds. */
+		class GatedIo extends FaultyIo {
+			gate: Promise<void> | null = null;
+			override fdatasync(fd: number): Promise<void> {
+				const gate = this.gate;
+				return gate ? gate.then(() => super.fdatasync(fd)) : super.fdatasync(fd);
+			}
+		}
+		const io = new GatedIo();
+		const queue = await FlashQ.open({storage: 'file', dataDir: DATA, io, sync: 'always'});
+		await queue.post('t', [{value: 'acked'}]);
+		let open!: () => void;
+		io.gate = new Promise((resolve) => (open = resolve));
+		// Two producers share one sync round: it runs off the event loop, behind the gate.
+		const waiting = [queue.post('t', [{value: 'w1'}]), queue.post('t', [{value: 'w2'}])];
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const during = await queue.poll('t');
+		expect(during.records.map((r) => r.value)).toEqual(['acked']);
+		expect(during.highWaterMark).toBe(1);
+		expect(queue.topics()[0]!.highWaterMark).toBe(1);
+		io.fault = (op) => (op === 'fsync' ? errnoError('EIO', 'i/o error') : null);
+		open();
+		const results = await Promise.allSettled(waiting);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect((await queue.poll('t')).records.map((r) => r.value)).toEqual(['acked']);
+		io.fault = null;
+		await queue.close();
+	});
 });
