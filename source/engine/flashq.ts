@@ -92,22 +92,39 @@ export class FlashQ {
 		const queue = new FlashQ(backend, events);
 		try {
 			for (const name of await backend.existingTopics()) await queue.topicState(name);
-			// A committed offset never passes its topic's high water mark (commitOffset refuses that),
-			// so one that does here comes from a changed file or a log that lost records: refuse it
-			// rather than have consumers skip records. The store names the file it came from.
+			// A committed offset never passes its topic's high water mark (commitOffset refuses that). With
+			// sync=always the high water mark is durable, so one that does here comes from a changed file:
+			// refuse it rather than have consumers skip records (the store names the file). With periodic or
+			// never, a power loss may take acknowledged records that a group had consumed: the offset is set
+			// back to the high water mark, loudly.
+			const forgiving = backend.info.sync === 'periodic' || backend.info.sync === 'never';
+			const setBack: GroupState[] = [];
 			const checkGroup = (group: GroupState): void => {
 				for (const [topic, {offset}] of group.offsets) {
 					const highWaterMark = queue.topicStates.get(topic)?.log.highWaterMark ?? 0;
 					if (offset <= highWaterMark) continue;
-					const missing = queue.topicStates.has(topic) ? '' : ' (the topic does not exist)';
+					const exists = queue.topicStates.has(topic);
+					if (forgiving && exists) {
+						group.offsets.set(topic, {offset: highWaterMark, time: Date.now()});
+						if (!setBack.includes(group)) setBack.push(group);
+						backend.info.notices.push({
+							at: Date.now(),
+							kind: 'recovery',
+							level: 'warning',
+							topic,
+							message: `consumer group '${group.groupId}' had committed offset ${offset} for topic '${topic}', past its recovered high water mark ${highWaterMark} (sync=${backend.info.sync} lost unsynced records): set back to ${highWaterMark}`,
+						});
+						continue;
+					}
 					throw new FlashQError(
 						'internal_error',
-						`consumer group '${group.groupId}' has committed offset ${offset} for topic '${topic}' beyond its high water mark ${highWaterMark}${missing}`,
+						`consumer group '${group.groupId}' has committed offset ${offset} for topic '${topic}' beyond its high water mark ${highWaterMark}${exists ? '' : ' (the topic does not exist)'}`,
 						{group_id: group.groupId, topic, offset, max_offset: highWaterMark},
 					);
 				}
 			};
 			for (const group of await backend.groups.load(checkGroup)) queue.groupStates.set(group.groupId, group);
+			for (const group of setBack) await backend.groups.save(group);
 		} catch (error) {
 			await backend.close().catch(() => undefined);
 			throw storageError(error);

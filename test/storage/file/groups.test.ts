@@ -137,4 +137,35 @@ describe('consumer group files on disk', () => {
 		await again.close();
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
+
+	it('sync never: a power loss that takes consumed records sets the group back to the high water mark, loudly', async () => {
+		const io = new FaultyIo();
+		const queue = await FlashQ.open({storage: 'file', dataDir: DATA, io, sync: 'never'});
+		await queue.post('t', Array.from({length: 10}, (_, i) => ({value: `v${i}`})));
+		await queue.createGroup('g');
+		await queue.commitOffset('g', 't', 10);
+		// The group file is fsynced in every mode; the records, in sync=never, are not.
+		const after = io.crash('drop');
+		await queue.close();
+		const reopened = await FlashQ.open({storage: 'file', dataDir: DATA, io: after, sync: 'never'});
+		const hwm = reopened.topics()[0]!.highWaterMark;
+		expect(hwm).toBeLessThan(10);
+		expect(reopened.committedOffset('g', 't').committedOffset).toBe(hwm);
+		expect(reopened.stats().storage.notices).toContainEqual(
+			expect.objectContaining({level: 'warning', topic: 't', message: expect.stringContaining(`set back to ${hwm}`)}),
+		);
+		await reopened.close();
+		// The setting back was saved: the next open is quiet.
+		const again = await FlashQ.open({storage: 'file', dataDir: DATA, io: after, sync: 'never'});
+		expect(again.committedOffset('g', 't').committedOffset).toBe(hwm);
+		expect(again.stats().storage.notices.filter((n) => n.message.includes('set back'))).toEqual([]);
+		await again.close();
+	});
+
+	it('sync always: an offset past the (durable) high water mark is refused, not set back', async () => {
+		const io = await dataDir(5, 5);
+		io.setContents(groupFile('g'), withCrc('g', {t: {offset: 9, time: 1}}));
+		await expect(open(io)).rejects.toThrow(/committed offset 9 for topic 't' beyond its high water mark 5/);
+	});
 });
+
