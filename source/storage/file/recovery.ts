@@ -89,6 +89,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	let logBytes = io.size(fds.log);
 	const walBytes = io.size(fds.wal);
 	const index = new OffsetIndex(options.indexInterval);
+	const notices: StorageNotice[] = [];
 	const checkpoint = readCheckpoint(io, dir);
 	let start = 0;
 	let next = 0;
@@ -99,6 +100,21 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 		const raw = Buffer.alloc(checkpoint.indexEntries * INDEX_ENTRY_BYTES);
 		const got = io.read(fds.index, raw, 0, raw.length, 0);
 		index.load(raw.subarray(0, got), start);
+		if (index.length < checkpoint.indexEntries) {
+			// The index is derived data: missing, short or damaged, it is rebuilt by a full scan of the log.
+			const indexPath = path.join(dir, INDEX_FILE);
+			notices.push({
+				at: Date.now(),
+				kind: 'recovery',
+				level: 'info',
+				topic,
+				file: indexPath,
+				message: `${indexPath} holds ${index.length} of the checkpoint's ${checkpoint.indexEntries} valid entries (missing, short or damaged): rebuilt from the log`,
+			});
+			index.truncate(0);
+			start = 0;
+			next = 0;
+		}
 	}
 	const indexLoaded = index.length;
 	const walHeaderBuf = Buffer.alloc(WAL_HEADER_BYTES);
@@ -110,17 +126,16 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	// to replay when its first frame is absent or holds only records the log already has.
 	const firstWal = headerAt(io, fds.wal, WAL_HEADER_BYTES, walBytes);
 	const walEmpty = firstWal === null || firstWal.baseOffset + firstWal.count <= next;
-	if (checkpoint && start === logBytes && walEmpty && walHeader && index.length === checkpoint.indexEntries) {
+	if (checkpoint && start === checkpoint.logBytes && start === logBytes && walEmpty && walHeader && index.length === checkpoint.indexEntries) {
 		if (walHeader.sync !== options.sync) {
 			io.write(fds.wal, encodeWalHeader({sync: options.sync, durableLogBytes: logBytes, nextOffset: next}), 0, WAL_HEADER_BYTES, 0);
 			io.fdatasyncSync(fds.wal);
 		}
 		if (events.active) events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes: 0, message: 'clean: opened from checkpoint'});
-		return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: true, scannedBytes: 0, truncatedBytes: 0, replayedRecords: 0, notices: []};
+		return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: true, scannedBytes: 0, truncatedBytes: 0, replayedRecords: 0, notices};
 	}
 
 	const notes: string[] = [];
-	const notices: StorageNotice[] = [];
 	const notice = (n: Omit<StorageNotice, 'at' | 'kind' | 'topic'>) => {
 		notices.push({at: Date.now(), kind: 'recovery', topic, ...n});
 		notes.push(n.message);
