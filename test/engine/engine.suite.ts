@@ -101,6 +101,19 @@ export function describeEngine(backendCase: BackendCase): void {
 				await check();
 			});
 
+			it('keeps stored headers apart from the objects callers hold: changing them later changes no read', async () => {
+				const headers: Record<string, string> = {k: 'v'};
+				await q.post('t', [{value: 'x', headers}]);
+				headers['k'] = 'changed by the producer';
+				headers['added'] = 'later';
+				const first = (await q.poll('t')).records[0]!.headers!;
+				expect(first).toEqual({k: 'v'});
+				first['k'] = 'changed by a reader';
+				expect((await q.poll('t')).records[0]!.headers).toEqual({k: 'v'});
+				await q.createGroup('g');
+				expect((await q.fetch('g', 't')).records[0]!.headers).toEqual({k: 'v'});
+			});
+
 			it('rejects lone surrogates in key, value, header name and header value with validation_error, storing nothing', async () => {
 				const cases: Array<[unknown, string]> = [
 					[{key: 'a\ud800b', value: 'x'}, 'records[1].key'],
