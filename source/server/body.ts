@@ -67,12 +67,8 @@ export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Pr
 			// Decoding bad bytes would turn them into U+FFFD silently: refuse them (isUtf8 is native, ~free).
 			if (body !== undefined && !isUtf8(body)) {
 				const at = firstInvalidUtf8Byte(body);
-				reject(
-					new HttpError(400, 'validation_error', `request body is not valid UTF-8 (byte ${at}: 0x${body[at]!.toString(16).padStart(2, '0')})`, {
-						field: 'body',
-						byte: at,
-					}),
-				);
+				const byte = at < body.length ? `: 0x${body[at]!.toString(16).padStart(2, '0')}` : '';
+				reject(new HttpError(400, 'validation_error', `request body is not valid UTF-8 (byte ${at}${byte})`, {field: 'body', byte: at}));
 				return;
 			}
 			const text = body === undefined ? '' : body.toString('utf8');
