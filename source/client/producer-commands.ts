@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import {readFile} from 'node:fs/promises';
 import {type Command, type CommandInput, GLOBAL_OPTIONS_HELP, nameArgument, show} from './command.js';
 import {CommandFailure, UsageError} from './errors.js';
@@ -12,28 +13,31 @@ interface RecordBody {
 
 /** `K=V` entries split at the first '='; entries without '=' are dropped with a warning (spec §4). */
 export function parseHeaders(entries: readonly string[], warn: (line: string) => void): Record<string, string> | undefined {
-	let headers: Record<string, string> | undefined;
+	// A Map, then fromEntries: a header named `__proto__` stays a header (assignment would drop it).
+	let headers: Map<string, string> | undefined;
 	for (const entry of entries) {
 		const split = entry.indexOf('=');
 		if (split < 0) {
 			warn(`Warning: ignoring header '${entry}': expected KEY=VALUE`);
 			continue;
 		}
-		headers ??= {};
-		headers[entry.slice(0, split)] = entry.slice(split + 1);
+		(headers ??= new Map()).set(entry.slice(0, split), entry.slice(split + 1));
 	}
-	return headers;
+	return headers && Object.fromEntries(headers);
 }
 
 /** The batch file: a JSON array of Record objects; field checks are left to the server. */
 async function readBatch(file: string): Promise<unknown[]> {
-	let text: string;
+	let bytes: Buffer;
 	try {
-		text = await readFile(file, 'utf8');
+		bytes = await readFile(file);
 	} catch (error) {
 		const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 		throw new CommandFailure(`Failed to read batch file '${file}': ${reason}`);
 	}
+	// Decoding would turn bad bytes into U+FFFD and send that as if it were the file's text.
+	if (!isUtf8(bytes)) throw new CommandFailure(`Failed to parse batch file '${file}': it is not valid UTF-8`);
+	const text = bytes.toString('utf8');
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text) as unknown;

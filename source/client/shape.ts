@@ -54,8 +54,8 @@ export function wireRecord(value: unknown, index: number): WireRecord {
 	let headers: Record<string, string> | null = null;
 	if (headersValue !== undefined && headersValue !== null) {
 		const map = object(headersValue, `records[${index}].headers`);
-		headers = {};
-		for (const [name, headerValue] of Object.entries(map)) headers[name] = String(headerValue);
+		// fromEntries defines own properties, so a header named `__proto__` is kept (assignment would drop it).
+		headers = Object.fromEntries(Object.entries(map).map(([name, headerValue]) => [name, String(headerValue)]));
 	}
 	return {
 		key: optionalString(from, 'key') ?? null,

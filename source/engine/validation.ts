@@ -66,6 +66,21 @@ export function validateBatch(records: unknown): number {
 	return bytes;
 }
 
+/** String#isWellFormed (Node 20; not in TypeScript's ES2023 lib): false when a lone surrogate is present. */
+const isWellFormed = (text: string): boolean => (text as unknown as {isWellFormed(): boolean}).isWellFormed();
+
+/**
+ * A string with a lone surrogate has no UTF-8 form: storing it would write U+FFFD instead (the
+ * file log), and a read from disk would differ from the same read from memory. So it is refused.
+ */
+function unicodeError(field: string, what = field): FlashQError {
+	return new FlashQError(
+		'validation_error',
+		`${what} is not valid Unicode: it holds a lone surrogate (U+D800-U+DFFF without its pair), which has no UTF-8 form`,
+		{field},
+	);
+}
+
 /** Validates one record and returns its size in bytes. */
 function validateRecord(record: unknown, index: number): number {
 	if (typeof record !== 'object' || record === null) throw schemaError(`records[${index}] must be an object`, `records[${index}]`);
@@ -73,11 +88,13 @@ function validateRecord(record: unknown, index: number): number {
 	let bytes = 0;
 	if (key !== undefined && key !== null) {
 		if (typeof key !== 'string') throw schemaError(`records[${index}].key must be a string`, `records[${index}].key`);
+		if (!isWellFormed(key)) throw unicodeError(`records[${index}].key`);
 		const size = byteLength(key);
 		if (size > LIMITS.maxKeyBytes) throw sizeError(`records[${index}].key`, LIMITS.maxKeyBytes, size);
 		bytes += size;
 	}
 	if (typeof value !== 'string') throw schemaError(`records[${index}].value must be a string`, `records[${index}].value`);
+	if (!isWellFormed(value)) throw unicodeError(`records[${index}].value`);
 	const valueSize = byteLength(value);
 	if (valueSize > LIMITS.maxValueBytes) throw sizeError(`records[${index}].value`, LIMITS.maxValueBytes, valueSize);
 	bytes += valueSize;
@@ -85,15 +102,15 @@ function validateRecord(record: unknown, index: number): number {
 		if (typeof headers !== 'object' || Array.isArray(headers)) {
 			throw schemaError(`records[${index}].headers must be an object`, `records[${index}].headers`);
 		}
+		// for-in as in encodeFrame's size pass, whose ASCII shortcut relies on this byte count matching it.
 		for (const name in headers) {
+			const field = `records[${index}].headers.${name}`;
+			if (!isWellFormed(name)) throw unicodeError(field, `the name of header ${field}`);
 			const headerValue = (headers as Record<string, unknown>)[name];
-			if (typeof headerValue !== 'string') {
-				throw schemaError(`records[${index}].headers.${name} must be a string`, `records[${index}].headers.${name}`);
-			}
+			if (typeof headerValue !== 'string') throw schemaError(`${field} must be a string`, field);
+			if (!isWellFormed(headerValue)) throw unicodeError(field);
 			const size = byteLength(headerValue);
-			if (size > LIMITS.maxHeaderValueBytes) {
-				throw sizeError(`records[${index}].headers.${name}`, LIMITS.maxHeaderValueBytes, size);
-			}
+			if (size > LIMITS.maxHeaderValueBytes) throw sizeError(field, LIMITS.maxHeaderValueBytes, size);
 			bytes += byteLength(name) + size;
 		}
 	}

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import type {IncomingMessage} from 'node:http';
 import {HttpError} from './http-error.js';
 
@@ -62,7 +63,15 @@ export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Pr
 		req.on('end', () => {
 			if (settled) return;
 			settled = true;
-			const text = first === undefined ? '' : chunks === undefined ? first.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+			const body = first === undefined ? undefined : chunks === undefined ? first : Buffer.concat(chunks, size);
+			// Decoding bad bytes would turn them into U+FFFD silently: refuse them (isUtf8 is native, ~free).
+			if (body !== undefined && !isUtf8(body)) {
+				const at = firstInvalidUtf8Byte(body);
+				const byte = at < body.length ? `: 0x${body[at]!.toString(16).padStart(2, '0')}` : '';
+				reject(new HttpError(400, 'validation_error', `request body is not valid UTF-8 (byte ${at}${byte})`, {field: 'body', byte: at}));
+				return;
+			}
+			const text = body === undefined ? '' : body.toString('utf8');
 			try {
 				resolve(JSON.parse(text) as unknown);
 			} catch (error) {
@@ -90,4 +99,39 @@ function drain(req: IncomingMessage): void {
 		if (drained > DRAIN_LIMIT_BYTES) req.socket.destroy();
 	});
 	req.resume();
+}
+
+/**
+ * Where a buffer stops being valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), for the error message only; the check itself is buffer.isUtf8. buf.length when valid.
+ */
+export function firstInvalidUtf8Byte(buf: Uint8Array): number {
+	let i = 0;
+	while (i < buf.length) {
+		const b = buf[i]!;
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		let need: number;
+		let lo = 0x80;
+		let hi = 0xbf;
+		if (b >= 0xc2 && b <= 0xdf) need = 1;
+		else if (b >= 0xe0 && b <= 0xef) {
+			need = 2;
+			if (b === 0xe0) lo = 0xa0; // overlong
+			if (b === 0xed) hi = 0x9f; // surrogates
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			need = 3;
+			if (b === 0xf0) lo = 0x90; // overlong
+			if (b === 0xf4) hi = 0x8f; // past U+10FFFF
+		} else return i;
+		for (let k = 1; k <= need; k++) {
+			const c = buf[i + k];
+			// Only the second byte has the narrowed range; later ones are plain continuation bytes.
+			if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+		}
+		i += need + 1;
+	}
+	return buf.length;
 }

@@ -113,6 +113,22 @@ export function clientSuite(start: () => Promise<Target>): void {
 			expect(result.stderr).toContain('expected a JSON array');
 		});
 
+		it('refuses a batch file that is not valid UTF-8 (exit 1) instead of sending U+FFFD', async () => {
+			const file = join(dir, 'latin1.json');
+			await writeFile(file, Buffer.concat([Buffer.from('[{"value":"caf'), Buffer.from([0xe9]), Buffer.from('"}]')]));
+			const result = await cli('producer', 'records', 'latin1', '--batch', file);
+			expect(result.code).toBe(1);
+			expect(result.stderr).toMatch(/^Failed to parse batch file .*not valid UTF-8/);
+			expect((await cli('consumer', 'poll', 'latin1')).code).toBe(1); // nothing was posted
+		});
+
+		it('sends and shows headers named __proto__ and constructor like any other', async () => {
+			const posted = await cli('producer', 'records', 'proto', 'v', '--header', '__proto__=x', '--header', 'constructor=c');
+			expect(posted.code).toBe(0);
+			const poll = await cli('consumer', 'poll', 'proto');
+			expect(poll.lines[1]).toMatch(recordLine(0, String.raw`v \(headers: \{"__proto__":"x","constructor":"c"\}\)`));
+		});
+
 		it('reports the server error code and exits 1 for a batch the server rejects', async () => {
 			const empty = join(dir, 'empty.json');
 			await writeFile(empty, '[]');

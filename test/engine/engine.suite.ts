@@ -77,6 +77,63 @@ export function describeEngine(backendCase: BackendCase): void {
 				expect(Object.keys(records[0]!)).toEqual(['key', 'value', 'headers', 'offset', 'timestamp']);
 			});
 
+			it('reads back exactly what it accepted, from memory and from disk: prototype-named headers, astral, U+FFFD, NUL', async () => {
+				// JSON.parse makes `__proto__` an own property, as an HTTP body does.
+				const headersJson = '{"__proto__":"x","constructor":"c","toString":"t","hasOwnProperty":"h","valueOf":"","k":"v"}';
+				const headers = JSON.parse(headersJson) as Record<string, string>;
+				const input = [
+					{key: '__proto__', value: 'a\u0000b', headers},
+					{key: '🎉', value: 'astral 𝄞 🎉, replacement \ufffd, 日本語 κλειδί é', headers: {'€ 😀': '\ufffd\u0000🎉'}},
+				];
+				await q.post('t', input);
+				const check = async () => {
+					const {records} = await q.poll('t');
+					expect(JSON.stringify(records[0]!.headers)).toBe(headersJson);
+					expect(Object.keys(records[0]!.headers!)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'k']);
+					expect(Object.getPrototypeOf(records[0]!.headers)).toBe(Object.prototype);
+					expect(JSON.stringify(records.map(({key, value, headers}) => ({key, value, headers})))).toBe(JSON.stringify(input));
+				};
+				await check();
+				if (!backendCase.persistent) return;
+				// A reopen empties the record cache: every record now comes from the log on disk.
+				await q.close();
+				q = await FlashQ.open(options);
+				await check();
+			});
+
+			it('keeps stored headers apart from the objects callers hold: changing them later changes no read', async () => {
+				const headers: Record<string, string> = {k: 'v'};
+				await q.post('t', [{value: 'x', headers}]);
+				headers['k'] = 'changed by the producer';
+				headers['added'] = 'later';
+				const first = (await q.poll('t')).records[0]!.headers!;
+				expect(first).toEqual({k: 'v'});
+				first['k'] = 'changed by a reader';
+				expect((await q.poll('t')).records[0]!.headers).toEqual({k: 'v'});
+				await q.createGroup('g');
+				expect((await q.fetch('g', 't')).records[0]!.headers).toEqual({k: 'v'});
+			});
+
+			it('rejects lone surrogates in key, value, header name and header value with validation_error, storing nothing', async () => {
+				const cases: Array<[unknown, string]> = [
+					[{key: 'a\ud800b', value: 'x'}, 'records[1].key'],
+					[{value: 'a\udc00'}, 'records[1].value'],
+					[{value: '\ud83d'}, 'records[1].value'], // the first half of an emoji, cut off
+					[{value: 'x', headers: {'h\ud800': 'v'}}, 'records[1].headers.h\ud800'],
+					[{value: 'x', headers: {h: '\udfff'}}, 'records[1].headers.h'],
+				];
+				for (const [record, field] of cases) {
+					const error = await failure(q.post('t', [{value: 'fine'}, record as never]));
+					expect(error.code).toBe('validation_error');
+					expect(error.status).toBe(400);
+					expect(error.details).toEqual({field});
+					expect(error.message).toMatch(/not valid Unicode.*lone surrogate/);
+				}
+				const named = await failure(q.post('t', [{value: 'x', headers: {'\ud800': 'v'}}]));
+				expect(named.message).toMatch(/^the name of header/);
+				expect(q.topics()).toEqual([]);
+			});
+
 			it('accepts ten headers', async () => {
 				const headers = Object.fromEntries(Array.from({length: 10}, (_, i) => [`h${i}`, `v${i}`]));
 				await q.post('t', [{value: 'x', headers}]);

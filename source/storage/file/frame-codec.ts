@@ -168,6 +168,15 @@ export function checkFrame(buf: Buffer, header: FrameHeader, at = 0): boolean {
 	return crc32(buf.subarray(at + 8, at + header.length)) === header.crc;
 }
 
+/**
+ * `headers[name] = value`, except that a header named `__proto__` becomes an own property as
+ * JSON.parse makes it (plain assignment would call the prototype setter and drop the header).
+ */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+	if (name === '__proto__') Object.defineProperty(headers, name, {value, enumerable: true, writable: true, configurable: true});
+	else headers[name] = value;
+}
+
 /** Decodes a whole, CRC-checked frame; throws on any inconsistency so altered bytes never become records. */
 export function decodeRecords(buf: Buffer, header: FrameHeader, at = 0, fromOffset = header.baseOffset, limit = header.count): StoredRecord[] {
 	const end = at + header.length;
@@ -196,7 +205,7 @@ export function decodeRecords(buf: Buffer, header: FrameHeader, at = 0, fromOffs
 				const name = buf.toString('utf8', p + 4, p + 4 + nameLength);
 				p += 4 + nameLength;
 				const valueLength2 = buf.readUInt32LE(p);
-				if (want) headers[name] = buf.toString('utf8', p + 4, p + 4 + valueLength2);
+				if (want) setHeader(headers, name, buf.toString('utf8', p + 4, p + 4 + valueLength2));
 				p += 4 + valueLength2;
 			}
 		}

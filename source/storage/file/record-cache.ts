@@ -55,9 +55,11 @@ export class RecordCache {
 		for (let i = 0; i < count; i++) {
 			const r = records[i]!;
 			// References now: a caller that later replaces a field of its record object changes nothing here.
+			// Headers are the one mutable part, so they are copied (as the memory backend does): a caller
+			// changing its object after the append must not make the cache differ from the disk.
 			fields[3 * i] = r.key ?? null;
 			fields[3 * i + 1] = r.value;
-			fields[3 * i + 2] = r.headers ?? null;
+			fields[3 * i + 2] = r.headers == null ? null : {...r.headers};
 			const charge = encodedSizes[i]! + CACHE_RECORD_OVERHEAD;
 			charges[i] = charge;
 			// lru-cache refuses an entry larger than its byte bound without evicting anything: so do we.
@@ -80,9 +82,12 @@ export class RecordCache {
 		}
 	}
 
+	/** The cached record; its headers are a copy, so a reader changing them changes no later read. */
 	get(offset: number): StoredRecord | undefined {
 		this.drain();
-		return this.lru.get(offset);
+		const record = this.lru.get(offset);
+		// Spread keeps a header named `__proto__` an own property, as JSON.parse made it.
+		return record?.headers == null ? record : {...record, headers: {...record.headers}};
 	}
 
 	has(offset: number): boolean {

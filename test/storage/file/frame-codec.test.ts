@@ -27,6 +27,16 @@ describe('frame codec', () => {
 		);
 	});
 
+	it('decodes headers named like Object.prototype members as own properties, __proto__ included', () => {
+		const json = '{"__proto__":"x","constructor":"c","toString":"t","hasOwnProperty":"h","k":"v"}';
+		const {buffer} = encodeFrame(0, 0, [{value: 'v', headers: JSON.parse(json) as Record<string, string>}]);
+		const header = parseHeader(buffer);
+		if (typeof header === 'string') throw new Error(header);
+		const [record] = decodeRecords(buffer, header);
+		expect(JSON.stringify(record!.headers)).toBe(json);
+		expect(Object.getPrototypeOf(record!.headers)).toBe(Object.prototype);
+	});
+
 	it('given the exact UTF-8 size, encodes the same bytes: ASCII batches through the Latin-1 copy, others through UTF-8', () => {
 		const utf8Size = (records: readonly {key?: string | null; value: string; headers?: Record<string, string> | null}[]) =>
 			records.reduce(
