@@ -109,14 +109,15 @@ export function formatHeaders(headers: Record<string, string> | null): string {
 export function parseHeaders(text: string): {headers: Record<string, string> | null; error?: string} {
 	const trimmed = text.trim();
 	if (trimmed === '') return {headers: null};
-	const headers: Record<string, string> = {};
+	// A Map, then fromEntries: a header named `__proto__` becomes an own property, not a prototype.
+	const headers = new Map<string, string>();
 	for (const part of trimmed.split(',')) {
 		if (part.trim() === '') continue;
 		const eq = part.indexOf('=');
 		if (eq <= 0) return {headers: null, error: `header '${part.trim()}' is not k=v`};
-		headers[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+		headers.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
 	}
-	return {headers};
+	return {headers: Object.fromEntries(headers)};
 }
 
 /** Pretty-prints a JSON value (objects and arrays only); anything else comes back unchanged. */

@@ -568,7 +568,9 @@ export class FileTopicLog implements TopicLog {
 			}
 			if (offset >= this.committedNext) {
 				// Not in the log yet: the WAL's pending records are kept in memory until their commit.
-				out.push(this.pendingRecords[offset - this.committedNext]!);
+				const pending = this.pendingRecords[offset - this.committedNext]!;
+				// A copy of the headers: what a reader does with its record must not change the next read.
+				out.push(pending.headers === null ? pending : {...pending, headers: {...pending.headers}});
 				offset++;
 				continue;
 			}
@@ -757,7 +759,9 @@ function storedRecords(records: readonly RecordInput[], base: number, timestamp:
 	const stored = new Array<StoredRecord>(records.length);
 	for (let i = 0; i < records.length; i++) {
 		const r = records[i]!;
-		stored[i] = {offset: base + i, timestamp, key: r.key ?? null, value: r.value, headers: r.headers ?? null};
+		// The headers are copied (spread keeps a header named `__proto__` as an own property): a caller
+		// that changes its object after the append must not change what is read back.
+		stored[i] = {offset: base + i, timestamp, key: r.key ?? null, value: r.value, headers: r.headers == null ? null : {...r.headers}};
 	}
 	return stored;
 }
