@@ -17,16 +17,23 @@ export function formatNotice(notice: StorageNotice): string {
 
 /**
  * Prints every notice storage has so far (recovery at open, a lock takeover), then each later one
- * (a lost lock) as it happens. Returns the function that stops watching.
+ * (a lost lock) within `intervalMs`. It polls the stats rather than subscribing to events: a
+ * listener would make the engine build an event for every append of a headless server.
+ * Returns the function that stops watching.
  */
-export function reportStorageNotices(queue: FlashQ, print: (line: string) => void): () => void {
+export function reportStorageNotices(queue: FlashQ, print: (line: string) => void, intervalMs = 500): () => void {
 	let printed = 0;
 	const flush = (): void => {
-		const notices = queue.stats().storage.notices;
+		let notices;
+		try {
+			notices = queue.stats().storage.notices;
+		} catch {
+			return; // closing: nothing new can happen
+		}
 		for (; printed < notices.length; printed++) print(formatNotice(notices[printed]!));
 	};
 	flush();
-	return queue.subscribe((events) => {
-		if (events.some((e) => e.type === 'lock' || e.type === 'storage.error' || e.type === 'recovery.done')) flush();
-	});
+	const timer = setInterval(flush, intervalMs);
+	timer.unref();
+	return () => clearInterval(timer);
 }
