@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import {readFileSync} from 'node:fs';
 import {onShutdownSignals} from './cli/lifecycle.js';
+import {reportStorageNotices} from './cli/notices.js';
 import {type CliOptions, UsageError, parseArgs} from './cli/options.js';
 import {USAGE} from './cli/usage.js';
 import {FlashQ} from './engine/flashq.js';
@@ -85,6 +86,12 @@ async function run(options: CliOptions): Promise<number> {
 	let server: ServerHandle | null = null;
 	// Under the TUI, server log lines would tear the screen: keep them until it closes.
 	const deferredLog: string[] = [];
+	let tuiRunning = false;
+	// Recovery actions and a lock takeover are printed now; a lost lock when it happens (the TUI shows it in Events).
+	const stopNotices = reportStorageNotices(queue, (line) => {
+		if (!tuiRunning) say(line);
+		else if (deferredLog.length < 100) deferredLog.push(line);
+	});
 	const logger: ServerLogger | undefined = options.headless
 		? undefined
 		: {
@@ -118,9 +125,12 @@ async function run(options: CliOptions): Promise<number> {
 	try {
 		// Loaded only for the TUI: a headless server does not pay for React and Ink at startup.
 		const {runTui} = await import('./ui/run-tui.js');
+		tuiRunning = true;
 		// `t` in the app starts a tour on its own engines (file storage in the temp dir, seed 1).
 		return await runTui({queue, server, once: options.once, tour: {seed: 1}});
 	} finally {
+		tuiRunning = false;
+		stopNotices();
 		removeSignals();
 		await server?.close();
 		await queue.close();

@@ -87,6 +87,29 @@ export function createMetrics(queue: FlashQ): ServerMetrics {
 		},
 	});
 	new Gauge({
+		name: 'flashq_storage_locked',
+		help: 'File storage: 1 while this process holds the data directory lock, 0 once lost (it then writes nothing); absent for memory storage',
+		registers: [registry],
+		collect() {
+			this.reset();
+			const storage = stats().storage;
+			if (storage.kind === 'file') this.set(Number(storage.locked));
+		},
+	});
+	new Counter({
+		name: 'flashq_storage_notices_total',
+		help: 'Storage notices since start: recovery actions at open (torn tail cut, WAL frames dropped, repair) and lock takeovers or losses',
+		labelNames: ['kind', 'level'],
+		registers: [registry],
+		collect() {
+			this.reset();
+			for (const kind of ['recovery', 'lock'] as const) {
+				for (const level of ['info', 'warning'] as const) this.inc({kind, level}, 0);
+			}
+			for (const notice of stats().storage.notices) this.inc({kind: notice.kind, level: notice.level});
+		},
+	});
+	new Gauge({
 		name: 'flashq_consumer_lag',
 		help: 'High water mark minus committed offset, per group and topic it committed for',
 		labelNames: ['group', 'topic'],

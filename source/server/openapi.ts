@@ -4,6 +4,51 @@
  * success response against a live answer, so it cannot drift from the code.
  */
 const json = (schema: unknown) => ({'application/json': {schema}});
+
+/** GET /health, healthy or not (503 when the data directory lock is lost). */
+const healthSchema = {
+	type: 'object',
+	required: ['status', 'service', 'timestamp'],
+	properties: {
+		status: {type: 'string', enum: ['healthy', 'unhealthy']},
+		service: {type: 'string'},
+		timestamp: {type: 'integer', description: 'Unix seconds'},
+		reason: {type: 'string', description: 'why the queue is unhealthy (only then)'},
+		version: {type: 'string'},
+		uptime: {type: 'integer', description: 'seconds'},
+		topics_count: {type: 'integer'},
+		consumer_groups_count: {type: 'integer'},
+		storage: {
+			type: 'object',
+			required: ['kind', 'locked', 'notices_total', 'notices'],
+			properties: {
+				kind: {type: 'string', enum: ['memory', 'file']},
+				locked: {type: 'boolean', description: 'file storage: whether this process holds the data directory lock'},
+				notices_total: {type: 'integer', description: 'storage notices since the queue opened'},
+				notices: {
+					type: 'array',
+					description: 'the latest storage notices (at most 20), oldest first: recovery actions at open, a lock takeover or loss',
+					items: {
+						type: 'object',
+						required: ['at', 'kind', 'level', 'message'],
+						properties: {
+							at: {type: 'string', format: 'date-time'},
+							kind: {type: 'string', enum: ['recovery', 'lock']},
+							level: {type: 'string', enum: ['info', 'warning']},
+							message: {type: 'string'},
+							topic: {type: 'string'},
+							file: {type: 'string'},
+							position: {type: 'integer', description: 'byte position in file'},
+							records_dropped: {type: 'integer'},
+							bytes_dropped: {type: 'integer'},
+							copy: {type: 'string', description: 'where --repair kept a copy of the damaged file'},
+						},
+					},
+				},
+			},
+		},
+	},
+};
 const error = (description: string) => ({description, content: json({$ref: '#/components/schemas/Error'})});
 const name = (param: 'topic' | 'group_id') => ({
 	name: param,
@@ -90,22 +135,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
 					summary: 'Liveness check (never needs the token)',
 					security: [],
 					responses: {
-						'200': {
-							description: 'Healthy',
-							content: json({
-								type: 'object',
-								required: ['status', 'service', 'timestamp'],
-								properties: {
-									status: {type: 'string'},
-									service: {type: 'string'},
-									timestamp: {type: 'integer', description: 'Unix seconds'},
-									version: {type: 'string'},
-									uptime: {type: 'integer', description: 'seconds'},
-									topics_count: {type: 'integer'},
-									consumer_groups_count: {type: 'integer'},
-								},
-							}),
-						},
+						'200': {description: 'Healthy', content: json(healthSchema)},
+						'503': {description: 'Unhealthy: the queue lost its data directory lock and accepts no more writes', content: json(healthSchema)},
 					},
 				},
 			},

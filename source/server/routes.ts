@@ -1,5 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import type {FlashQ} from '../engine/flashq.js';
+import type {StorageNotice} from '../engine/stats.js';
 import type {CommittedOffsetInfo, FetchResult, PollResult} from '../engine/types.js';
 import {readJsonBody} from './body.js';
 import {offsetsJson} from './encode.js';
@@ -31,6 +32,20 @@ export interface RouteDeps {
 }
 
 const ok = (json: unknown): Reply => ({status: 200, json});
+
+/** /health lists the latest storage notices only: its size must not grow with the queue's age. */
+export const HEALTH_NOTICES = 20;
+
+function noticeJson(notice: StorageNotice): Record<string, unknown> {
+	const out: Record<string, unknown> = {at: new Date(notice.at).toISOString(), kind: notice.kind, level: notice.level, message: notice.message};
+	if (notice.topic !== undefined) out['topic'] = notice.topic;
+	if (notice.file !== undefined) out['file'] = notice.file;
+	if (notice.position !== undefined) out['position'] = notice.position;
+	if (notice.recordsDropped !== undefined) out['records_dropped'] = notice.recordsDropped;
+	if (notice.bytesDropped !== undefined) out['bytes_dropped'] = notice.bytesDropped;
+	if (notice.copy !== undefined) out['copy'] = notice.copy;
+	return out;
+}
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** Wire form of a read result; `lag` only when the engine gave one (it is omitted when negative). */
@@ -67,15 +82,28 @@ export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<
 			pattern: '/health',
 			handler: () => {
 				const stats = queue.stats();
-				return ok({
-					status: 'healthy',
-					service: 'flashq',
-					timestamp: Math.floor(Date.now() / 1000),
-					version,
-					uptime: Math.floor((Date.now() - stats.startedAt) / 1000),
-					topics_count: stats.totals.topics,
-					consumer_groups_count: stats.totals.groups,
-				});
+				const {storage} = stats;
+				// A file queue that lost its directory lock writes nothing more: not healthy, and a probe must see it.
+				const lockLost = storage.kind === 'file' && !storage.locked;
+				return {
+					status: lockLost ? 503 : 200,
+					json: {
+						status: lockLost ? 'unhealthy' : 'healthy',
+						service: 'flashq',
+						timestamp: Math.floor(Date.now() / 1000),
+						...(lockLost ? {reason: `lost the lock on data directory ${storage.dataDir}: this process accepts no more writes; restart it`} : {}),
+						version,
+						uptime: Math.floor((Date.now() - stats.startedAt) / 1000),
+						topics_count: stats.totals.topics,
+						consumer_groups_count: stats.totals.groups,
+						storage: {
+							kind: storage.kind,
+							locked: storage.locked,
+							notices_total: storage.notices.length,
+							notices: storage.notices.slice(-HEALTH_NOTICES).map(noticeJson),
+						},
+					},
+				};
 			},
 		},
 		{

@@ -3,11 +3,15 @@
  * set, and every documented response (each status of each operation) is produced by a live
  * request whose body fits the documented schema.
  */
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {FlashQ} from '../../source/engine/flashq.js';
 import {apiRoutes} from '../../source/server/routes.js';
 import {startServer} from '../../source/server/server.js';
 import type {ServerHandle} from '../../source/server/types.js';
+import {LOCK_NAME} from '../../source/storage/lock.js';
+import {tempDir} from '../helpers/backends.js';
 import {client, type Reply} from './process.js';
 
 type Schema = Record<string, unknown>;
@@ -78,6 +82,25 @@ const post = (path: string, json: unknown) => api('POST', path, {json});
 /** One live request per documented (operation, status). */
 const scenarios: Record<string, () => Promise<Reply>> = {
 	'GET /health 200': () => api('GET', '/health'),
+	'GET /health 503': async () => {
+		// A file queue whose directory lock another host's process has taken.
+		const {dir, cleanup} = await tempDir('flashq-openapi-');
+		const lost = await FlashQ.open({storage: 'file', dataDir: dir, staleLockMs: 2000});
+		const other = await startServer({queue: lost, port: 0});
+		try {
+			writeFileSync(path.join(dir, LOCK_NAME), JSON.stringify({pid: 1, host: 'elsewhere', startTime: null, bootId: null, pidNs: null, nonce: 'other', acquiredAt: 0}));
+			// The holder's refresh (every staleLockMs / 3) finds it; bounded, not timed.
+			for (let i = 0; ; i++) {
+				const reply = await client(other.url)('GET', '/health');
+				if (reply.status !== 200 || i >= 400) return reply;
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+		} finally {
+			await other.close();
+			await lost.close();
+			await cleanup();
+		}
+	},
 	'GET /topics 200': () => api('GET', '/topics'),
 	'POST /topics/{topic}/records 200': () => post(`/topics/${T}/records`, {records: [{value: 'v', key: 'k', headers: {h: 'x'}}]}),
 	'POST /topics/{topic}/records 400': () => post(`/topics/${T}/records`, {records: []}),

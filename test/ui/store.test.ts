@@ -14,10 +14,11 @@ class FakeEngine implements EngineSource {
 	records = 0;
 	hits = 0;
 	misses = 0;
+	notices: FlashQStats['storage']['notices'] = [];
 	stats(): FlashQStats {
 		return {
 			startedAt: 0,
-			storage: {kind: 'file', dataDir: '/d', sync: 'always', commitThreshold: 10, cacheSize: 100, locked: true, notices: []},
+			storage: {kind: 'file', dataDir: '/d', sync: 'always', commitThreshold: 10, cacheSize: 100, locked: true, notices: this.notices},
 			totals: {records: this.records, bytes: 0, appends: 0, polls: 0, recordsRead: 0, topics: 1, groups: 0},
 			topics: [
 				{
@@ -83,6 +84,23 @@ describe('TuiStore', () => {
 		expect(snap.events.some((e) => e.text.includes('from 7'))).toBe(false);
 		expect(snap.eventsTotal).toBe(13);
 		expect(snap.eventsDropped).toBe(4);
+	});
+
+	it('shows in Events what storage did at open (before anyone listened) and a lock lost later', () => {
+		const engine = new FakeEngine();
+		engine.notices = [
+			{at: 1, kind: 'recovery', level: 'warning', topic: 't', file: '/d/topics/74/log', position: 120, bytesDropped: 5, message: 'torn tail of /d/topics/74/log: dropped 5 bytes from byte 120'},
+			{at: 2, kind: 'lock', level: 'info', message: 'took over the lock on /d from pid 7 on h: process 7 is gone'},
+		];
+		store = new TuiStore(engine, null, {heartbeatMs: 0}).start();
+		engine.listener!([{type: 'lock', at: 3, state: 'compromised', dataDir: '/d'}, {type: 'storage.error', at: 3, message: 'lost the lock on data directory /d'}], 0);
+		const lines = store.publishNow().events.map((e) => [e.level, e.text]);
+		expect(lines).toEqual([
+			['warn', 'storage: torn tail of /d/topics/74/log: dropped 5 bytes from byte 120'],
+			['info', 'storage: took over the lock on /d from pid 7 on h: process 7 is gone'],
+			['error', expect.stringContaining('compromised')],
+			['error', 'storage.error: lost the lock on data directory /d'],
+		]);
 	});
 
 	it('publishes a new snapshot object only when it publishes, and notifies subscribers', async () => {

@@ -316,12 +316,16 @@ export class FaultyIo implements FileIo {
 		this.close(fd);
 	}
 
-	lock(dir: string): Promise<() => Promise<void>> {
+	lock(dir: string): Promise<{check(): void; release(): Promise<void>; takeover: null}> {
 		if (this.locks.has(dir)) return Promise.reject(new Error(`data directory ${dir} is locked by another FlashQ instance`));
 		this.locks.add(dir);
-		return Promise.resolve(() => {
-			this.locks.delete(dir);
-			return Promise.resolve();
+		return Promise.resolve({
+			takeover: null,
+			check: () => undefined,
+			release: () => {
+				this.locks.delete(dir);
+				return Promise.resolve();
+			},
 		});
 	}
 }

@@ -8,6 +8,7 @@ import {encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
 import {FileGroupStore} from './group-store.js';
 import {type FileIo, NodeIo} from './io.js';
+import {LOCK_NAME} from '../lock.js';
 import {encodeName} from './names.js';
 import {INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
@@ -15,7 +16,7 @@ const NAME_FILE = 'name';
 
 /**
  * Layout of a data directory:
- *   .flashq.lock/            proper-lockfile's lock
+ *   .flashq.lock             the directory lock: the holder's pid, host and start time (lock.ts)
  *   topics/<encoded name>/   name, log, wal, index, checkpoint   (one directory per topic)
  *   groups/<encoded id>.json  JSON {body: {groupId, offsets}, crc}
  */
@@ -50,7 +51,9 @@ class FileBackend implements StorageBackend {
 	private get walPreallocBytes(): number {
 		return this.settings.walPreallocBytes;
 	}
-	private release: (() => Promise<void>) | null = null;
+	private dirLock: {check(): void; release(): Promise<void>} | null = null;
+	/** Set once the directory lock is lost: from then on this process never writes to the directory. */
+	private lost: Error | null = null;
 	private closing: Promise<void> | null = null;
 
 	constructor(
@@ -72,6 +75,7 @@ class FileBackend implements StorageBackend {
 			checkpointBytes: 16 * Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 			walPreallocBytes:
 				io.preallocates === false ? 0 : Math.min(Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024) + 64 * 1024, 8 * 1024 * 1024),
+			writeGuard: () => this.guard(),
 		};
 		this.info = {
 			kind: 'file',
@@ -82,20 +86,40 @@ class FileBackend implements StorageBackend {
 			locked: false,
 			notices: [],
 		};
-		this.groups = new FileGroupStore(io, this.groupsDir, events, (notice) => this.info.notices.push(notice));
+		this.groups = new FileGroupStore(guardedIo(io, () => this.guard()), this.groupsDir, events, (notice) => this.info.notices.push(notice));
 	}
 
 	async lock(staleMs: number): Promise<void> {
-		this.release = await this.io.lock(this.dataDir, staleMs, (error) => {
-			// Someone removed or took our lock: say so loudly rather than crash the process.
-			this.info.locked = false;
-			if (this.events.active) {
-				this.events.emit({type: 'lock', at: Date.now(), state: 'compromised', dataDir: this.dataDir});
-				this.events.emit({type: 'storage.error', at: Date.now(), message: `lock on ${this.dataDir} compromised: ${error.message}`});
-			}
-		});
+		const lock = await this.io.lock(this.dataDir, staleMs, (error) => this.lockLost(error));
+		this.dirLock = lock;
 		this.info.locked = true;
+		if (lock.takeover) this.info.notices.push({at: Date.now(), kind: 'lock', level: 'info', file: path.join(this.dataDir, LOCK_NAME), message: lock.takeover});
 		if (this.events.active) this.events.emit({type: 'lock', at: Date.now(), state: 'acquired', dataDir: this.dataDir});
+	}
+
+	/**
+	 * Called before every write and acknowledgement (topics, groups, topic creation, recovery):
+	 * throws once the lock is not ours, so nothing is written or acknowledged after that.
+	 */
+	private guard(): void {
+		if (this.lost) throw this.lost;
+		this.dirLock?.check();
+	}
+
+	/** Someone removed or took our lock: stop every write at once and say so loudly, rather than crash. */
+	private lockLost(error: Error): void {
+		if (this.lost) return;
+		this.lost = new Error(
+			`lost the lock on data directory ${this.dataDir} (${error.message}); this process writes nothing more there: restart it to serve again`,
+			{cause: error},
+		);
+		this.info.locked = false;
+		this.info.notices.push({at: Date.now(), kind: 'lock', level: 'warning', file: path.join(this.dataDir, LOCK_NAME), message: this.lost.message});
+		for (const log of this.logs.values()) log.halt(this.lost);
+		if (this.events.active) {
+			this.events.emit({type: 'lock', at: Date.now(), state: 'compromised', dataDir: this.dataDir});
+			this.events.emit({type: 'storage.error', at: Date.now(), message: this.lost.message});
+		}
 	}
 
 	existingTopics(): Promise<string[]> {
@@ -115,6 +139,8 @@ class FileBackend implements StorageBackend {
 		if (this.closing) throw new Error('storage is closed');
 		const existing = this.logs.get(topic);
 		if (existing) return existing;
+		// Creating a topic and recovering one both write.
+		this.guard();
 		const dir = path.join(this.topicsDir, encodeName(topic));
 		const nameFile = path.join(dir, NAME_FILE);
 		if (this.io.exists(nameFile)) {
@@ -176,14 +202,36 @@ class FileBackend implements StorageBackend {
 
 	private async closeAll(): Promise<void> {
 		const errors: unknown[] = [];
+		// Closing writes (checkpoints, WAL headers): find out first whether the directory is still ours.
+		try {
+			this.guard();
+		} catch {
+			// Lost: every topic is halted now, and a halted topic closes without writing.
+		}
 		await Promise.all([...this.logs.values()].map((log) => log.close().catch((error: unknown) => errors.push(error))));
 		await this.groups.close();
-		if (this.release) {
-			await this.release().catch((error: unknown) => errors.push(error));
-			this.release = null;
-			this.info.locked = false;
-			if (this.events.active) this.events.emit({type: 'lock', at: Date.now(), state: 'released', dataDir: this.dataDir});
+		if (this.dirLock) {
+			await this.dirLock.release().catch((error: unknown) => errors.push(error));
+			this.dirLock = null;
+			if (!this.lost) {
+				this.info.locked = false;
+				if (this.events.active) this.events.emit({type: 'lock', at: Date.now(), state: 'released', dataDir: this.dataDir});
+			}
 		}
 		if (errors.length > 0) throw errors[0];
 	}
+}
+
+/** The file layer with every writing call checked by `guard` first (for the group store, which has no guard of its own). */
+function guardedIo(io: FileIo, guard: () => void): FileIo {
+	const guarded = Object.create(io) as FileIo;
+	const wrap = <K extends 'mkdirp' | 'open' | 'write' | 'truncate' | 'rename' | 'unlink' | 'copyFile'>(name: K) => {
+		const original = io[name] as (...args: unknown[]) => unknown;
+		(guarded as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+			guard();
+			return original.apply(io, args);
+		};
+	};
+	for (const name of ['mkdirp', 'open', 'write', 'truncate', 'rename', 'unlink', 'copyFile'] as const) wrap(name);
+	return guarded;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {acquireDirectoryLock} from '../lock.js';
+import {acquireDirectoryLock, type DirectoryLock} from '../lock.js';
 
 /**
  * Every file operation the file backend performs goes through this interface, so tests (and the
@@ -31,9 +31,10 @@ export interface FileIo {
 	copyFile(from: string, to: string): void;
 	/**
 	 * Takes the data directory's lock; rejects at once (message contains "locked") if another
-	 * live holder has it. `onCompromised` is called if the lock is lost later.
+	 * live holder has it. `onCompromised` is called once if the lock is lost later (found by the
+	 * holder's refresh or by `check()`, which throws from then on).
 	 */
-	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>>;
+	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<Pick<DirectoryLock, 'check' | 'release' | 'takeover'>>;
 	/**
 	 * Whether the WAL should be preallocated and reused in place (default true): on a real disk an
 	 * fdatasync of allocated blocks is much cheaper than one that grows the file. Durability is the
@@ -127,7 +128,7 @@ export class NodeIo implements FileIo {
 		fs.copyFileSync(from, to);
 	}
 
-	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<DirectoryLock> {
 		return acquireDirectoryLock(dir, staleMs, onCompromised);
 	}
 }

@@ -171,6 +171,8 @@ export class TuiStore {
 	/** Subscribes to the sources and starts the heartbeat. */
 	start(): this {
 		if (this.unsubscribers.length > 0 || this.closed) return this;
+		// What storage did at open (recovery actions, a lock takeover) happened before anyone listened.
+		for (const notice of this.engine.stats().storage.notices) this.log.note(`storage: ${notice.message}`, notice.level === 'warning' ? 'warn' : 'info', notice.at);
 		this.unsubscribers.push(this.engine.subscribe((events, dropped) => this.onEngineEvents(events, dropped)));
 		if (this.server) this.unsubscribers.push(this.server.events.subscribe((events) => this.onRequests(events)));
 		if (this.heartbeatMs > 0) {

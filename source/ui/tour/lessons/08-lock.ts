@@ -10,7 +10,7 @@ export const lockLesson: Lesson = {
 	steps: [
 		{
 			title: 'The lock is taken at open',
-			before: 'FlashQ opened this lesson\'s data directory and took its lock (a ".flashq.lock" directory it keeps fresh). Watch the header: storage, data dir, locked.',
+			before: 'FlashQ opened this lesson\'s data directory and took its lock (a ".flashq.lock" file naming its pid, host and process start time). Watch the header: storage, data dir, locked.',
 			highlight: ['Events'],
 			async run(ctx) {
 				await ctx.engine.post('orders', [{key: 'k', value: 'first'}]);
@@ -62,7 +62,7 @@ export const lockLesson: Lesson = {
 				await ctx.reopen();
 			},
 			after: (f) =>
-				`The second instance opened and sees ${String(f['secondSees'])}. A lock left by a killed process is taken over once it goes stale (about 5 s), never while its owner is alive.`,
+				`The second instance opened and sees ${String(f['secondSees'])}. A lock left by a killed process is taken over at once by the next opener (its pid is gone), never while its owner is alive, even a stopped one.`,
 		},
 	],
 };
