@@ -9,8 +9,9 @@ import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
 import {FileGroupStore} from './group-store.js';
 import {type FileIo, NodeIo} from './io.js';
 import {LOCK_NAME} from '../lock.js';
+import {advice} from './io-errors.js';
 import {encodeName} from './names.js';
-import {INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
+import {CorruptionError, INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
 const NAME_FILE = 'name';
 
@@ -24,7 +25,12 @@ export async function openFileBackend(options: FileStorageOptions, context: Stor
 	const io = options.io ?? new NodeIo();
 	const dataDir = path.resolve(options.dataDir);
 	const created = !io.exists(dataDir);
-	io.mkdirp(dataDir);
+	try {
+		io.mkdirp(dataDir);
+	} catch (error) {
+		const hint = advice(error) || 'choose a directory on a regular, writable file system';
+		throw new Error(`cannot create data directory ${dataDir}: ${(error as Error).message}; ${hint}`, {cause: error});
+	}
 	// A data directory made just now must survive a power loss too.
 	if (created) io.fsyncDir(path.dirname(dataDir));
 	const backend = new FileBackend(io, dataDir, options, context.events);
@@ -128,7 +134,13 @@ class FileBackend implements StorageBackend {
 			const file = path.join(this.topicsDir, entry, NAME_FILE);
 			// No name file: a topic whose creation never finished, so it never held a record.
 			if (!this.io.exists(file)) continue;
-			const name = this.io.readFile(file).toString('utf8');
+			let name: string;
+			try {
+				name = this.io.readFile(file).toString('utf8');
+			} catch (error) {
+				const hint = advice(error) || 'restore the file (it holds the topic\'s name) or move the topic directory away';
+				return Promise.reject(new Error(`cannot read the topic name file ${file}: ${(error as Error).message}; ${hint}`, {cause: error}));
+			}
 			if (encodeName(name) !== entry) return Promise.reject(new Error(`topic directory ${path.join(this.topicsDir, entry)} holds name '${name}', which does not match`));
 			names.push(name);
 		}
@@ -150,7 +162,8 @@ class FileBackend implements StorageBackend {
 		const fds: TopicFds = {
 			log: this.io.open(path.join(dir, LOG_FILE), false),
 			wal: this.io.open(path.join(dir, WAL_FILE), false),
-			index: this.io.open(path.join(dir, INDEX_FILE), false),
+			// The index is derived data: a missing one is created empty and rebuilt by recovery.
+			index: this.io.open(path.join(dir, INDEX_FILE), true),
 		};
 		try {
 			const recovered = await recoverTopic(this.io, fds, {
@@ -166,9 +179,15 @@ class FileBackend implements StorageBackend {
 			const log = new FileTopicLog(topic, dir, this.io, fds, this.settings, this.events, recovered);
 			this.logs.set(topic, log);
 			return log;
-		} catch (error) {
+		} catch (caught) {
 			for (const fd of [fds.log, fds.wal, fds.index]) this.io.close(fd);
-			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: (error as Error).message});
+			const hint = advice(caught);
+			// Corruption errors say what to do already; others get the topic, and advice where there is some.
+			const error =
+				caught instanceof CorruptionError
+					? caught
+					: new Error(`cannot open topic '${topic}' (${dir}): ${(caught as Error).message}${hint ? `; ${hint}` : ''}`, {cause: caught});
+			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: error.message});
 			throw error;
 		}
 	}

@@ -7,6 +7,7 @@ import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
 import {decodeRecords, encodeFrame, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
+import {advice} from './io-errors.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
 import {RecordCache} from './record-cache.js';
@@ -463,8 +464,9 @@ export class FileTopicLog implements TopicLog {
 		if (this.failure) return;
 		const message = error instanceof Error ? error.message : String(error);
 		const rolledBack = mayWrite ? this.rollBack() : '';
+		const hint = advice(error);
 		this.failure = new Error(
-			`${what} failed for topic '${this.topic}': ${message}; the topic accepts no more records until the queue is reopened${rolledBack}`,
+			`${what} failed for topic '${this.topic}': ${message}; the topic accepts no more records until the queue is reopened${rolledBack}${hint ? `; ${hint}` : ''}`,
 			{cause: error},
 		);
 		const waiting = this.waiting;

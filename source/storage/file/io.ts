@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import {withFile} from './io-errors.js';
 import {acquireDirectoryLock, type DirectoryLock} from '../lock.js';
 
 /**
@@ -43,12 +45,33 @@ export interface FileIo {
 	readonly preallocates?: boolean;
 }
 
-/** The real file system. */
+/** The real file system. Every error it throws names its file. */
 export class NodeIo implements FileIo {
 	readonly preallocates = true;
+	/** The file each open descriptor refers to, for error messages. */
+	private readonly files = new Map<number, string>();
 
+	/**
+	 * Creates a directory and its missing parents one level at a time. (A recursive mkdirSync spins
+	 * forever under /proc, where mkdir answers ENOENT for a parent that exists.)
+	 */
 	mkdirp(dir: string): void {
-		fs.mkdirSync(dir, {recursive: true});
+		const missing: string[] = [];
+		for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+			missing.push(at);
+			if (path.dirname(at) === at) break;
+		}
+		for (const at of missing.reverse()) {
+			try {
+				fs.mkdirSync(at);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(at).isDirectory()) continue;
+				throw withFile(error, at);
+			}
+		}
+		if (missing.length === 0 && !fs.statSync(dir).isDirectory()) {
+			throw withFile(Object.assign(new Error('ENOTDIR: not a directory, mkdir'), {code: 'ENOTDIR'}), dir);
+		}
 	}
 
 	readdir(dir: string): string[] {
@@ -56,7 +79,7 @@ export class NodeIo implements FileIo {
 			return fs.readdirSync(dir);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-			throw error;
+			throw withFile(error, dir);
 		}
 	}
 
@@ -65,42 +88,70 @@ export class NodeIo implements FileIo {
 	}
 
 	open(file: string, create: boolean): number {
-		return fs.openSync(file, create ? fs.constants.O_RDWR | fs.constants.O_CREAT : fs.constants.O_RDWR, 0o644);
+		const fd = fs.openSync(file, create ? fs.constants.O_RDWR | fs.constants.O_CREAT : fs.constants.O_RDWR, 0o644);
+		this.files.set(fd, file);
+		return fd;
 	}
 
 	close(fd: number): void {
-		fs.closeSync(fd);
+		try {
+			fs.closeSync(fd);
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		} finally {
+			this.files.delete(fd);
+		}
 	}
 
 	size(fd: number): number {
-		return fs.fstatSync(fd).size;
+		try {
+			return fs.fstatSync(fd).size;
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		}
 	}
 
 	write(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
 		let done = 0;
-		while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+		try {
+			while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		}
 	}
 
 	read(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
-		return fs.readSync(fd, buf, offset, length, position);
+		try {
+			return fs.readSync(fd, buf, offset, length, position);
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		}
 	}
 
 	readAsync(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
 		return new Promise((resolve, reject) => {
-			fs.read(fd, buf, offset, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes)));
+			fs.read(fd, buf, offset, length, position, (error, bytes) => (error ? reject(withFile(error, this.file(fd))) : resolve(bytes)));
 		});
 	}
 
 	fdatasync(fd: number): Promise<void> {
-		return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+		return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(withFile(error, this.file(fd))) : resolve())));
 	}
 
 	fdatasyncSync(fd: number): void {
-		fs.fdatasyncSync(fd);
+		try {
+			fs.fdatasyncSync(fd);
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		}
 	}
 
 	truncate(fd: number, length: number): void {
-		fs.ftruncateSync(fd, length);
+		try {
+			fs.ftruncateSync(fd, length);
+		} catch (error) {
+			throw withFile(error, this.file(fd));
+		}
 	}
 
 	rename(from: string, to: string): void {
@@ -115,13 +166,19 @@ export class NodeIo implements FileIo {
 		const fd = fs.openSync(dir, 'r');
 		try {
 			fs.fsyncSync(fd);
+		} catch (error) {
+			throw withFile(error, dir);
 		} finally {
 			fs.closeSync(fd);
 		}
 	}
 
 	readFile(file: string): Buffer {
-		return fs.readFileSync(file);
+		try {
+			return fs.readFileSync(file);
+		} catch (error) {
+			throw withFile(error, file);
+		}
 	}
 
 	copyFile(from: string, to: string): void {
@@ -130,5 +187,9 @@ export class NodeIo implements FileIo {
 
 	lock(dir: string, staleMs: number, onCompromised: (error: Error) => void): Promise<DirectoryLock> {
 		return acquireDirectoryLock(dir, staleMs, onCompromised);
+	}
+
+	private file(fd: number): string {
+		return this.files.get(fd) ?? `file descriptor ${fd}`;
 	}
 }
