@@ -3,9 +3,10 @@ import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
+import {recordBytes} from '../record-bytes.js';
 import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
-import {decodeRecords, encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {decodeRecords, encodeFrame, encodeWalHeader, fitRecords, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
@@ -416,17 +417,27 @@ export class FileTopicLog implements TopicLog {
 		if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic: this.topic, message: this.failure.message});
 	}
 
-	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+	async read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
 		const end = Math.min(this.next, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
 		let offset = fromOffset;
 		let hits = 0;
 		let misses = 0;
+		/** Bytes the read may still return (validation's count); the first record is taken whatever its size. */
+		let budget = maxBytes;
+		const fits = (record: StoredRecord): boolean => {
+			if (budget === Infinity) return true;
+			const size = recordBytes(record);
+			if (size > budget && out.length > 0) return false;
+			budget -= size;
+			return true;
+		};
 		const evictionsBefore = this.evictions();
 		while (offset < end) {
 			// (Appends made while this read awaited the disk are in the cache now, as if inserted then.)
 			const cached = this.cache?.get(offset);
 			if (cached) {
+				if (!fits(cached)) break;
 				out.push(cached);
 				offset++;
 				hits++;
@@ -434,7 +445,9 @@ export class FileTopicLog implements TopicLog {
 			}
 			if (offset >= this.committedNext) {
 				// Not in the log yet: the WAL's pending records are kept in memory until their commit.
-				out.push(this.pendingRecords[offset - this.committedNext]!);
+				const pending = this.pendingRecords[offset - this.committedNext]!;
+				if (!fits(pending)) break;
+				out.push(pending);
 				offset++;
 				continue;
 			}
@@ -442,10 +455,13 @@ export class FileTopicLog implements TopicLog {
 			const limit = Math.min(end, this.committedNext);
 			let stop = offset + 1;
 			while (stop < limit && !this.cache?.has(stop)) stop++;
-			const records = await this.readLog(offset, stop);
+			const {records, bytes} = await this.readLog(offset, stop, budget, out.length === 0);
 			misses += records.length;
 			for (const record of records) out.push(record);
 			offset += records.length;
+			budget -= bytes;
+			// Fewer than asked for: the byte budget ran out inside the log.
+			if (offset < stop) break;
 		}
 		this.counters.hits += hits;
 		this.counters.misses += misses;
@@ -486,8 +502,13 @@ export class FileTopicLog implements TopicLog {
 		}
 	}
 
-	/** Records [from, stop) from the log: index lookup, then a bounded streaming scan. */
-	private async readLog(from: number, stop: number): Promise<StoredRecord[]> {
+	/**
+	 * Records [from, stop) from the log, or fewer: it stops before the record that would pass `budget`
+	 * bytes (taking the first one whatever its size when `takeOne`). Index lookup, then a bounded
+	 * streaming scan: each frame is read from disk asynchronously, so a long read gives the event loop
+	 * a turn between frames (or 64 KiB chunks of small ones), and only the records returned are decoded.
+	 */
+	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true): Promise<{records: StoredRecord[]; bytes: number}> {
 		const entry = this.index.find(from);
 		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
 		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
@@ -495,6 +516,7 @@ export class FileTopicLog implements TopicLog {
 		const out: StoredRecord[] = [];
 		let expected = entryOffset;
 		let scanned = 0;
+		let bytes = 0;
 		while (from + out.length < stop) {
 			const item = await stream.next();
 			if (item.kind !== 'frame') {
@@ -510,14 +532,19 @@ export class FileTopicLog implements TopicLog {
 			expected += header.count;
 			scanned++;
 			if (expected <= from) continue;
-			const want = stop - from - out.length;
-			for (const record of decodeRecords(item.buf, header, item.at, from + out.length, want)) out.push(record);
+			const first = from + out.length;
+			// This frame's records that the read wants: from `first` to the frame's end or `stop`.
+			const want = Math.min(stop, expected) - first;
+			const fit = budget === Infinity ? {count: want, bytes: 0} : fitRecords(item.buf, header, item.at, first, want, budget - bytes, takeOne && out.length === 0);
+			bytes += fit.bytes;
+			if (fit.count > 0) for (const record of decodeRecords(item.buf, header, item.at, first, fit.count)) out.push(record);
+			if (fit.count < want) break;
 		}
 		const lookup = {offset: from, entryOffset, position, scanned};
 		this.counters.lookups++;
 		this.counters.lastLookup = lookup;
 		if (this.events.active) this.events.emit({type: 'index.lookup', at: Date.now(), topic: this.topic, ...lookup});
-		return out;
+		return {records: out, bytes};
 	}
 
 	private evictions(): number {
