@@ -3,7 +3,7 @@ import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
-import {recordBytes} from '../record-bytes.js';
+import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
 import {decodeRecords, encodeFrame, encodeWalHeader, fitRecords, WAL_HEADER_BYTES} from './frame-codec.js';
@@ -423,13 +423,31 @@ export class FileTopicLog implements TopicLog {
 		let offset = fromOffset;
 		let hits = 0;
 		let misses = 0;
-		/** Bytes the read may still return (validation's count); the first record is taken whatever its size. */
-		let budget = maxBytes;
-		const fits = (record: StoredRecord): boolean => {
-			if (budget === Infinity) return true;
-			const size = recordBytes(record);
-			if (size > budget && out.length > 0) return false;
-			budget -= size;
+		// The byte bound (validation's count; the first record is taken whatever its size). out[0, exactCount)
+		// total exactBytes; records taken after them are charged an upper bound (estimated) until the
+		// bound is near, so a read far from its bound never encodes a string to count it.
+		let exactBytes = 0;
+		let exactCount = 0;
+		let estimated = 0;
+		let near = false;
+		const settle = () => {
+			for (; exactCount < out.length; exactCount++) exactBytes += recordBytes(out[exactCount]!);
+			estimated = 0;
+		};
+		const take = (record: StoredRecord): boolean => {
+			if (maxBytes !== Infinity) {
+				const upper = near ? Infinity : recordBytesUpperBound(record);
+				if (exactBytes + estimated + upper <= maxBytes) estimated += upper;
+				else {
+					near = true;
+					settle();
+					const size = recordBytes(record);
+					if (exactBytes + size > maxBytes && out.length > 0) return false;
+					exactBytes += size;
+					exactCount++;
+				}
+			}
+			out.push(record);
 			return true;
 		};
 		const evictionsBefore = this.evictions();
@@ -437,17 +455,14 @@ export class FileTopicLog implements TopicLog {
 			// (Appends made while this read awaited the disk are in the cache now, as if inserted then.)
 			const cached = this.cache?.get(offset);
 			if (cached) {
-				if (!fits(cached)) break;
-				out.push(cached);
+				if (!take(cached)) break;
 				offset++;
 				hits++;
 				continue;
 			}
 			if (offset >= this.committedNext) {
 				// Not in the log yet: the WAL's pending records are kept in memory until their commit.
-				const pending = this.pendingRecords[offset - this.committedNext]!;
-				if (!fits(pending)) break;
-				out.push(pending);
+				if (!take(this.pendingRecords[offset - this.committedNext]!)) break;
 				offset++;
 				continue;
 			}
@@ -455,11 +470,13 @@ export class FileTopicLog implements TopicLog {
 			const limit = Math.min(end, this.committedNext);
 			let stop = offset + 1;
 			while (stop < limit && !this.cache?.has(stop)) stop++;
-			const {records, bytes} = await this.readLog(offset, stop, budget, out.length === 0);
+			if (maxBytes !== Infinity) settle();
+			const {records, bytes} = await this.readLog(offset, stop, maxBytes - exactBytes, out.length === 0);
 			misses += records.length;
 			for (const record of records) out.push(record);
 			offset += records.length;
-			budget -= bytes;
+			exactBytes += bytes;
+			exactCount = out.length;
 			// Fewer than asked for: the byte budget ran out inside the log.
 			if (offset < stop) break;
 		}
