@@ -309,7 +309,7 @@ export function describeEngine(backendCase: BackendCase): void {
 				});
 			});
 
-			it(`applies a default of ${LIMITS.defaultMaxBytes} bytes when max_bytes is not given`, async () => {
+			it('applies a default of 16 MiB when max_bytes is not given', async () => {
 				// 1 MiB values: 16 of them make exactly the default; the 17th would pass it.
 				const value = 'v'.repeat(1024 * 1024);
 				expect(16 * value.length).toBe(LIMITS.defaultMaxBytes);
