@@ -15,11 +15,14 @@ import {callApi} from './http.js';
 import {integer, object, optionalString, recordPage, type RecordPage} from './shape.js';
 
 const READ_OPTIONS_HELP = `  --max-records N                 at most N records (1-10000)
+  --max-bytes N                   at most N bytes of keys, values and headers (1-67108864,
+                                  default 16 MiB; at least one record is always returned)
   --from-offset N                 start reading at offset N
   --include-headers [true|false]  include record headers (default true; or --no-include-headers)`;
 
 const readOptions = {
 	'max-records': {type: 'string'},
+	'max-bytes': {type: 'string'},
 	'from-offset': {type: 'string'},
 	'include-headers': {type: 'string'},
 } as const;
@@ -27,6 +30,7 @@ const readOptions = {
 function readQuery(input: CommandInput) {
 	return {
 		max_records: optionalInteger(input, 'max-records'),
+		max_bytes: optionalInteger(input, 'max-bytes'),
 		from_offset: optionalInteger(input, 'from-offset'),
 		include_headers: optionalBoolean(input, 'include-headers'),
 	};

@@ -17,7 +17,7 @@ import type {
 	StoredRecord,
 	TopicInfo,
 } from './types.js';
-import {validateBatch, validateMaxRecords, validateName, validateOffset} from './validation.js';
+import {validateBatch, validateMaxBytes, validateMaxRecords, validateName, validateOffset} from './validation.js';
 
 export type FlashQOptions = StorageOptions & {
 	/** Subscribed before storage opens, so recovery progress is seen too. */
@@ -167,11 +167,12 @@ export class FlashQ {
 		this.assertOpen();
 		validateName(topic, 'topic');
 		const maxRecords = validateMaxRecords(options.maxRecords);
+		const maxBytes = validateMaxBytes(options.maxBytes);
 		if (options.fromOffset !== undefined) validateOffset(options.fromOffset, 'from_offset');
 		const state = this.topicStates.get(topic);
 		if (!state) throw topicNotFound(topic);
 		const fromOffset = options.fromOffset ?? 0;
-		const stored = await this.read(state, fromOffset, maxRecords);
+		const stored = await this.read(state, fromOffset, maxRecords, maxBytes);
 		const highWaterMark = state.log.highWaterMark;
 		const nextOffset = stored.length > 0 ? stored[stored.length - 1]!.offset + 1 : (options.fromOffset ?? highWaterMark);
 		this.countPoll(topic, state, fromOffset, stored.length);
@@ -249,6 +250,7 @@ export class FlashQ {
 		validateName(groupId, 'group_id');
 		validateName(topic, 'topic');
 		const maxRecords = validateMaxRecords(options.maxRecords);
+		const maxBytes = validateMaxBytes(options.maxBytes);
 		if (options.fromOffset !== undefined) validateOffset(options.fromOffset, 'from_offset');
 		const group = this.groupStates.get(groupId);
 		if (!group) throw groupNotFound(groupId);
@@ -256,7 +258,7 @@ export class FlashQ {
 		if (!state) throw topicNotFound(topic);
 		const committed = group.offsets.get(topic)?.offset ?? 0;
 		const fromOffset = options.fromOffset ?? committed;
-		const stored = await this.read(state, fromOffset, maxRecords);
+		const stored = await this.read(state, fromOffset, maxRecords, maxBytes);
 		const highWaterMark = state.log.highWaterMark;
 		this.countPoll(topic, state, fromOffset, stored.length, groupId);
 		const result: FetchResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset: committed, highWaterMark};
@@ -368,9 +370,9 @@ export class FlashQ {
 		return opening;
 	}
 
-	private async read(state: TopicState, fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+	private async read(state: TopicState, fromOffset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
 		if (fromOffset >= state.log.highWaterMark) return [];
-		return this.storage(() => state.log.read(fromOffset, maxRecords));
+		return this.storage(() => state.log.read(fromOffset, maxRecords, maxBytes));
 	}
 
 	private countPoll(topic: string, state: TopicState, fromOffset: number, count: number, group?: string): void {

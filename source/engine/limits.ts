@@ -10,4 +10,9 @@ export const LIMITS = {
 	maxMaxRecords: 10_000,
 	/** A poll or fetch without max_records returns at most this many (bounded, unlike the original). */
 	defaultMaxRecords: 10_000,
+	/** max_bytes: a read stops before the record that would take it past this many bytes (always >= 1 record). */
+	minMaxBytes: 1,
+	maxMaxBytes: 64 * 1024 * 1024,
+	/** A poll or fetch without max_bytes returns at most this many bytes (like Kafka's fetch.max.bytes). */
+	defaultMaxBytes: 16 * 1024 * 1024,
 } as const;

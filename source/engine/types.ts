@@ -35,6 +35,12 @@ export interface AppendedOffset {
 export interface PollOptions {
 	fromOffset?: number;
 	maxRecords?: number;
+	/**
+	 * Byte bound of the read (default 16 MiB), counted as validation counts a record: UTF-8 bytes of
+	 * key, value, header names and header values. The read stops before the record that would pass
+	 * it, but always returns at least one record.
+	 */
+	maxBytes?: number;
 	includeHeaders?: boolean;
 }
 

@@ -135,6 +135,24 @@ export function validateMaxRecords(maxRecords: unknown): number {
 	return maxRecords;
 }
 
+/** max_bytes: an integer in 1..64 MiB (default 16 MiB). */
+export function validateMaxBytes(maxBytes: unknown): number {
+	if (maxBytes === undefined) return LIMITS.defaultMaxBytes;
+	if (
+		typeof maxBytes !== 'number' ||
+		!Number.isInteger(maxBytes) ||
+		maxBytes < LIMITS.minMaxBytes ||
+		maxBytes > LIMITS.maxMaxBytes
+	) {
+		throw new FlashQError(
+			'invalid_parameter',
+			`max_bytes must be an integer from ${LIMITS.minMaxBytes} to ${LIMITS.maxMaxBytes}`,
+			{parameter: 'max_bytes', value: maxBytes},
+		);
+	}
+	return maxBytes;
+}
+
 /** An offset given by a caller: a non-negative safe integer. */
 export function validateOffset(offset: unknown, parameter: 'from_offset' | 'offset'): asserts offset is number {
 	if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {

@@ -3,6 +3,8 @@
  * test/server/openapi.test.ts checks every route of the router against it, and every documented
  * success response against a live answer, so it cannot drift from the code.
  */
+import {LIMITS} from '../engine/limits.js';
+
 const json = (schema: unknown) => ({'application/json': {schema}});
 
 /** GET /health, healthy or not (503 when the data directory lock is lost). */
@@ -58,6 +60,14 @@ const name = (param: 'topic' | 'group_id') => ({
 });
 const readQuery = [
 	{name: 'max_records', in: 'query', schema: {type: 'integer', minimum: 1, maximum: 10000}},
+	{
+		name: 'max_bytes',
+		in: 'query',
+		description:
+			'Byte bound of the read, counted as the produce limits count a record (UTF-8 bytes of key, value, header names and values). ' +
+			'The read stops before the record that would pass it, but always returns at least one record (like Kafka fetch.max.bytes).',
+		schema: {type: 'integer', minimum: LIMITS.minMaxBytes, maximum: LIMITS.maxMaxBytes, default: LIMITS.defaultMaxBytes},
+	},
 	{name: 'from_offset', in: 'query', schema: {type: 'integer', minimum: 0}},
 	{name: 'include_headers', in: 'query', schema: {type: 'boolean', default: true}},
 ];

@@ -46,6 +46,7 @@ export function commitBody(body: unknown): number {
 
 export interface ReadQuery {
 	maxRecords?: number;
+	maxBytes?: number;
 	fromOffset?: number;
 	includeHeaders?: boolean;
 }
@@ -64,6 +65,8 @@ export function readQuery(search: URLSearchParams): ReadQuery {
 	const query: ReadQuery = {};
 	const maxRecords = search.get('max_records');
 	if (maxRecords !== null) query.maxRecords = u64('max_records', maxRecords);
+	const maxBytes = search.get('max_bytes');
+	if (maxBytes !== null) query.maxBytes = u64('max_bytes', maxBytes);
 	const fromOffset = search.get('from_offset');
 	if (fromOffset !== null) query.fromOffset = u64('from_offset', fromOffset);
 	const includeHeaders = search.get('include_headers');

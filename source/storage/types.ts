@@ -15,7 +15,13 @@ import type {FileIo} from './file/io.js';
  *   failure the log is failed and rejects every later append.
  * - Records are stored with the given timestamp and read back unchanged.
  * - `read` returns up to `maxRecords` records from `fromOffset` in offset order, never one at or
- *   beyond `highWaterMark`; an offset at or beyond it gives an empty array.
+ *   beyond `highWaterMark`; an offset at or beyond it gives an empty array. With `maxBytes` it stops
+ *   before the record that would take the records' total past `maxBytes`, but always returns at
+ *   least one record. A record's
+ *   bytes are counted as the engine's validation counts them (`recordBytes`: UTF-8 bytes of key,
+ *   value, header names and header values), so the bound means the same on every backend.
+ *   Without `maxBytes` (storage-level callers, tests) only `maxRecords` bounds the read; the engine
+ *   always passes one.
  */
 export interface TopicLog {
 	readonly topic: string;
@@ -34,7 +40,7 @@ export interface TopicLog {
 	 * all-ASCII batch (bytes equal to the UTF-16 length) without UTF-8 encoding.
 	 */
 	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number>;
-	read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]>;
+	read(fromOffset: number, maxRecords: number, maxBytes?: number): Promise<StoredRecord[]>;
 	/** What this log reports about itself (WAL, fsync, cache, index...). */
 	stats(): TopicStorageStats;
 	/**

@@ -124,6 +124,8 @@ describe('client requests (checked on the fake server)', () => {
 		expect(JSON.parse(fake.requests.at(-1)!.body)).toEqual({offset: 1});
 		await runCli(['consumer', 'fetch', 'g', 'my.topic', '--max-records', '5', '--from-offset', '0', '--no-include-headers', ...auth]);
 		expect(fake.requests.at(-1)!.url).toBe('/consumer/g/topics/my.topic?max_records=5&from_offset=0&include_headers=false');
+		await runCli(['consumer', 'poll', 'my.topic', '--max-bytes', '4096', ...auth]);
+		expect(fake.requests.at(-1)!.url).toBe('/topics/my.topic/records?max_bytes=4096');
 		await runCli(['consumer', 'create', 'a b?#/', ...auth]);
 		expect(fake.requests.at(-1)!.url).toBe('/consumer/a%20b%3F%23%2F');
 	});

@@ -1,6 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FlashQError} from '../../source/engine/errors.js';
 import {FlashQ} from '../../source/engine/flashq.js';
+import {LIMITS} from '../../source/engine/limits.js';
 import type {FlashQEvent} from '../../source/engine/events.js';
 import type {StorageOptions} from '../../source/storage/types.js';
 import type {BackendCase} from '../helpers/backends.js';
@@ -281,6 +282,115 @@ export function describeEngine(backendCase: BackendCase): void {
 				expect(error.code).toBe('topic_not_found');
 				expect(error.status).toBe(404);
 				expect(error.details).toEqual({topic: 'missing'});
+			});
+		});
+
+		describe('byte bound (max_bytes)', () => {
+			/**
+			 * Record i is 24 + i bytes as validation counts them: key `k0`..`k9` (2), ten 'é' (20 UTF-8
+			 * bytes, 10 UTF-16 units) + i 'a', header h=x (2). Posted in batches of 3, 3 and 4.
+			 */
+			const size = (i: number) => 24 + i;
+			const record = (i: number) => ({key: `k${i}`, value: 'é'.repeat(10) + 'a'.repeat(i), headers: {h: 'x'}});
+			const offsets = (result: {records: {offset: number}[]}) => result.records.map((r) => r.offset);
+			/** Runs the checks on the fresh queue and, on disk, again after a reopen (cold reads from the log). */
+			const bothWays = async (check: () => Promise<void>) => {
+				await check();
+				if (!backendCase.persistent) return;
+				await q.close();
+				q = await FlashQ.open(options);
+				await check();
+			};
+
+			beforeEach(async () => {
+				for (const [from, to] of [[0, 3], [3, 6], [6, 10]] as const) {
+					await q.post('t', Array.from({length: to - from}, (_, i) => record(from + i)));
+				}
+			});
+
+			it('stops exactly before the record that would pass max_bytes, counting UTF-8 bytes', async () => {
+				await bothWays(async () => {
+					const exact = size(2) + size(3) + size(4);
+					const fits = await q.poll('t', {fromOffset: 2, maxBytes: exact});
+					expect(offsets(fits)).toEqual([2, 3, 4]);
+					expect(fits).toMatchObject({nextOffset: 5, highWaterMark: 10, lag: 5});
+					expect(fits.records.map((r) => r.value)).toEqual([2, 3, 4].map((i) => record(i).value));
+					expect(offsets(await q.poll('t', {fromOffset: 2, maxBytes: exact - 1}))).toEqual([2, 3]);
+					expect(offsets(await q.poll('t', {fromOffset: 2, maxBytes: exact + size(5) - 1}))).toEqual([2, 3, 4]);
+					// Across batch boundaries and to the end: the whole topic is sum(24..33) = 285 bytes.
+					expect(offsets(await q.poll('t', {maxBytes: 285}))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+					expect(offsets(await q.poll('t', {maxBytes: 284}))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+					// max_records still applies inside the byte bound.
+					expect(offsets(await q.poll('t', {maxRecords: 2, maxBytes: 10_000}))).toEqual([0, 1]);
+				});
+			});
+
+			it('always returns at least one record, even one larger than max_bytes alone', async () => {
+				await q.post('t', [{value: 'x'.repeat(500)}, {value: 'y'}]);
+				await bothWays(async () => {
+					expect(offsets(await q.poll('t', {fromOffset: 3, maxBytes: 1}))).toEqual([3]);
+					const big = await q.poll('t', {fromOffset: 10, maxBytes: 100});
+					expect(offsets(big)).toEqual([10]);
+					expect(big.records[0]!.value).toHaveLength(500);
+					expect(big).toMatchObject({nextOffset: 11, highWaterMark: 12, lag: 1});
+				});
+			});
+
+			it('next_offset continues where a bounded poll stopped: every record once, in order', async () => {
+				await bothWays(async () => {
+					const seen: number[] = [];
+					let from = 0;
+					let polls = 0;
+					while (from < 10) {
+						const page = await q.poll('t', {fromOffset: from, maxBytes: 60});
+						const total = page.records.reduce((n, r) => n + size(r.offset), 0);
+						expect(total).toBeLessThanOrEqual(60);
+						seen.push(...offsets(page));
+						from = page.nextOffset;
+						polls++;
+					}
+					expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+					// Two records fit in 60 bytes (24 + 25 ... 32 + 33 = 65 does not): pages of 2, 2, 2, 1, 1, 1, 1.
+					expect(polls).toBe(7);
+				});
+			});
+
+			it('bounds a group fetch the same way; next_offset stays the committed offset', async () => {
+				await q.createGroup('g');
+				await q.commitOffset('g', 't', 4);
+				await bothWays(async () => {
+					const result = await q.fetch('g', 't', {maxBytes: size(4) + size(5)});
+					expect(offsets(result)).toEqual([4, 5]);
+					expect(result).toMatchObject({nextOffset: 4, highWaterMark: 10, lag: 6});
+					expect(offsets(await q.fetch('g', 't', {fromOffset: 9, maxBytes: 1}))).toEqual([9]);
+				});
+			});
+
+			it('applies a default of 16 MiB when max_bytes is not given', async () => {
+				// 1 MiB values: 16 of them make exactly the default; the 17th would pass it.
+				const value = 'v'.repeat(1024 * 1024);
+				expect(16 * value.length).toBe(LIMITS.defaultMaxBytes);
+				await q.post('big', Array.from({length: 20}, () => ({value})));
+				await q.createGroup('g');
+				await bothWays(async () => {
+					const poll = await q.poll('big');
+					expect(poll.records).toHaveLength(16);
+					expect(poll).toMatchObject({nextOffset: 16, highWaterMark: 20, lag: 4});
+					expect((await q.poll('big', {fromOffset: poll.nextOffset})).records).toHaveLength(4);
+					expect((await q.fetch('g', 'big')).records).toHaveLength(16);
+				});
+			});
+
+			it('checks max_bytes is an integer from 1 to the limit', async () => {
+				for (const maxBytes of [0, -1, 1.5, LIMITS.maxMaxBytes + 1, 'abc', Number.NaN]) {
+					const error = await failure(q.poll('t', {maxBytes: maxBytes as number}));
+					expect(error.code).toBe('invalid_parameter');
+					expect(error.status).toBe(400);
+					expect(error.details).toMatchObject({parameter: 'max_bytes'});
+					expect((await failure(q.fetch('nope', 't', {maxBytes: maxBytes as number}))).details).toMatchObject({parameter: 'max_bytes'});
+				}
+				expect((await q.poll('t', {maxBytes: LIMITS.maxMaxBytes})).records).toHaveLength(10);
+				expect((await q.poll('t', {maxBytes: LIMITS.minMaxBytes})).records).toHaveLength(1);
 			});
 		});
 

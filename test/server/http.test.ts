@@ -296,10 +296,28 @@ describe.each(runs)('REST API on $name storage', (run: BackendRun) => {
 			['from_offset=x', 'from_offset'],
 			['include_headers=yes', 'include_headers'],
 			['include_headers=1', 'include_headers'],
+			['max_bytes=0', 'max_bytes'],
+			['max_bytes=-1', 'max_bytes'],
+			['max_bytes=1.5', 'max_bytes'],
+			['max_bytes=abc', 'max_bytes'],
+			['max_bytes=', 'max_bytes'],
+			['max_bytes=67108865', 'max_bytes'],
 		])('%s is 400 invalid_parameter naming %s', async (query, parameter) => {
 			const reply = await api('GET', `/topics/${topic}/records?${query}`);
 			expectError(reply, 400, 'invalid_parameter');
 			expect(reply.json.details.parameter).toBe(parameter);
+		});
+
+		test('max_bytes bounds the poll in bytes: stops before the record that would pass it, at least one', async () => {
+			// Each record is 3 bytes: a one-digit value, plus the header `i` (1) and its one-digit value (1).
+			const size = 3;
+			const reply = await api('GET', `/topics/${topic}/records?from_offset=2&max_bytes=${3 * size}`);
+			expect(reply.status).toBe(200);
+			expect(reply.json.records.map((r: {offset: number}) => r.offset)).toEqual([2, 3, 4]);
+			expect(reply.json).toMatchObject({next_offset: 5, high_water_mark: 10, lag: 5});
+			expect((await api('GET', `/topics/${topic}/records?from_offset=2&max_bytes=${3 * size - 1}`)).json.records).toHaveLength(2);
+			expect((await api('GET', `/topics/${topic}/records?from_offset=7&max_bytes=1`)).json.records.map((r: {offset: number}) => r.offset)).toEqual([7]);
+			expect((await api('GET', `/topics/${topic}/records?max_bytes=67108864`)).json.records).toHaveLength(10);
 		});
 
 		test('max_records 1 and 10000 are in range', async () => {
@@ -342,6 +360,21 @@ describe.each(runs)('REST API on $name storage', (run: BackendRun) => {
 			expect(from.json.records.map((r: {offset: number}) => r.offset)).toEqual([1, 2]);
 			expect(from.json.next_offset).toBe(5);
 			expect((await api('GET', `/consumer/${group}/topics/${topic}?from_offset=99`)).json).toMatchObject({records: [], next_offset: 5});
+		});
+
+		test('fetch takes max_bytes too, with the same errors', async () => {
+			const group = unique('g');
+			const topic = unique('t');
+			await produce(topic, Array.from({length: 10}, (_, i) => ({value: `${i}`.repeat(10)})));
+			await api('POST', `/consumer/${group}`);
+			const reply = await api('GET', `/consumer/${group}/topics/${topic}?max_bytes=25`);
+			expect(reply.json.records.map((r: {offset: number}) => r.offset)).toEqual([0, 1]);
+			expect(reply.json).toMatchObject({next_offset: 0, high_water_mark: 10, lag: 10});
+			for (const bad of ['0', 'abc', '1.5', '67108865']) {
+				const error = await api('GET', `/consumer/${group}/topics/${topic}?max_bytes=${bad}`);
+				expectError(error, 400, 'invalid_parameter');
+				expect(error.json.details.parameter).toBe('max_bytes');
+			}
 		});
 
 		test('fetch check order: query, group id, topic, max_records range, group exists, topic exists', async () => {

@@ -3,9 +3,10 @@ import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
+import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
-import {decodeRecords, encodeFrame, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
+import {decodeRecords, encodeFrame, encodeWalHeader, fitRecords, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
 import {advice} from './io-errors.js';
 import type {FileIo} from './io.js';
@@ -552,18 +553,45 @@ export class FileTopicLog implements TopicLog {
 		return position;
 	}
 
-	async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+	async read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
 		const end = Math.min(this.highWaterMark, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
 		let offset = fromOffset;
 		let hits = 0;
 		let misses = 0;
+		// The byte bound (validation's count; the first record is taken whatever its size). out[0, exactCount)
+		// total exactBytes; records taken after them are charged an upper bound (estimated) until the
+		// bound is near, so a read far from its bound never encodes a string to count it.
+		let exactBytes = 0;
+		let exactCount = 0;
+		let estimated = 0;
+		let near = false;
+		const settle = () => {
+			for (; exactCount < out.length; exactCount++) exactBytes += recordBytes(out[exactCount]!);
+			estimated = 0;
+		};
+		const take = (record: StoredRecord): boolean => {
+			if (maxBytes !== Infinity) {
+				const upper = near ? Infinity : recordBytesUpperBound(record);
+				if (exactBytes + estimated + upper <= maxBytes) estimated += upper;
+				else {
+					near = true;
+					settle();
+					const size = recordBytes(record);
+					if (exactBytes + size > maxBytes && out.length > 0) return false;
+					exactBytes += size;
+					exactCount++;
+				}
+			}
+			out.push(record);
+			return true;
+		};
 		const evictionsBefore = this.evictions();
 		while (offset < end) {
 			// (Appends made while this read awaited the disk are in the cache now, as if inserted then.)
 			const cached = this.cache?.get(offset);
 			if (cached) {
-				out.push(cached);
+				if (!take(cached)) break;
 				offset++;
 				hits++;
 				continue;
@@ -572,7 +600,7 @@ export class FileTopicLog implements TopicLog {
 				// Not in the log yet: the WAL's pending records are kept in memory until their commit.
 				const pending = this.pendingRecords[offset - this.committedNext]!;
 				// A copy of the headers: what a reader does with its record must not change the next read.
-				out.push(pending.headers === null ? pending : {...pending, headers: {...pending.headers}});
+				if (!take(pending.headers === null ? pending : {...pending, headers: {...pending.headers}})) break;
 				offset++;
 				continue;
 			}
@@ -580,10 +608,15 @@ export class FileTopicLog implements TopicLog {
 			const limit = Math.min(end, this.committedNext);
 			let stop = offset + 1;
 			while (stop < limit && !this.cache?.has(stop)) stop++;
-			const records = await this.readLog(offset, stop);
+			if (maxBytes !== Infinity) settle();
+			const {records, bytes} = await this.readLog(offset, stop, maxBytes - exactBytes, out.length === 0);
 			misses += records.length;
 			for (const record of records) out.push(record);
 			offset += records.length;
+			exactBytes += bytes;
+			exactCount = out.length;
+			// Fewer than asked for: the byte budget ran out inside the log.
+			if (offset < stop) break;
 		}
 		this.counters.hits += hits;
 		this.counters.misses += misses;
@@ -624,8 +657,13 @@ export class FileTopicLog implements TopicLog {
 		}
 	}
 
-	/** Records [from, stop) from the log: index lookup, then a bounded streaming scan. */
-	private async readLog(from: number, stop: number): Promise<StoredRecord[]> {
+	/**
+	 * Records [from, stop) from the log, or fewer: it stops before the record that would pass `budget`
+	 * bytes (taking the first one whatever its size when `takeOne`). Index lookup, then a bounded
+	 * streaming scan: each frame is read from disk asynchronously, so a long read gives the event loop
+	 * a turn between frames (or 64 KiB chunks of small ones), and only the records returned are decoded.
+	 */
+	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true): Promise<{records: StoredRecord[]; bytes: number}> {
 		const entry = this.index.find(from);
 		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
 		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
@@ -633,6 +671,7 @@ export class FileTopicLog implements TopicLog {
 		const out: StoredRecord[] = [];
 		let expected = entryOffset;
 		let scanned = 0;
+		let bytes = 0;
 		while (from + out.length < stop) {
 			const item = await stream.next();
 			if (item.kind !== 'frame') {
@@ -648,14 +687,19 @@ export class FileTopicLog implements TopicLog {
 			expected += header.count;
 			scanned++;
 			if (expected <= from) continue;
-			const want = stop - from - out.length;
-			for (const record of decodeRecords(item.buf, header, item.at, from + out.length, want)) out.push(record);
+			const first = from + out.length;
+			// This frame's records that the read wants: from `first` to the frame's end or `stop`.
+			const want = Math.min(stop, expected) - first;
+			const fit = budget === Infinity ? {count: want, bytes: 0} : fitRecords(item.buf, header, item.at, first, want, budget - bytes, takeOne && out.length === 0);
+			bytes += fit.bytes;
+			if (fit.count > 0) for (const record of decodeRecords(item.buf, header, item.at, first, fit.count)) out.push(record);
+			if (fit.count < want) break;
 		}
 		const lookup = {offset: from, entryOffset, position, scanned};
 		this.counters.lookups++;
 		this.counters.lastLookup = lookup;
 		if (this.events.active) this.events.emit({type: 'index.lookup', at: Date.now(), topic: this.topic, ...lookup});
-		return out;
+		return {records: out, bytes};
 	}
 
 	private evictions(): number {

@@ -287,6 +287,53 @@ export function describeFrame(buf: Buffer, at = 0): FrameDescription {
 }
 
 /**
+ * How many of a CRC-checked frame's records from `fromOffset` (at most `limit`) fit in `budget` bytes,
+ * and their bytes, counted as validation counts them (`recordBytes`: key, value, header names and
+ * values, without the length fields). Reads only the length fields, so a byte-bounded read decodes
+ * just the records it returns. With `takeOne`, the first record is taken even if it alone is larger.
+ */
+export function fitRecords(
+	buf: Buffer,
+	header: FrameHeader,
+	at: number,
+	fromOffset: number,
+	limit: number,
+	budget: number,
+	takeOne: boolean,
+): {count: number; bytes: number} {
+	const end = at + header.length;
+	let p = at + FRAME_HEADER_BYTES;
+	let count = 0;
+	let bytes = 0;
+	for (let i = 0; i < header.count && count < limit; i++) {
+		let size = 0;
+		const keyLength = buf.readInt32LE(p);
+		p += 4;
+		if (keyLength > 0) {
+			size += keyLength;
+			p += keyLength;
+		}
+		const valueLength = buf.readUInt32LE(p);
+		size += valueLength;
+		p += 4 + valueLength;
+		const headerCount = buf.readInt32LE(p);
+		p += 4;
+		for (let h = 0; h < headerCount; h++) {
+			const nameLength = buf.readUInt32LE(p);
+			const headerValueLength = buf.readUInt32LE(p + 4 + nameLength);
+			size += nameLength + headerValueLength;
+			p += 8 + nameLength + headerValueLength;
+		}
+		if (p > end) throw new Error('frame records overrun the frame length');
+		if (header.baseOffset + i < fromOffset) continue;
+		if (bytes + size > budget && !(takeOne && count === 0)) break;
+		bytes += size;
+		count++;
+	}
+	return {count, bytes};
+}
+
+/**
  * The WAL header (first 32 bytes of every WAL file): which log bytes were durable when the WAL was
  * last reset, and the sync mode of the writer. Log bytes beyond `durableLogBytes` may be torn by a
  * power loss, so recovery treats damage there as a torn tail (the WAL holds those records again).

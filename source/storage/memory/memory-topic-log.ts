@@ -1,5 +1,6 @@
 import type {TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import {recordBytes} from '../record-bytes.js';
 import type {TopicLog} from '../types.js';
 
 /**
@@ -14,6 +15,12 @@ export class MemoryTopicLog implements TopicLog {
 	/** One timestamp per batch: batch i starts at offset batchStarts[i] and was stamped batchTimes[i]. */
 	private readonly batchStarts: number[] = [];
 	private readonly batchTimes: number[] = [];
+	/**
+	 * The topic's bytes before batch i (validation's count, as `append` gets it): a bounded read takes
+	 * whole batches that fit by subtraction and measures records only in a batch it may stop inside.
+	 * One number per batch keeps appends as cheap as before.
+	 */
+	private readonly batchBytesBefore: number[] = [];
 	private bytes = 0;
 
 	constructor(readonly topic: string) {}
@@ -38,12 +45,14 @@ export class MemoryTopicLog implements TopicLog {
 		}
 		this.batchStarts.push(baseOffset);
 		this.batchTimes.push(timestamp);
+		this.batchBytesBefore.push(this.bytes);
 		this.bytes += bytes;
 		return Promise.resolve(baseOffset);
 	}
 
-	read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
-		const end = Math.min(this.values.length, fromOffset + maxRecords);
+	read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
+		let end = Math.min(this.values.length, fromOffset + maxRecords);
+		if (maxBytes !== Infinity && fromOffset < end) end = this.byteBoundEnd(fromOffset, end, maxBytes);
 		const out: StoredRecord[] = [];
 		let batch = this.batchAt(fromOffset);
 		for (let offset = fromOffset; offset < end; offset++) {
@@ -58,6 +67,41 @@ export class MemoryTopicLog implements TopicLog {
 			});
 		}
 		return Promise.resolve(out);
+	}
+
+	/**
+	 * Where a read from `from` (before `end`) stops under `maxBytes`: before the record that would pass
+	 * it, never before `from + 1`.
+	 */
+	private byteBoundEnd(from: number, end: number, maxBytes: number): number {
+		const batches = this.batchStarts.length;
+		let batch = this.batchAt(from);
+		// The usual case, in O(log n): every batch the read touches fits whole, so its records do too.
+		const last = this.batchAt(end - 1);
+		if ((last + 1 < batches ? this.batchBytesBefore[last + 1]! : this.bytes) - this.batchBytesBefore[batch]! <= maxBytes) return end;
+		let offset = from;
+		let used = 0;
+		while (offset < end) {
+			const batchEnd = batch + 1 < batches ? this.batchStarts[batch + 1]! : this.values.length;
+			if (offset === this.batchStarts[batch] && batchEnd <= end) {
+				const whole = (batch + 1 < batches ? this.batchBytesBefore[batch + 1]! : this.bytes) - this.batchBytesBefore[batch]!;
+				if (used + whole <= maxBytes) {
+					used += whole;
+					offset = batchEnd;
+					batch++;
+					continue;
+				}
+			}
+			// The read may stop inside this batch: measure its records one by one.
+			const stop = Math.min(batchEnd, end);
+			for (; offset < stop; offset++) {
+				const size = recordBytes({key: this.keys[offset], value: this.values[offset]!, headers: this.headers[offset]});
+				if (used + size > maxBytes && offset > from) return offset;
+				used += size;
+			}
+			batch++;
+		}
+		return end;
 	}
 
 	/** The batch holding `offset`: binary search over the batch starts. */
