@@ -82,6 +82,7 @@ class FileBackend implements StorageBackend {
 			walPreallocBytes:
 				io.preallocates === false ? 0 : Math.min(Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024) + 64 * 1024, 8 * 1024 * 1024),
 			writeGuard: () => this.guard(),
+			notify: (notice) => this.info.notices.push(notice),
 		};
 		this.info = {
 			kind: 'file',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
-import type {TopicStorageStats} from '../../engine/stats.js';
+import type {StorageNotice, TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
 import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation, TopicLog} from '../types.js';
@@ -12,7 +12,7 @@ import {advice} from './io-errors.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
 import {RecordCache} from './record-cache.js';
-import {LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
+import {INDEX_FILE, LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
 
 export interface TopicLogSettings {
 	sync: SyncMode;
@@ -31,6 +31,8 @@ export interface TopicLogSettings {
 	 * Called before every write and before every acknowledgement, so it must be cheap.
 	 */
 	writeGuard?: () => void;
+	/** Tells the user about something storage did on its own (an index rebuilt). */
+	notify?: (notice: StorageNotice) => void;
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
@@ -663,7 +665,7 @@ export class FileTopicLog implements TopicLog {
 	 * streaming scan: each frame is read from disk asynchronously, so a long read gives the event loop
 	 * a turn between frames (or 64 KiB chunks of small ones), and only the records returned are decoded.
 	 */
-	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true): Promise<{records: StoredRecord[]; bytes: number}> {
+	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true, indexChecked = false): Promise<{records: StoredRecord[]; bytes: number}> {
 		const entry = this.index.find(from);
 		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
 		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
@@ -674,6 +676,12 @@ export class FileTopicLog implements TopicLog {
 		let bytes = 0;
 		while (from + out.length < stop) {
 			const item = await stream.next();
+			// The index entry must point at a frame that starts with its offset. If not, the index (derived
+			// data) is what is damaged, not necessarily the log: rebuild it from the log and read again.
+			if (scanned === 0 && entry >= 0 && !indexChecked && (item.kind !== 'frame' || item.header.baseOffset !== entryOffset)) {
+				await this.rebuildIndex(`entry ${entry} points at byte ${position}, where ${item.kind === 'frame' ? `a frame of offset ${item.header.baseOffset}` : 'no valid frame'} starts`);
+				return this.readLog(from, stop, budget, takeOne, true);
+			}
 			if (item.kind !== 'frame') {
 				const reason = item.kind === 'bad' ? `${item.reason} at byte ${item.position}` : 'unexpected end of log';
 				throw new Error(
@@ -700,6 +708,56 @@ export class FileTopicLog implements TopicLog {
 		this.counters.lastLookup = lookup;
 		if (this.events.active) this.events.emit({type: 'index.lookup', at: Date.now(), topic: this.topic, ...lookup});
 		return {records: out, bytes};
+	}
+
+	/**
+	 * Rebuilds the sparse index by scanning the whole log (which also proves the log intact: a bad frame
+	 * fails the read naming the log), rewrites the index file, and tells the user.
+	 */
+	private async rebuildIndex(why: string): Promise<void> {
+		const scanEnd = this.logBytes;
+		const stream = new FrameStream(this.io, this.fds.log, 0, scanEnd, 1024 * 1024);
+		const entries: [number, number][] = [];
+		let lastPosition = -Infinity;
+		for (let expected = 0; ; ) {
+			const item = await stream.next();
+			if (item.kind === 'end') break;
+			if (item.kind === 'bad' || item.header.baseOffset !== expected) {
+				const reason = item.kind === 'bad' ? item.reason : `frame offset ${item.header.baseOffset}, expected ${expected}`;
+				throw new Error(
+					`${this.logPath} is damaged at byte ${item.position} (${reason}); reopen with --repair to copy it aside and truncate it at the damage`,
+				);
+			}
+			if (item.position - lastPosition >= this.index.interval) {
+				entries.push([expected, item.position]);
+				lastPosition = item.position;
+			}
+			expected += item.header.count;
+		}
+		// Entries added by appends while the scan awaited the disk lie past what it scanned: keep them.
+		for (let i = 0; i < this.index.length; i++) if (this.index.positionAt(i) >= scanEnd) entries.push([this.index.offsetAt(i), this.index.positionAt(i)]);
+		this.index.truncate(0);
+		for (const [offset, position] of entries) this.index.add(offset, position);
+		const indexPath = path.join(this.dir, INDEX_FILE);
+		try {
+			const buf = this.index.encode(0);
+			this.io.truncate(this.fds.index, 0);
+			this.io.write(this.fds.index, buf, 0, buf.length, 0);
+			this.io.fdatasyncSync(this.fds.index);
+			this.indexPersisted = this.index.length;
+		} catch (error) {
+			// The index in memory is right; the file is rebuilt again at the next open if it is still wrong.
+			this.indexPersisted = 0;
+			void error;
+		}
+		this.settings.notify?.({
+			at: Date.now(),
+			kind: 'recovery',
+			level: 'info',
+			topic: this.topic,
+			file: indexPath,
+			message: `${indexPath} was damaged (${why}); the log is intact: index rebuilt from it (${this.index.length} entries)`,
+		});
 	}
 
 	private evictions(): number {
