@@ -11,7 +11,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {encodeName} from '../../source/storage/file/names.js';
 import {LOCK_NAME} from '../../source/storage/lock.js';
 import {tempDir} from '../helpers/backends.js';
-import {client, fileStorageAvailable, startServerProcess, type ServerProcess} from './process.js';
+import {client, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from './process.js';
 
 const fileStorage = await fileStorageAvailable();
 
@@ -118,4 +118,26 @@ describe.runIf(fileStorage)('storage notices on the server', () => {
 		expect(metrics).toMatch(/^flashq_storage_notices_total\{kind="recovery",level="warning"\} 1$/m);
 		expect(metrics).toMatch(/^flashq_storage_locked 1$/m);
 	}, 60_000);
+
+	test('damage after a kill -9: the restart refuses, naming file and byte; --repair prints the copy it kept and /health lists it', async () => {
+		const dir = await dataDir();
+		const first = await start(['--data-dir', dir, '--sync', 'always']);
+		for (const batch of ['a', 'b', 'c']) expect((await client(first.url)('POST', '/topics/t/records', {json: ten(batch)})).status).toBe(200);
+		await first.stop('SIGKILL');
+		const log = path.join(dir, 'topics', encodeName('t'), 'log');
+		const bytes = readFileSync(log);
+		bytes[40]! ^= 0xff; // inside the first frame's records: two valid frames follow
+		writeFileSync(log, bytes);
+		const refused = spawnCli(['--headless', '--serve', '0', '--data-dir', dir]);
+		expect(await refused.exited).toBe(1);
+		expect(refused.out.stderr).toMatch(new RegExp(`corrupt frame in ${log.replace(/[/\\.]/g, '\\$&')} at byte 0 .*offsets 0\\.\\.29 would be lost.*--repair`));
+		const repaired = await start(['--data-dir', dir, '--repair']);
+		expect(repaired.stderr()).toMatch(/recovery warning: repaired: .* copied to .*log\.damaged-\d+/);
+		const health = await client(repaired.url)('GET', '/health');
+		const notice = health.json.storage.notices.find((n: {copy?: string}) => n.copy);
+		expect(notice).toMatchObject({kind: 'recovery', level: 'warning', topic: 't', file: log, position: 0, records_dropped: 30});
+		expect(readFileSync(notice.copy)).toEqual(bytes);
+		expect((await client(repaired.url)('GET', '/topics/t/records')).json.high_water_mark).toBe(0);
+	}, 60_000);
 });
+
