@@ -186,12 +186,13 @@ export async function acquireDirectoryLock(dir: string, staleMs: number, onCompr
 	const stale = Math.max(2000, staleMs);
 	const file = path.join(dir, LOCK_NAME);
 	const self = localIdentity(randomUUID());
-	// The record is complete and durable before the lock file exists: nobody sees a lock without an owner.
+	// The record is complete before the lock file exists: nobody sees a lock without an owner. It is not
+	// fsynced: a lock need not survive a power loss (after a reboot every holder is gone, and a record
+	// lost or torn by one is judged by its age), and opening the queue should not wait for two fsyncs.
 	const mine = `${file}.${self.nonce}.tmp`;
 	const fd = fs.openSync(mine, 'wx');
 	try {
 		fs.writeSync(fd, JSON.stringify(self) + '\n');
-		fs.fdatasyncSync(fd);
 	} finally {
 		fs.closeSync(fd);
 	}
@@ -219,17 +220,7 @@ export async function acquireDirectoryLock(dir: string, staleMs: number, onCompr
 	} finally {
 		fs.rmSync(mine, {force: true});
 	}
-	fsyncDir(dir);
 	return new HeldLock(file, self, takeover, stale, onCompromised);
-}
-
-function fsyncDir(dir: string): void {
-	const fd = fs.openSync(dir, 'r');
-	try {
-		fs.fsyncSync(fd);
-	} finally {
-		fs.closeSync(fd);
-	}
 }
 
 class HeldLock implements DirectoryLock {
@@ -293,10 +284,7 @@ class HeldLock implements DirectoryLock {
 		// A lost lock belongs to someone else now: never touch it.
 		if (this.lost) return Promise.resolve();
 		const held = readHeld(this.file);
-		if (held?.key === this.owner.nonce) {
-			fs.rmSync(this.file, {force: true});
-			fsyncDir(path.dirname(this.file));
-		}
+		if (held?.key === this.owner.nonce) fs.rmSync(this.file, {force: true});
 		return Promise.resolve();
 	}
 }
