@@ -94,14 +94,19 @@ describe('startServer', () => {
 	test('close() finishes in-flight requests, then stops accepting', async () => {
 		const {queue, server, api} = await setup();
 		const post = queue.post.bind(queue);
+		// The post waits until close() has begun: in flight for as long as the test needs, on any machine.
+		let release!: () => void;
+		const gate = new Promise<void>((resolve) => (release = resolve));
 		queue.post = async (topic, records) => {
-			await new Promise((resolve) => setTimeout(resolve, 300));
+			await gate;
 			return post(topic, records);
 		};
 		const inFlight = api('POST', '/topics/t/records', {json: {records: [{value: 'x'}]}});
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		// Wait until the server has the request (a fixed sleep lost that race on a loaded machine).
+		for (let i = 0; i < 250 && server.stats().inFlight === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 		expect(server.stats().inFlight).toBe(1);
 		const closed = server.close();
+		release();
 		const reply = await inFlight;
 		expect(reply.status).toBe(200);
 		expect(reply.headers.get('connection')).toBe('close');
