@@ -156,13 +156,23 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 		}
 		return true;
 	};
-	const markNext = walHeader && walHeader.durableLogBytes <= logBytes ? walHeader.nextOffset : 0;
+	// Records the log held when the mark was written: fsynced, so they cannot have gone missing.
+	const markNext = walHeader ? walHeader.nextOffset : 0;
 
 	// 2. The log after the checkpoint.
 	const stream = new FrameStream(io, fds.log, start, logBytes, 1024 * 1024);
 	for (;;) {
 		const item = await stream.next();
-		if (item.kind === 'end') break;
+		if (item.kind === 'end') {
+			// A log that ends cleanly but short of what its mark counted lost fsynced records (a file cut
+			// or replaced): unless the WAL still holds them, that is corruption, not a tail.
+			if (next < markNext && !walCovers(next, markNext)) {
+				const reason = `the log ends at offset ${next}, but offsets up to ${markNext - 1} were fsynced`;
+				if (!options.repair) throw new CorruptionError(logPath, logBytes, `${reason}; offsets ${next}..${markNext - 1} are missing`);
+				notice({level: 'warning', file: logPath, position: logBytes, recordsDropped: markNext - next, message: `repaired: ${logPath} ${reason}; offsets ${next}..${markNext - 1} are lost`});
+			}
+			break;
+		}
 		if (item.kind === 'frame' && item.header.baseOffset === next) {
 			index.maybeAdd(next, item.position);
 			next += item.header.count;

@@ -72,6 +72,20 @@ describe('damage in a crashed log is never taken for a torn tail (issue 9, item 
 		}
 	});
 
+	it('a log cut at a frame boundary below its durable mark (fsynced records gone) refuses to open; --repair says what is lost', async () => {
+		const io = new FaultyIo(true);
+		await hundredBatches(io);
+		const crashed = io.crash('drop');
+		const log = crashed.contents(logFile('t'));
+		const cut = frames(log)[50]!.position;
+		crashed.setContents(logFile('t'), log.subarray(0, cut));
+		await expect(FlashQ.open({storage: 'file', dataDir: DATA, io: crashed})).rejects.toThrow(/the log ends at offset 500, but offsets up to \d+ were fsynced.*--repair/);
+		const repaired = await FlashQ.open({storage: 'file', dataDir: DATA, io: crashed, repair: true});
+		expect(repaired.topics()[0]!.highWaterMark).toBe(500);
+		expect(repaired.stats().storage.notices).toContainEqual(expect.objectContaining({level: 'warning', file: logFile('t'), message: expect.stringMatching(/offsets 500\.\.\d+ are lost/)}));
+		await repaired.close();
+	});
+
 	it('after a real kill -9: a flipped byte at 1000 refuses to open; nothing is truncated until --repair, which keeps a copy', async () => {
 		const {dir, cleanup} = await tempDir('flashq-damage-');
 		try {

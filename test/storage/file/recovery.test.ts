@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {FlashQEvent} from '../../../source/engine/events.js';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
-import {FRAME_HEADER_BYTES, parseHeader} from '../../../source/storage/file/frame-codec.js';
+import {encodeWalHeader, FRAME_HEADER_BYTES, parseHeader} from '../../../source/storage/file/frame-codec.js';
 import {DATA, fill, filled, logFile, openOn, rec, topicDir, walFile} from './helpers.js';
 
 /** Byte positions of every frame in a log. */
@@ -64,8 +64,13 @@ describe('file storage recovery', () => {
 		const log = base.contents(logFile('t'));
 		const positions = framePositions(log);
 		const from = positions[positions.length - 3]!;
+		// The last three frames were never fsynced (the WAL's durable mark stops before them): only
+		// such bytes can be torn. (Cutting below the mark is refused: see damage.test.ts.)
+		const wal = Buffer.from(base.contents(walFile('t')));
+		encodeWalHeader({sync: 'always', durableLogBytes: from, nextOffset: (positions.length - 3) * 3}).copy(wal, 0);
 		for (let cut = from; cut < log.length; cut++) {
 			const io = base.crash('drop');
+			io.setContents(walFile('t'), wal);
 			io.setContents(logFile('t'), log.subarray(0, cut));
 			const {backend, records, next, log: t} = await readAll(io);
 			// Every record read back is exactly what was written, and they are a dense prefix.
