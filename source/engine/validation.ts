@@ -117,40 +117,23 @@ function validateRecord(record: unknown, index: number): number {
 	return bytes;
 }
 
+/** An integer read bound in [min, max], or its default when absent. */
+function validateBound(value: unknown, parameter: 'max_records' | 'max_bytes', min: number, max: number, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		throw new FlashQError('invalid_parameter', `${parameter} must be an integer from ${min} to ${max}`, {parameter, value});
+	}
+	return value;
+}
+
 /** max_records: an integer in 1..10000. */
 export function validateMaxRecords(maxRecords: unknown): number {
-	if (maxRecords === undefined) return LIMITS.defaultMaxRecords;
-	if (
-		typeof maxRecords !== 'number' ||
-		!Number.isInteger(maxRecords) ||
-		maxRecords < LIMITS.minMaxRecords ||
-		maxRecords > LIMITS.maxMaxRecords
-	) {
-		throw new FlashQError(
-			'invalid_parameter',
-			`max_records must be an integer from ${LIMITS.minMaxRecords} to ${LIMITS.maxMaxRecords}`,
-			{parameter: 'max_records', value: maxRecords},
-		);
-	}
-	return maxRecords;
+	return validateBound(maxRecords, 'max_records', LIMITS.minMaxRecords, LIMITS.maxMaxRecords, LIMITS.defaultMaxRecords);
 }
 
 /** max_bytes: an integer in 1..64 MiB (default 16 MiB). */
 export function validateMaxBytes(maxBytes: unknown): number {
-	if (maxBytes === undefined) return LIMITS.defaultMaxBytes;
-	if (
-		typeof maxBytes !== 'number' ||
-		!Number.isInteger(maxBytes) ||
-		maxBytes < LIMITS.minMaxBytes ||
-		maxBytes > LIMITS.maxMaxBytes
-	) {
-		throw new FlashQError(
-			'invalid_parameter',
-			`max_bytes must be an integer from ${LIMITS.minMaxBytes} to ${LIMITS.maxMaxBytes}`,
-			{parameter: 'max_bytes', value: maxBytes},
-		);
-	}
-	return maxBytes;
+	return validateBound(maxBytes, 'max_bytes', LIMITS.minMaxBytes, LIMITS.maxMaxBytes, LIMITS.defaultMaxBytes);
 }
 
 /** An offset given by a caller: a non-negative safe integer. */
