@@ -43,7 +43,7 @@ export class CorruptionError extends Error {
 		reason: string,
 	) {
 		super(
-			`corrupt frame in ${file} at byte ${position} (${reason}), followed by valid frames; refusing to open. ` +
+			`corrupt frame in ${file} at byte ${position} (${reason}); refusing to open, nothing was changed. ` +
 				'Reopen with --repair to copy the damaged file aside and truncate it at the damage (records after it are dropped).',
 		);
 		this.name = 'CorruptionError';
