@@ -78,7 +78,7 @@ async function run(options: CliOptions): Promise<number> {
 	}
 	let queue: FlashQ;
 	try {
-		queue = await FlashQ.open(options.storage);
+		queue = await FlashQ.open({...options.storage, maxTopics: options.maxTopics});
 	} catch (error) {
 		say(options.dataDir === null ? `flashq-demo: cannot open storage: ${reason(error)}` : `flashq-demo: cannot open data dir ${options.dataDir}: ${reason(error)}`);
 		return 1;

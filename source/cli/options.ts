@@ -2,6 +2,7 @@ import path from 'node:path';
 import meow from 'meow';
 import type {SyncMode} from '../engine/types.js';
 import {SYNC_MODES} from '../engine/types.js';
+import {DEFAULT_MAX_TOPICS} from '../engine/flashq.js';
 import type {FileStorageOptions, StorageOptions} from '../storage/types.js';
 import {isLoopback} from '../server/auth.js';
 import {USAGE} from './usage.js';
@@ -13,6 +14,8 @@ export class UsageError extends Error {
 
 export interface CliOptions {
 	storage: StorageOptions;
+	/** `--max-topics N`: the engine refuses to create topics past it (409 topic_limit_reached). */
+	maxTopics: number;
 	/** The data dir as given (for messages); null for memory storage. */
 	dataDir: string | null;
 	/** null: no server. */
@@ -27,7 +30,7 @@ export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; opti
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_DATA_DIR = './flashq-data';
-const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'serve', 'port', 'host', 'token', 'seed'] as const;
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'seed'] as const;
 const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'tour', 'help', 'version'] as const;
 const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
 
@@ -88,6 +91,8 @@ function allowed(name: string): string {
 			return ' (an integer >= 1)';
 		case 'cache-size':
 			return ' (an integer >= 0)';
+		case 'max-topics':
+			return ' (an integer >= 1)';
 		case 'data-dir':
 			return ' (a directory)';
 		case 'seed':
@@ -123,6 +128,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			sync: {type: 'string'},
 			commitThreshold: {type: 'string'},
 			cacheSize: {type: 'string'},
+			maxTopics: {type: 'string'},
 			serve: {type: 'string'},
 			port: {type: 'string'},
 			host: {type: 'string'},
@@ -156,7 +162,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	if (seedFlag !== undefined && !tourFlag) throw new UsageError('--seed applies only with --tour');
 	if (tourFlag) {
 		// Each lesson opens its own engines with the options it teaches, and nothing else runs.
-		const clash = (['sync', 'commit-threshold', 'cache-size', 'repair', 'serve', 'port', 'host', 'token', 'headless'] as const).find((name) => {
+		const clash = (['sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'token', 'headless'] as const).find((name) => {
 			const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 			const value = flags[camel];
 			return value !== undefined && value !== false;
@@ -167,6 +173,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			kind: 'run',
 			options: {
 				storage: {storage: 'memory'},
+				maxTopics: DEFAULT_MAX_TOPICS,
 				dataDir: dataDirFlag ?? null,
 				serve: null,
 				headless: false,
@@ -206,6 +213,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 		storage = {storage: 'memory'};
 	}
 
+	const maxTopicsFlag = last(flags['maxTopics']);
+	const maxTopics = maxTopicsFlag === undefined ? DEFAULT_MAX_TOPICS : integer('max-topics', maxTopicsFlag, 1, 100_000_000);
+
 	const headless = flags['headless'] === true;
 	const serveFlag = last(flags['serve']);
 	const portFlag = last(flags['port']);
@@ -231,6 +241,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 		kind: 'run',
 		options: {
 			storage,
+			maxTopics,
 			dataDir,
 			serve: port === null ? null : {host, port, token},
 			headless,

@@ -9,6 +9,7 @@ export const USAGE = `
     --sync always|periodic|never     file storage: when to fsync (default always)
     --commit-threshold N             file storage: records per WAL commit (default 10)
     --cache-size N                   file storage: records kept in the read cache (default 1000)
+    --max-topics N                   refuse to create topics past N (409 topic_limit_reached; default 10000)
     --repair                         file storage: truncate a corrupt log at the damage (a copy is kept)
     --serve [PORT]                   also serve the REST API (default port 8080; 0 picks a free port)
     --port PORT                      same as --serve PORT

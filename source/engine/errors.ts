@@ -7,6 +7,8 @@ export type ErrorCode =
 	| 'group_not_found'
 	| 'conflict'
 	| 'record_validation_error'
+	/** Not in the reference: a post to a new topic past the configured topic limit (`--max-topics`). */
+	| 'topic_limit_reached'
 	| 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -17,6 +19,9 @@ const STATUS: Record<ErrorCode, number> = {
 	group_not_found: 404,
 	conflict: 409,
 	record_validation_error: 422,
+	// 409: the request conflicts with the server's state (it holds its maximum of topics); retrying
+	// does not help (unlike 429), and nothing failed on the server (unlike 5xx).
+	topic_limit_reached: 409,
 	internal_error: 500,
 };
 

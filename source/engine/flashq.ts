@@ -24,7 +24,20 @@ export type FlashQOptions = StorageOptions & {
 	onEvents?: BatchListener<FlashQEvent>;
 	/** Batch interval for event delivery (default 50 ms). */
 	eventFlushIntervalMs?: number;
+	/**
+	 * Most topics this queue holds (default DEFAULT_MAX_TOPICS): a post that would create one more is
+	 * refused with `topic_limit_reached` (409). Every topic costs memory, disk and, while active, file
+	 * descriptors, so an unbounded count ends in a 500 (EMFILE, ENOSPC) instead. Topics already in
+	 * storage always open, even past the limit.
+	 */
+	maxTopics?: number;
 };
+
+/**
+ * 10000: far more topics than a teaching queue needs, yet a known bound on what they cost (with file
+ * storage ~100 KiB of disk each when nearly empty, and memory for each one's state and cache).
+ */
+export const DEFAULT_MAX_TOPICS = 10_000;
 
 interface TopicState {
 	readonly log: TopicLog;
@@ -83,15 +96,16 @@ export class FlashQ {
 		private readonly backend: StorageBackend,
 		/** The batched event stream; prefer `subscribe`. */
 		readonly events: EventHub<FlashQEvent>,
+		private readonly maxTopics: number,
 	) {}
 
 	static async open(options: FlashQOptions = {storage: 'memory'}): Promise<FlashQ> {
 		const events = new EventHub<FlashQEvent>({flushIntervalMs: options.eventFlushIntervalMs});
 		if (options.onEvents) events.subscribe(options.onEvents);
 		const backend = await createBackend(options, {events});
-		const queue = new FlashQ(backend, events);
+		const queue = new FlashQ(backend, events, options.maxTopics ?? DEFAULT_MAX_TOPICS);
 		try {
-			for (const name of await backend.existingTopics()) await queue.topicState(name);
+			for (const name of await backend.existingTopics()) await queue.topicState(name, false);
 			// A committed offset never passes its topic's high water mark (commitOffset refuses that). With
 			// sync=always the high water mark is durable, so one that does here comes from a changed file:
 			// refuse it rather than have consumers skip records (the store names the file). With periodic or
@@ -349,11 +363,22 @@ export class FlashQ {
 		if (this.closing) throw new FlashQError('internal_error', 'FlashQ is closed');
 	}
 
-	private topicState(topic: string): Promise<TopicState> {
+	/** The topic's state, opening (or, with `create`, creating) it; `create` is refused past `maxTopics`. */
+	private topicState(topic: string, create = true): Promise<TopicState> {
 		const existing = this.topicStates.get(topic);
 		if (existing) return Promise.resolve(existing);
 		let opening = this.openingTopics.get(topic);
 		if (!opening) {
+			// Topics being opened count too: concurrent first posts to new topics cannot pass the limit.
+			if (create && this.topicStates.size + this.openingTopics.size >= this.maxTopics) {
+				return Promise.reject(
+					new FlashQError(
+						'topic_limit_reached',
+						`cannot create topic '${topic}': this queue already holds its maximum of ${this.maxTopics} topics (raise it with --max-topics)`,
+						{topic, max_topics: this.maxTopics},
+					),
+				);
+			}
 			opening = (async () => {
 				try {
 					const log = await this.storage(() => this.backend.openTopic(topic));

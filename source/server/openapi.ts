@@ -210,6 +210,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 							}),
 						},
 						'400': error('Bad JSON, bad topic name, empty batch (invalid_parameter), a size limit (validation_error)'),
+						'409': error('The topic does not exist and the server already holds --max-topics topics (topic_limit_reached)'),
 						...jsonBodyErrors,
 					},
 				},

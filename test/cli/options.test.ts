@@ -21,7 +21,12 @@ const usage = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
 
 describe('defaults', () => {
 	test('no flags: memory, no server, TUI', () => {
-		expect(run([])).toEqual({storage: {storage: 'memory'}, dataDir: null, serve: null, headless: false, once: false, tour: null});
+		expect(run([])).toEqual({storage: {storage: 'memory'}, maxTopics: 10_000, dataDir: null, serve: null, headless: false, once: false, tour: null});
+	});
+
+	test('--max-topics N / --max-topics=N, with either storage', () => {
+		expect(run(['--max-topics', '5']).maxTopics).toBe(5);
+		expect(run(['--data-dir', 'x', '--max-topics=300']).maxTopics).toBe(300);
 	});
 
 	test('--headless implies --serve on 8080, loopback, no token', () => {
@@ -106,6 +111,8 @@ describe('errors name the flag and the allowed values', () => {
 		[['--data-dir', 'x', '--commit-threshold', 'ten'], /--commit-threshold must be an integer >= 1, got 'ten'/],
 		[['--data-dir', 'x', '--cache-size', '-1'], /--cache-size needs a value|--cache-size must be an integer >= 0/],
 		[['--data-dir', 'x', '--cache-size', '1.5'], /--cache-size must be an integer >= 0, got '1.5'/],
+		[['--max-topics', '0'], /--max-topics must be an integer >= 1, got '0'/],
+		[['--max-topics', 'many'], /--max-topics must be an integer >= 1, got 'many'/],
 		[['--serve', '70000'], /--serve must be a port number 0..65535, got '70000'/],
 		[['--port', 'http'], /--port must be a port number 0..65535, got 'http'/],
 		[['--serve', 'abc'], /unexpected argument 'abc'/],
@@ -150,7 +157,7 @@ describe('--tour and --seed', () => {
 		expect(usage(['--tour=yes'])).toBe('--tour takes no value');
 	});
 
-	test.each([['--serve'], ['--headless'], ['--port', '1'], ['--sync', 'never'], ['--commit-threshold', '3'], ['--cache-size', '5'], ['--repair']])(
+	test.each([['--serve'], ['--headless'], ['--port', '1'], ['--sync', 'never'], ['--commit-threshold', '3'], ['--cache-size', '5'], ['--max-topics', '5'], ['--repair']])(
 		'--tour with %s is refused',
 		(...args) => {
 			expect(usage(['--tour', ...args])).toMatch(new RegExp(`^${args[0]} does not apply with --tour`));

@@ -531,6 +531,49 @@ export function describeEngine(backendCase: BackendCase): void {
 			});
 		});
 
+		describe('topic limit (maxTopics)', () => {
+			const limited = async (maxTopics: number) => {
+				await q.close();
+				q = await FlashQ.open({...options, maxTopics});
+			};
+
+			it('refuses a new topic past the limit with topic_limit_reached (409); existing topics still accept posts', async () => {
+				await limited(2);
+				await q.post('a', [{value: '1'}]);
+				await q.post('b', [{value: '1'}]);
+				const error = await failure(q.post('c', [{value: '1'}]));
+				expect(error.code).toBe('topic_limit_reached');
+				expect(error.status).toBe(409);
+				expect(error.message).toMatch(/maximum of 2 topics.*--max-topics/);
+				expect(error.details).toEqual({topic: 'c', max_topics: 2});
+				expect(q.hasTopic('c')).toBe(false);
+				expect((await q.post('a', [{value: '2'}]))[0]!.offset).toBe(1);
+				expect((await q.post('b', [{value: '2'}]))[0]!.offset).toBe(1);
+				expect(q.topics().map((t) => t.name)).toEqual(['a', 'b']);
+			});
+
+			it('concurrent first posts to many new topics never pass the limit', async () => {
+				await limited(5);
+				const results = await Promise.allSettled(Array.from({length: 40}, (_, i) => q.post(`t${i}`, [{value: `${i}`}])));
+				const ok = results.filter((r) => r.status === 'fulfilled');
+				const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+				expect(ok).toHaveLength(5);
+				expect(refused).toHaveLength(35);
+				for (const r of refused) expect((r.reason as FlashQError).code).toBe('topic_limit_reached');
+				expect(q.topics()).toHaveLength(5);
+				expect(q.stats().totals.topics).toBe(5);
+			});
+
+			it('reopens every stored topic even when more than the limit, and refuses only new ones', async () => {
+				if (!backendCase.persistent) return;
+				for (const name of ['a', 'b', 'c']) await q.post(name, [{value: name}]);
+				await limited(2);
+				expect(q.topics().map((t) => t.name)).toEqual(['a', 'b', 'c']);
+				expect((await q.post('c', [{value: 'again'}]))[0]!.offset).toBe(1);
+				expect((await failure(q.post('d', [{value: 'x'}]))).code).toBe('topic_limit_reached');
+			});
+		});
+
 		describe('observability', () => {
 			it('counts records, bytes, appends and polls per topic and in total', async () => {
 				await q.post('a', [{key: 'k', value: 'héllo', headers: {h: 'v'}}, {value: 'x'}]);

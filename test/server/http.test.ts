@@ -543,3 +543,28 @@ describe.each(runs)('REST API on $name storage', (run: BackendRun) => {
 		});
 	});
 });
+
+describe('--max-topics', () => {
+	let server: ServerProcess;
+	let api: ReturnType<typeof client>;
+	beforeAll(async () => {
+		server = await startServerProcess(['--max-topics', '2']);
+		api = client(server.url);
+	});
+	afterAll(async () => {
+		expect(await server?.stop()).toBe(0);
+	});
+
+	test('a post creating a topic past the limit gets 409 topic_limit_reached; existing topics still take posts', async () => {
+		for (const topic of ['one', 'two']) expect((await api('POST', `/topics/${topic}/records`, {json: {records: [{value: 'x'}]}})).status).toBe(200);
+		const reply = await api('POST', '/topics/three/records', {json: {records: [{value: 'x'}]}});
+		expectError(reply, 409, 'topic_limit_reached');
+		expect(reply.json).toEqual({
+			error: 'topic_limit_reached',
+			message: "cannot create topic 'three': this queue already holds its maximum of 2 topics (raise it with --max-topics)",
+			details: {topic: 'three', max_topics: 2},
+		});
+		expect((await api('POST', '/topics/one/records', {json: {records: [{value: 'y'}]}})).json).toMatchObject({offsets: [{offset: 1}]});
+		expect((await api('GET', '/topics/three/records')).status).toBe(404);
+	});
+});

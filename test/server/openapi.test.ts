@@ -104,6 +104,18 @@ const scenarios: Record<string, () => Promise<Reply>> = {
 	'GET /topics 200': () => api('GET', '/topics'),
 	'POST /topics/{topic}/records 200': () => post(`/topics/${T}/records`, {records: [{value: 'v', key: 'k', headers: {h: 'x'}}]}),
 	'POST /topics/{topic}/records 400': () => post(`/topics/${T}/records`, {records: []}),
+	'POST /topics/{topic}/records 409': async () => {
+		const limited = await FlashQ.open({storage: 'memory', maxTopics: 1});
+		const limitedServer = await startServer({queue: limited, port: 0});
+		try {
+			const limitedApi = client(limitedServer.url);
+			await limitedApi('POST', '/topics/first/records', {json: {records: [{value: 'v'}]}});
+			return await limitedApi('POST', '/topics/second/records', {json: {records: [{value: 'v'}]}});
+		} finally {
+			await limitedServer.close();
+			await limited.close();
+		}
+	},
 	'POST /topics/{topic}/records 413': () =>
 		api('POST', `/topics/${T}/records`, {body: 'x'.repeat(2 * 1024 * 1024 + 1), headers: {'content-type': 'application/json'}}),
 	'POST /topics/{topic}/records 415': () => api('POST', `/topics/${T}/records`, {body: '{}', headers: {'content-type': 'text/plain'}}),
