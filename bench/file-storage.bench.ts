@@ -192,7 +192,7 @@ if (section(3)) {
 	report({name: 'reopen after clean close, 1 M-record log', unit: 'ms', value: l.reopenMs, baselineName: 'same for a 10 K-record log', baseline: s.reopenMs, lowerIsBetter: true});
 	// What a scan would cost instead: reading the whole log file once.
 	const logFile = path.join(large, 'topics', Buffer.from('bench').toString('hex'), 'log');
-	let start = performance.now();
+	const start = performance.now();
 	const fd = fs.openSync(logFile, 'r');
 	const buf = Buffer.allocUnsafe(MiB);
 	for (let pos = 0, n = 1; n > 0; pos += n) n = fs.readSync(fd, buf, 0, MiB, pos);

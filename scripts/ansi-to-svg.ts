@@ -92,7 +92,7 @@ export function parseAnsi(text: string, columns: number, rows: number): Cell[][]
 	const grid: Cell[][] = [];
 	let style = plain();
 	let row: Cell[] = [];
-	// eslint-disable-next-line no-control-regex
+	// eslint-disable-next-line no-control-regex -- ESC starts the escape sequences this parses
 	const pattern = /\u001B\[([0-9;:]*)([A-Za-z])|\u001B[^[]|\n|[^\u001B\n]/gu;
 	for (const match of text.matchAll(pattern)) {
 		const token = match[0];

@@ -8,6 +8,7 @@ const ESCAPES: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
  */
 export function printable(text: string): string {
 	return text.replace(
+		// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped
 		/[\u0000-\u001f\u007f-\u009f]/g,
 		(char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
 	);

@@ -138,9 +138,10 @@ export function App(props: AppProps) {
 	const highWaterMark = topicView?.highWaterMark ?? 0;
 
 	const reserved = (isForm(modal) ? modalRows(modal) : 0) + (bottomSlot?.rows ?? 0);
+	const hasServer = snapshot.server !== null;
 	const layout: Layout = useMemo(
-		() => computeLayout(size.columns, size.rows - reserved, snapshot.server !== null),
-		[size.columns, size.rows, reserved, snapshot.server !== null],
+		() => computeLayout(size.columns, size.rows - reserved, hasServer),
+		[size.columns, size.rows, reserved, hasServer],
 	);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
@@ -384,7 +385,7 @@ export function App(props: AppProps) {
 		}
 		handleKey(next, noKey.current);
 		setKeyTick((t) => t + 1);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- once per tick on purpose: handleKey is new every render, so listing it would run this after every render
 	}, [keyTick]);
 	// Ink re-registers an input handler in a passive effect, which can run after the next key when
 	// frames are slow: keys would then see an old render's state. A ref always holds this render's,

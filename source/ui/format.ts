@@ -74,7 +74,7 @@ export function sparkline(values: readonly number[], width: number, max?: number
 }
 
 // C0 controls, DEL and C1 controls: written raw they would move the cursor or start escape sequences.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point (see above)
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** Makes text safe to draw: control characters (ESC included) become '·'; tabs become a space. */

@@ -100,7 +100,7 @@ export function TuiRoot(props: TuiRootProps) {
 		const made = new TuiStore(engine, engine === props.engine ? server : null, storeOptions);
 		onStore?.(made);
 		return made;
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- a new store only for a new engine: the callbacks' identities may change per render
 	}, [engine]);
 	useEffect(() => {
 		if (!store) return;
@@ -109,13 +109,13 @@ export function TuiRoot(props: TuiRootProps) {
 		return () => store.close();
 	}, [store]);
 
+	const tourSettings = props.tour;
 	const startTour = useCallback(() => {
-		const runner = newTour(props.tour);
+		const runner = newTour(tourSettings);
 		resources.tour = runner;
 		setTour(runner);
 		void runner.start(0);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [resources]);
+	}, [resources, tourSettings]);
 
 	const leaveTour = useCallback(() => {
 		if (!tour) return;

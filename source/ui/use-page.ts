@@ -46,7 +46,7 @@ export function usePage(reader: RecordReader, request: PageRequest | null, initi
 			inFlight.current = false;
 		};
 		void run();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the request's values (key), not on its object, which is new every render
 	}, [key, reader]);
 	return state;
 }

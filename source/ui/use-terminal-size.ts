@@ -21,7 +21,7 @@ export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
 		return () => {
 			stdout.off('resize', onResize);
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on fixed's values, not on its object (new every render); read() only uses fixed and stdout
 	}, [stdout, fixed?.columns, fixed?.rows]);
 	return size;
 }

@@ -26,8 +26,6 @@ export interface EncodedFrame {
 	recordSizes: number[];
 }
 
-const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
-
 /**
  * Encodes one batch. With `scratch` large enough, the frame is built in it (the result is then a view
  * that the next call overwrites): reusing memory avoids page-faulting a fresh half-megabyte per batch.

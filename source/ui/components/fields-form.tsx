@@ -20,7 +20,7 @@ export interface FieldsFormProps {
 	width?: number;
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: a field takes printable text only
 const stripControls = (v: string): string => v.replace(/[\u0000-\u001F\u007F-\u009F]/g, '');
 
 /** Rows a form takes on screen: border (2), title (1), fields, message line (1). */

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {FlashQEvent} from '../../../source/engine/events.js';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
-import {encodeWalHeader, FRAME_HEADER_BYTES, parseHeader} from '../../../source/storage/file/frame-codec.js';
+import {encodeWalHeader, parseHeader} from '../../../source/storage/file/frame-codec.js';
 import {DATA, fill, filled, logFile, openOn, rec, topicDir, walFile} from './helpers.js';
 
 /** Byte positions of every frame in a log. */
