@@ -12,6 +12,7 @@ import {encodeName} from './names.js';
 import {INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
 const NAME_FILE = 'name';
+const WAL_PREALLOC_START_BYTES = 64 * 1024;
 
 /**
  * Layout of a data directory:
@@ -46,9 +47,13 @@ class FileBackend implements StorageBackend {
 	readonly groupsDir: string;
 	private readonly settings: TopicLogSettings;
 	private readonly logs = new Map<string, FileTopicLog>();
-	/** The WAL is reset at walResetBytes; the slack covers the frame that crosses it. At most 8 MiB; 0 = no preallocation. */
-	private get walPreallocBytes(): number {
-		return this.settings.walPreallocBytes;
+	/**
+	 * A new (or recovered) WAL is preallocated to this much, and grows by doubling as it is used up to
+	 * walPreallocBytes (walResetBytes + 64 KiB: the slack covers the frame that crosses the reset; at
+	 * most 8 MiB): a topic that holds one record costs 64 KiB of WAL, not 1 MiB. 0 = no preallocation.
+	 */
+	private get walPreallocStartBytes(): number {
+		return Math.min(WAL_PREALLOC_START_BYTES, this.settings.walPreallocBytes);
 	}
 	private release: (() => Promise<void>) | null = null;
 	private closing: Promise<void> | null = null;
@@ -133,7 +138,7 @@ class FileBackend implements StorageBackend {
 				sync: this.settings.sync,
 				repair: this.options.repair ?? false,
 				indexInterval: Math.max(1, this.options.indexIntervalBytes ?? 4096),
-				walPreallocBytes: this.walPreallocBytes,
+				walPreallocBytes: this.walPreallocStartBytes,
 				events: this.events,
 			});
 			this.info.notices.push(...recovered.notices);
@@ -156,7 +161,7 @@ class FileBackend implements StorageBackend {
 				this.io.truncate(fd, 0);
 				if (file === WAL_FILE) {
 					this.io.write(fd, encodeWalHeader({sync: this.settings.sync, durableLogBytes: 0, nextOffset: 0}), 0, WAL_HEADER_BYTES, 0);
-					preallocate(this.io, fd, this.walPreallocBytes);
+					preallocate(this.io, fd, this.walPreallocStartBytes);
 				}
 				this.io.fdatasyncSync(fd);
 			} finally {

@@ -22,7 +22,10 @@ export interface TopicLogSettings {
 	walResetBytes: number;
 	/** A checkpoint is written at a WAL reset once the log grew this much since the last one. */
 	checkpointBytes: number;
-	/** The WAL is preallocated to this size and reused in place; 0: it grows and is truncated at resets. */
+	/**
+	 * The most the WAL is preallocated to (it starts smaller and doubles as its writes approach the end,
+	 * see `growWal`), then reused in place; 0: it grows and is truncated at resets.
+	 */
 	walPreallocBytes: number;
 	/**
 	 * Throws when this process may no longer write the data directory (its lock was lost or taken).
@@ -70,6 +73,8 @@ export class FileTopicLog implements TopicLog {
 	private durableMark: number;
 	private logBytes: number;
 	private walBytes = WAL_HEADER_BYTES;
+	/** The WAL file's size: its preallocated (zeroed) region, grown by `growWal`. */
+	private walAllocated: number;
 	/** Offset of the first record not yet in the log (the WAL's first pending record). */
 	private committedNext: number;
 	private pendingFrames: PendingFrame[] = [];
@@ -131,6 +136,7 @@ export class FileTopicLog implements TopicLog {
 		this.index = recovered.index;
 		this.indexPersisted = recovered.indexPersisted;
 		this.logPath = path.join(dir, LOG_FILE);
+		this.walAllocated = io.size(fds.wal);
 		this.cache =
 			settings.cacheSize > 0 && settings.cacheBytes > 0
 				? new RecordCache(settings.cacheSize, settings.cacheBytes)
@@ -205,6 +211,7 @@ export class FileTopicLog implements TopicLog {
 			this.unwrittenBytes += buffer.length;
 		} else {
 			this.writing = 'wal';
+			this.growWal(this.walBytes + buffer.length);
 			this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
 			this.walFrameOffsets.push(base);
 			this.walFramePositions.push(this.walBytes);
@@ -311,6 +318,7 @@ export class FileTopicLog implements TopicLog {
 		if (this.unwritten.length === 0) return;
 		const data = this.unwritten.length === 1 ? this.unwritten[0]!.buf : Buffer.concat(this.unwritten.map((f) => f.buf), this.unwrittenBytes);
 		this.writing = 'wal';
+		this.growWal(this.walBytes + data.length);
 		this.io.write(this.fds.wal, data, 0, data.length, this.walBytes);
 		let position = this.walBytes;
 		for (const frame of this.unwritten) {
@@ -321,6 +329,27 @@ export class FileTopicLog implements TopicLog {
 		this.walBytes += data.length;
 		this.unwritten = [];
 		this.unwrittenBytes = 0;
+	}
+
+	/**
+	 * Keeps the WAL's preallocated region ahead of its writes: once a write would end in its last
+	 * quarter, the region doubles (up to `walPreallocBytes`). A quiet topic thus costs a small WAL,
+	 * and a busy one settles at the full size and overwrites allocated blocks (cheaper fdatasyncs).
+	 * A failed growth is no failure: the write itself then extends the file, or reports why not.
+	 */
+	private growWal(end: number): void {
+		const max = this.settings.walPreallocBytes;
+		if (max === 0 || this.walAllocated >= max || end <= this.walAllocated - (this.walAllocated >> 2)) return;
+		let size = Math.max(this.walAllocated, 4096);
+		while (size < max && end > size - (size >> 2)) size *= 2;
+		size = Math.min(size, max);
+		try {
+			zeroFill(this.io, this.fds.wal, this.walAllocated, size);
+			this.walAllocated = size;
+		} catch {
+			// No room for zeros (a full disk): stop preallocating; the frame write says whether it fits.
+			this.walAllocated = max;
+		}
 	}
 
 	private scheduleSync(): void {
