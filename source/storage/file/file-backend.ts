@@ -5,7 +5,7 @@ import type {StorageInfo} from '../../engine/stats.js';
 import type {FileStorageOptions, StorageBackend, StorageContext, TopicLog} from '../types.js';
 import {writeCheckpoint, writeFileAtomic} from './checkpoint.js';
 import {encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
-import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
+import {explainOpenError, FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
 import {FileGroupStore} from './group-store.js';
 import {type FileIo, NodeIo} from './io.js';
 import {encodeName} from './names.js';
@@ -75,6 +75,7 @@ class FileBackend implements StorageBackend {
 			walResetBytes: Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 			// A checkpoint every 16 WAL resets (16 MiB by default) bounds what recovery scans after a crash.
 			checkpointBytes: 16 * Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
+			idleCloseMs: Math.max(0, options.idleCloseMs ?? 30_000),
 			walPreallocBytes:
 				io.preallocates === false ? 0 : Math.min(Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024) + 64 * 1024, 8 * 1024 * 1024),
 		};
@@ -125,12 +126,14 @@ class FileBackend implements StorageBackend {
 		if (this.io.exists(nameFile)) {
 			const stored = this.io.readFile(nameFile).toString('utf8');
 			if (stored !== topic) throw new Error(`topic directory ${dir} belongs to topic '${stored}', not '${topic}'`);
-		} else this.createTopicFiles(dir, topic);
-		const fds: TopicFds = {
-			log: this.io.open(path.join(dir, LOG_FILE), false),
-			wal: this.io.open(path.join(dir, WAL_FILE), false),
-			index: this.io.open(path.join(dir, INDEX_FILE), false),
-		};
+		} else {
+			try {
+				this.createTopicFiles(dir, topic);
+			} catch (error) {
+				throw explainOpenError(error, `cannot create topic '${topic}' in ${dir}`);
+			}
+		}
+		const fds = this.openTopicFiles(dir, topic);
 		try {
 			const recovered = await recoverTopic(this.io, fds, {
 				topic,
@@ -147,9 +150,22 @@ class FileBackend implements StorageBackend {
 			return log;
 		} catch (error) {
 			for (const fd of [fds.log, fds.wal, fds.index]) this.io.close(fd);
-			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: (error as Error).message});
-			throw error;
+			const explained = explainOpenError(error, `cannot open topic '${topic}' in ${dir}`);
+			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: explained.message});
+			throw explained;
 		}
+	}
+
+	/** Opens the topic's 3 files (all or none); running out of descriptors says what to do. */
+	private openTopicFiles(dir: string, topic: string): TopicFds {
+		const opened: number[] = [];
+		try {
+			for (const file of [LOG_FILE, WAL_FILE, INDEX_FILE]) opened.push(this.io.open(path.join(dir, file), false));
+		} catch (error) {
+			for (const fd of opened) this.io.close(fd);
+			throw explainOpenError(error, `cannot open the files of topic '${topic}' in ${dir}`);
+		}
+		return {log: opened[0]!, wal: opened[1]!, index: opened[2]!};
 	}
 
 	/** Creates every file, makes them durable, and writes the name file last: its presence means "complete". */

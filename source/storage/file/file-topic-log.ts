@@ -10,7 +10,7 @@ import {FrameStream} from './frame-stream.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
 import {RecordCache} from './record-cache.js';
-import {LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
+import {INDEX_FILE, LOG_FILE, type Recovered, type TopicFds, WAL_FILE, zeroFill} from './recovery.js';
 
 export interface TopicLogSettings {
 	sync: SyncMode;
@@ -32,6 +32,8 @@ export interface TopicLogSettings {
 	 * Called before every write and before every acknowledgement, so it must be cheap.
 	 */
 	writeGuard?: () => void;
+	/** An idle topic closes its files after this long (see `idleTick`); 0: never. */
+	idleCloseMs?: number;
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
@@ -104,6 +106,15 @@ export class FileTopicLog implements TopicLog {
 	/** Frames are encoded here and written from here: no fresh memory to fault in per batch. */
 	private scratch = Buffer.allocUnsafe(256 * 1024);
 	private closed = false;
+	/** Set while an idle close commits: no sync round may start on files about to close. */
+	private quiescing = false;
+	/** The open files; null while the topic is idle with its files closed (`fds` reopens them). */
+	private files: TopicFds | null;
+	/** Set by every use of the files; the idle timer closes them after a whole period without one. */
+	private used = true;
+	/** Reads and flushes in progress: they hold fds across awaits, so the files stay open meanwhile. */
+	private inUse = 0;
+	private idleTimer: NodeJS.Timeout | undefined;
 	private readonly logPath: string;
 	private readonly counters = {
 		commits: 0,
@@ -121,7 +132,7 @@ export class FileTopicLog implements TopicLog {
 		readonly topic: string,
 		private readonly dir: string,
 		private readonly io: FileIo,
-		private readonly fds: TopicFds,
+		fds: TopicFds,
 		private readonly settings: TopicLogSettings,
 		private readonly events: EventHub<FlashQEvent>,
 		recovered: Recovered,
@@ -136,6 +147,8 @@ export class FileTopicLog implements TopicLog {
 		this.index = recovered.index;
 		this.indexPersisted = recovered.indexPersisted;
 		this.logPath = path.join(dir, LOG_FILE);
+		this.files = fds;
+		this.armIdle();
 		this.walAllocated = io.size(fds.wal);
 		this.cache =
 			settings.cacheSize > 0 && settings.cacheBytes > 0
@@ -146,6 +159,98 @@ export class FileTopicLog implements TopicLog {
 				if (this.walDirty || this.logDirty || this.markUnsynced) this.startSync();
 			}, settings.syncIntervalMs);
 			this.timer.unref();
+		}
+	}
+
+	/**
+	 * The topic's files, reopened if idle closing closed them (no recovery: the state is all in memory,
+	 * and the files were left clean). Every use of the files goes through here.
+	 */
+	private get fds(): TopicFds {
+		this.used = true;
+		if (this.files) return this.files;
+		const open = (file: string): number => {
+			try {
+				return this.io.open(path.join(this.dir, file), false);
+			} catch (error) {
+				throw explainOpenError(error, `cannot reopen ${path.join(this.dir, file)} of topic '${this.topic}'`);
+			}
+		};
+		const log = open(LOG_FILE);
+		let wal: number | undefined;
+		try {
+			wal = open(WAL_FILE);
+			this.files = {log, wal, index: open(INDEX_FILE)};
+		} catch (error) {
+			this.io.close(log);
+			if (wal !== undefined) this.io.close(wal);
+			throw error;
+		}
+		this.armIdle();
+		return this.files;
+	}
+
+	private armIdle(): void {
+		const ms = this.settings.idleCloseMs ?? 0;
+		if (ms <= 0 || this.idleTimer) return;
+		this.idleTimer = setTimeout(() => this.idleTick(), ms);
+		this.idleTimer.unref();
+	}
+
+	/**
+	 * Closes the files after a whole idle period with no use, when nothing waits on them: no sync
+	 * round running or scheduled, no unacknowledged append, no read in progress. They are left as a
+	 * clean close leaves them (pending records committed, everything fsynced, checkpoint written, WAL
+	 * emptied), all synchronously so no append slips in between; `close` then has nothing to do.
+	 * Holding 3 descriptors per topic forever would exhaust `ulimit -n` at a few hundred topics.
+	 */
+	private idleTick(): void {
+		this.idleTimer = undefined;
+		if (!this.files || this.closed || this.failure) return;
+		const busy = this.syncing !== null || this.syncScheduled || this.waiting.length > 0 || this.unwritten.length > 0 || this.inUse > 0;
+		if (this.used || busy) {
+			this.used = false;
+			this.armIdle();
+			return;
+		}
+		if (!this.writable()) return;
+		try {
+			// `commit` starts a sync round in periodic mode: there is nothing left for it after this.
+			this.quiescing = true;
+			this.commit();
+			this.persistIndex();
+			this.io.fdatasyncSync(this.files.log);
+			this.io.fdatasyncSync(this.files.wal);
+			this.resetWalForClose();
+		} catch (error) {
+			// Out of descriptors for the checkpoint's temp file: the files stay open and consistent (all
+			// committed and fsynced; the WAL's frames are in the log), so try again later.
+			if (outOfDescriptors(error)) {
+				this.armIdle();
+				return;
+			}
+			this.fail(error, `closing the idle files of ${this.dir}`);
+			return;
+		} finally {
+			this.quiescing = false;
+		}
+		this.walDirty = false;
+		this.logDirty = false;
+		this.markUnsynced = false;
+		this.durableMark = this.logBytes;
+		this.acked = Math.max(this.acked, this.next);
+		// The WAL is empty after its header now (as resetWal leaves it).
+		this.walBytes = WAL_HEADER_BYTES;
+		this.walFrameOffsets = [];
+		this.walFramePositions = [];
+		const files = this.files;
+		this.files = null;
+		for (const fd of [files.log, files.wal, files.index]) {
+			try {
+				this.io.close(fd);
+			} catch {
+				// Everything is durable already.
+			}
 		}
 	}
 
@@ -165,6 +270,11 @@ export class FileTopicLog implements TopicLog {
 		// A frame holds at least one record (recovery rejects empty ones), so an empty batch writes nothing.
 		if (count === 0) return Promise.resolve(base);
 		if (!this.writable()) return Promise.reject(this.failure);
+		try {
+			void this.fds;
+		} catch (error) {
+			return Promise.reject(error);
+		}
 		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch, bytes);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		try {
@@ -364,7 +474,7 @@ export class FileTopicLog implements TopicLog {
 
 	/** One sync round: fdatasync every dirty file, then acknowledge the appends written before it began. */
 	private startSync(): void {
-		if (this.syncing || this.failure || this.closed && this.waiting.length === 0) return;
+		if (this.syncing || this.failure || this.quiescing || this.closed && this.waiting.length === 0) return;
 		if (!this.writable()) return;
 		try {
 			this.writeUnwritten();
@@ -639,18 +749,33 @@ export class FileTopicLog implements TopicLog {
 		const entry = this.index.find(offset);
 		const indexEntry = entry >= 0 ? {offset: this.index.offsetAt(entry), position: this.index.positionAt(entry)} : null;
 		const stream = new FrameStream(this.io, this.fds.log, indexEntry?.position ?? 0, this.logBytes);
-		for (;;) {
-			const item = await stream.next();
-			if (item.kind !== 'frame') return null;
-			if (contains(item.header.baseOffset, item.header.count)) {
-				const bytes = Buffer.from(item.buf.subarray(item.at, item.at + item.header.length));
-				return {source: 'log', file: this.logPath, position: item.position, bytes, written: true, indexEntry};
+		this.inUse++;
+		try {
+			for (;;) {
+				const item = await stream.next();
+				if (item.kind !== 'frame') return null;
+				if (contains(item.header.baseOffset, item.header.count)) {
+					const bytes = Buffer.from(item.buf.subarray(item.at, item.at + item.header.length));
+					return {source: 'log', file: this.logPath, position: item.position, bytes, written: true, indexEntry};
+				}
 			}
+		} finally {
+			this.inUse--;
 		}
 	}
 
 	/** Records [from, stop) from the log: index lookup, then a bounded streaming scan. */
 	private async readLog(from: number, stop: number): Promise<StoredRecord[]> {
+		// The stream holds the log's fd across awaits: the files stay open until it is done.
+		this.inUse++;
+		try {
+			return await this.streamLog(from, stop);
+		} finally {
+			this.inUse--;
+		}
+	}
+
+	private async streamLog(from: number, stop: number): Promise<StoredRecord[]> {
 		const entry = this.index.find(from);
 		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
 		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
@@ -719,6 +844,15 @@ export class FileTopicLog implements TopicLog {
 	/** Commits pending records and fsyncs the WAL and the log. */
 	async flush(): Promise<void> {
 		if (this.failure) throw this.failure;
+		this.inUse++;
+		try {
+			await this.flushFiles();
+		} finally {
+			this.inUse--;
+		}
+	}
+
+	private async flushFiles(): Promise<void> {
 		await this.settle();
 		try {
 			this.writeUnwritten();
@@ -752,6 +886,12 @@ export class FileTopicLog implements TopicLog {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		if (this.timer) clearInterval(this.timer);
+		clearTimeout(this.idleTimer);
+		// Idle-closed files were left as a clean close leaves them: nothing to reopen them for.
+		if (!this.files) {
+			this.closed = true;
+			return;
+		}
 		try {
 			if (!this.failure) {
 				await this.flush();
@@ -760,7 +900,9 @@ export class FileTopicLog implements TopicLog {
 			}
 		} finally {
 			this.closed = true;
-			for (const fd of [this.fds.log, this.fds.wal, this.fds.index]) {
+			const files = this.files;
+			this.files = null;
+			for (const fd of files ? [files.log, files.wal, files.index] : []) {
 				try {
 					this.io.close(fd);
 				} catch {
@@ -779,6 +921,22 @@ export class FileTopicLog implements TopicLog {
 		else zeroFill(this.io, this.fds.wal, WAL_HEADER_BYTES, this.io.size(this.fds.wal));
 		this.io.fdatasyncSync(this.fds.wal);
 	}
+}
+
+/**
+ * An open that failed for lack of descriptors says what to do (other errors are returned as they are):
+ * each active topic holds 3 files, so the process limit bounds how many topics can be active at once.
+ */
+export function explainOpenError(error: unknown, what: string): Error {
+	const message = error instanceof Error ? error.message : String(error);
+	if (!outOfDescriptors(error)) return error instanceof Error ? error : new Error(message);
+	const advice = 'too many open files (each active topic holds 3); raise the open-file limit (ulimit -n) or lower --max-topics';
+	return new Error(`${what}: ${message}: ${advice}`, {cause: error});
+}
+
+function outOfDescriptors(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException | null)?.code;
+	return code === 'EMFILE' || code === 'ENFILE' || (error instanceof Error && /\bE[MN]FILE\b/.test(error.message));
 }
 
 /** The WAL keeps its pending records in memory until their commit (reads of them come from here). */
