@@ -128,6 +128,11 @@ export interface FileStorageOptions {
 	indexIntervalBytes?: number;
 	/** Truncate a corrupt log at the damage (after copying it aside) instead of refusing to open. */
 	repair?: boolean;
+	/**
+	 * A topic with no append, read or sync for this long (closed within twice this) closes its files,
+	 * reopened on next use, so idle topics hold no descriptors (default 30000; 0: never).
+	 */
+	idleCloseMs?: number;
 	/** Milliseconds after which another process's lock counts as stale (default 5000). */
 	staleLockMs?: number;
 	/** The file layer to use (default: the real file system); tests and the crash lesson pass a fault-injecting one. */

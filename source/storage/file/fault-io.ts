@@ -75,6 +75,11 @@ export class FaultyIo implements FileIo {
 	 */
 	writeBudget = Number.POSITIVE_INFINITY;
 
+	/** File descriptors open now. */
+	get openFds(): number {
+		return this.fds.size;
+	}
+
 	resetCounters(): void {
 		this.bytesRead.clear();
 		this.bytesWritten = 0;

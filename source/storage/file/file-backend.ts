@@ -9,11 +9,12 @@ import {FileTopicLog, type TopicLogSettings} from './file-topic-log.js';
 import {FileGroupStore} from './group-store.js';
 import {type FileIo, NodeIo} from './io.js';
 import {LOCK_NAME} from '../lock.js';
-import {advice} from './io-errors.js';
+import {advice, explain} from './io-errors.js';
 import {encodeName} from './names.js';
 import {CorruptionError, INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
 const NAME_FILE = 'name';
+const WAL_PREALLOC_START_BYTES = 64 * 1024;
 
 /**
  * Layout of a data directory:
@@ -53,9 +54,13 @@ class FileBackend implements StorageBackend {
 	readonly groupsDir: string;
 	private readonly settings: TopicLogSettings;
 	private readonly logs = new Map<string, FileTopicLog>();
-	/** The WAL is reset at walResetBytes; the slack covers the frame that crosses it. At most 8 MiB; 0 = no preallocation. */
-	private get walPreallocBytes(): number {
-		return this.settings.walPreallocBytes;
+	/**
+	 * A new (or recovered) WAL is preallocated to this much, and grows by doubling as it is used up to
+	 * walPreallocBytes (walResetBytes + 64 KiB: the slack covers the frame that crosses the reset; at
+	 * most 8 MiB): a topic that holds one record costs 64 KiB of WAL, not 1 MiB. 0 = no preallocation.
+	 */
+	private get walPreallocStartBytes(): number {
+		return Math.min(WAL_PREALLOC_START_BYTES, this.settings.walPreallocBytes);
 	}
 	private dirLock: {check(): void; release(): Promise<void>} | null = null;
 	/** Set once the directory lock is lost: from then on this process never writes to the directory. */
@@ -79,6 +84,7 @@ class FileBackend implements StorageBackend {
 			walResetBytes: Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
 			// A checkpoint every 16 WAL resets (16 MiB by default) bounds what recovery scans after a crash.
 			checkpointBytes: 16 * Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024),
+			idleCloseMs: Math.max(0, options.idleCloseMs ?? 30_000),
 			walPreallocBytes:
 				io.preallocates === false ? 0 : Math.min(Math.max(WAL_HEADER_BYTES + 1, options.walResetBytes ?? 1024 * 1024) + 64 * 1024, 8 * 1024 * 1024),
 			writeGuard: () => this.guard(),
@@ -159,13 +165,14 @@ class FileBackend implements StorageBackend {
 		if (this.io.exists(nameFile)) {
 			const stored = this.io.readFile(nameFile).toString('utf8');
 			if (stored !== topic) throw new Error(`topic directory ${dir} belongs to topic '${stored}', not '${topic}'`);
-		} else this.createTopicFiles(dir, topic);
-		const fds: TopicFds = {
-			log: this.io.open(path.join(dir, LOG_FILE), false),
-			wal: this.io.open(path.join(dir, WAL_FILE), false),
-			// The index is derived data: a missing one is created empty and rebuilt by recovery.
-			index: this.io.open(path.join(dir, INDEX_FILE), true),
-		};
+		} else {
+			try {
+				this.createTopicFiles(dir, topic);
+			} catch (error) {
+				throw explain(error, `cannot create topic '${topic}' in ${dir}`);
+			}
+		}
+		const fds = this.openTopicFiles(dir, topic);
 		try {
 			const recovered = await recoverTopic(this.io, fds, {
 				topic,
@@ -173,7 +180,7 @@ class FileBackend implements StorageBackend {
 				sync: this.settings.sync,
 				repair: this.options.repair ?? false,
 				indexInterval: Math.max(1, this.options.indexIntervalBytes ?? 4096),
-				walPreallocBytes: this.walPreallocBytes,
+				walPreallocBytes: this.walPreallocStartBytes,
 				events: this.events,
 			});
 			this.info.notices.push(...recovered.notices);
@@ -187,10 +194,23 @@ class FileBackend implements StorageBackend {
 			const error =
 				caught instanceof CorruptionError
 					? caught
-					: new Error(`cannot open topic '${topic}' (${dir}): ${(caught as Error).message}${hint ? `; ${hint}` : ''}`, {cause: caught});
+					: new Error(`cannot open topic '${topic}' (${dir}): ${(caught as Error).message}${hint && !(caught as Error).message.includes(hint) ? `; ${hint}` : ''}`, {cause: caught});
 			if (this.events.active) this.events.emit({type: 'storage.error', at: Date.now(), topic, message: error.message});
 			throw error;
 		}
+	}
+
+	/** Opens the topic's 3 files (all or none); running out of descriptors says what to do. */
+	private openTopicFiles(dir: string, topic: string): TopicFds {
+		const opened: number[] = [];
+		try {
+			// The index is derived data: a missing one is created empty and rebuilt by recovery.
+			for (const file of [LOG_FILE, WAL_FILE, INDEX_FILE]) opened.push(this.io.open(path.join(dir, file), file === INDEX_FILE));
+		} catch (error) {
+			for (const fd of opened) this.io.close(fd);
+			throw explain(error, `cannot open the files of topic '${topic}' in ${dir}`);
+		}
+		return {log: opened[0]!, wal: opened[1]!, index: opened[2]!};
 	}
 
 	/** Creates every file, makes them durable, and writes the name file last: its presence means "complete". */
@@ -202,7 +222,7 @@ class FileBackend implements StorageBackend {
 				this.io.truncate(fd, 0);
 				if (file === WAL_FILE) {
 					this.io.write(fd, encodeWalHeader({sync: this.settings.sync, durableLogBytes: 0, nextOffset: 0}), 0, WAL_HEADER_BYTES, 0);
-					preallocate(this.io, fd, this.walPreallocBytes);
+					preallocate(this.io, fd, this.walPreallocStartBytes);
 				}
 				this.io.fdatasyncSync(fd);
 			} finally {

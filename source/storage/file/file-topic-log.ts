@@ -8,7 +8,7 @@ import type {FrameLocation, TopicLog} from '../types.js';
 import {writeCheckpoint} from './checkpoint.js';
 import {decodeRecords, encodeFrame, encodeWalHeader, fitRecords, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream} from './frame-stream.js';
-import {advice} from './io-errors.js';
+import {advice, errorCode, explain} from './io-errors.js';
 import type {FileIo} from './io.js';
 import {INDEX_ENTRY_BYTES, type OffsetIndex} from './offset-index.js';
 import {RecordCache} from './record-cache.js';
@@ -24,7 +24,10 @@ export interface TopicLogSettings {
 	walResetBytes: number;
 	/** A checkpoint is written at a WAL reset once the log grew this much since the last one. */
 	checkpointBytes: number;
-	/** The WAL is preallocated to this size and reused in place; 0: it grows and is truncated at resets. */
+	/**
+	 * The most the WAL is preallocated to (it starts smaller and doubles as its writes approach the end,
+	 * see `growWal`), then reused in place; 0: it grows and is truncated at resets.
+	 */
 	walPreallocBytes: number;
 	/**
 	 * Throws when this process may no longer write the data directory (its lock was lost or taken).
@@ -33,6 +36,8 @@ export interface TopicLogSettings {
 	writeGuard?: () => void;
 	/** Tells the user about something storage did on its own (an index rebuilt). */
 	notify?: (notice: StorageNotice) => void;
+	/** An idle topic closes its files after this long (see `idleTick`); 0: never. */
+	idleCloseMs?: number;
 }
 
 const MAX_SCRATCH = 16 * 1024 * 1024;
@@ -74,6 +79,8 @@ export class FileTopicLog implements TopicLog {
 	private durableMark: number;
 	private logBytes: number;
 	private walBytes = WAL_HEADER_BYTES;
+	/** The WAL file's size: its preallocated (zeroed) region, grown by `growWal`. */
+	private walAllocated: number;
 	/** Offset of the first record not yet in the log (the WAL's first pending record). */
 	private committedNext: number;
 	private pendingFrames: PendingFrame[] = [];
@@ -103,6 +110,15 @@ export class FileTopicLog implements TopicLog {
 	/** Frames are encoded here and written from here: no fresh memory to fault in per batch. */
 	private scratch = Buffer.allocUnsafe(256 * 1024);
 	private closed = false;
+	/** Set while an idle close commits: no sync round may start on files about to close. */
+	private quiescing = false;
+	/** The open files; null while the topic is idle with its files closed (`fds` reopens them). */
+	private files: TopicFds | null;
+	/** Set by every use of the files; the idle timer closes them after a whole period without one. */
+	private used = true;
+	/** Reads and flushes in progress: they hold fds across awaits, so the files stay open meanwhile. */
+	private inUse = 0;
+	private idleTimer: NodeJS.Timeout | undefined;
 	private readonly logPath: string;
 	private readonly counters = {
 		commits: 0,
@@ -120,7 +136,7 @@ export class FileTopicLog implements TopicLog {
 		readonly topic: string,
 		private readonly dir: string,
 		private readonly io: FileIo,
-		private readonly fds: TopicFds,
+		fds: TopicFds,
 		private readonly settings: TopicLogSettings,
 		private readonly events: EventHub<FlashQEvent>,
 		recovered: Recovered,
@@ -135,6 +151,9 @@ export class FileTopicLog implements TopicLog {
 		this.index = recovered.index;
 		this.indexPersisted = recovered.indexPersisted;
 		this.logPath = path.join(dir, LOG_FILE);
+		this.files = fds;
+		this.armIdle();
+		this.walAllocated = io.size(fds.wal);
 		this.cache =
 			settings.cacheSize > 0 && settings.cacheBytes > 0
 				? new RecordCache(settings.cacheSize, settings.cacheBytes)
@@ -144,6 +163,99 @@ export class FileTopicLog implements TopicLog {
 				if (this.walDirty || this.logDirty || this.markUnsynced) this.startSync();
 			}, settings.syncIntervalMs);
 			this.timer.unref();
+		}
+	}
+
+	/**
+	 * The topic's files, reopened if idle closing closed them (no recovery: the state is all in memory,
+	 * and the files were left clean). Every use of the files goes through here.
+	 */
+	private get fds(): TopicFds {
+		this.used = true;
+		if (this.files) return this.files;
+		const open = (file: string): number => {
+			try {
+				return this.io.open(path.join(this.dir, file), false);
+			} catch (error) {
+				throw explain(error, `cannot reopen ${path.join(this.dir, file)} of topic '${this.topic}'`);
+			}
+		};
+		const log = open(LOG_FILE);
+		let wal: number | undefined;
+		try {
+			wal = open(WAL_FILE);
+			this.files = {log, wal, index: open(INDEX_FILE)};
+		} catch (error) {
+			this.io.close(log);
+			if (wal !== undefined) this.io.close(wal);
+			throw error;
+		}
+		this.armIdle();
+		return this.files;
+	}
+
+	private armIdle(): void {
+		const ms = this.settings.idleCloseMs ?? 0;
+		if (ms <= 0 || this.idleTimer) return;
+		this.idleTimer = setTimeout(() => this.idleTick(), ms);
+		this.idleTimer.unref();
+	}
+
+	/**
+	 * Closes the files after a whole idle period with no use, when nothing waits on them: no sync
+	 * round running or scheduled, no unacknowledged append, no read in progress. They are left as a
+	 * clean close leaves them (pending records committed, everything fsynced, checkpoint written, WAL
+	 * emptied), all synchronously so no append slips in between; `close` then has nothing to do.
+	 * Holding 3 descriptors per topic forever would exhaust `ulimit -n` at a few hundred topics.
+	 */
+	private idleTick(): void {
+		this.idleTimer = undefined;
+		if (!this.files || this.closed || this.failure) return;
+		const busy = this.syncing !== null || this.syncScheduled || this.waiting.length > 0 || this.unwritten.length > 0 || this.inUse > 0;
+		if (this.used || busy) {
+			this.used = false;
+			this.armIdle();
+			return;
+		}
+		if (!this.writable()) return;
+		try {
+			// `commit` starts a sync round in periodic mode: there is nothing left for it after this.
+			this.quiescing = true;
+			this.commit();
+			this.persistIndex();
+			this.io.fdatasyncSync(this.files.log);
+			this.io.fdatasyncSync(this.files.wal);
+			this.resetWalForClose();
+		} catch (error) {
+			// Out of descriptors for the checkpoint's temp file: the files stay open and consistent (all
+			// committed and fsynced; the WAL's frames are in the log), so try again later.
+			const code = errorCode(error);
+			if (code === 'EMFILE' || code === 'ENFILE') {
+				this.armIdle();
+				return;
+			}
+			this.fail(error, `closing the idle files of ${this.dir}`);
+			return;
+		} finally {
+			this.quiescing = false;
+		}
+		this.walDirty = false;
+		this.logDirty = false;
+		this.markUnsynced = false;
+		this.durableMark = this.logBytes;
+		this.acked = Math.max(this.acked, this.next);
+		// The WAL is empty after its header now (as resetWal leaves it).
+		this.walBytes = WAL_HEADER_BYTES;
+		this.walFrameOffsets = [];
+		this.walFramePositions = [];
+		const files = this.files;
+		this.files = null;
+		for (const fd of [files.log, files.wal, files.index]) {
+			try {
+				this.io.close(fd);
+			} catch {
+				// Everything is durable already.
+			}
 		}
 	}
 
@@ -163,6 +275,11 @@ export class FileTopicLog implements TopicLog {
 		// A frame holds at least one record (recovery rejects empty ones), so an empty batch writes nothing.
 		if (count === 0) return Promise.resolve(base);
 		if (!this.writable()) return Promise.reject(this.failure);
+		try {
+			void this.fds;
+		} catch (error) {
+			return Promise.reject(error);
+		}
 		const {buffer, recordSizes} = encodeFrame(base, timestamp, records, this.scratch, bytes);
 		if (buffer.buffer !== this.scratch.buffer && buffer.length * 3 <= MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(buffer.length * 3 + 1024);
 		try {
@@ -209,6 +326,7 @@ export class FileTopicLog implements TopicLog {
 			this.unwrittenBytes += buffer.length;
 		} else {
 			this.writing = 'wal';
+			this.growWal(this.walBytes + buffer.length);
 			this.io.write(this.fds.wal, buffer, 0, buffer.length, this.walBytes);
 			this.walFrameOffsets.push(base);
 			this.walFramePositions.push(this.walBytes);
@@ -315,6 +433,7 @@ export class FileTopicLog implements TopicLog {
 		if (this.unwritten.length === 0) return;
 		const data = this.unwritten.length === 1 ? this.unwritten[0]!.buf : Buffer.concat(this.unwritten.map((f) => f.buf), this.unwrittenBytes);
 		this.writing = 'wal';
+		this.growWal(this.walBytes + data.length);
 		this.io.write(this.fds.wal, data, 0, data.length, this.walBytes);
 		let position = this.walBytes;
 		for (const frame of this.unwritten) {
@@ -325,6 +444,27 @@ export class FileTopicLog implements TopicLog {
 		this.walBytes += data.length;
 		this.unwritten = [];
 		this.unwrittenBytes = 0;
+	}
+
+	/**
+	 * Keeps the WAL's preallocated region ahead of its writes: once a write would end in its last
+	 * quarter, the region doubles (up to `walPreallocBytes`). A quiet topic thus costs a small WAL,
+	 * and a busy one settles at the full size and overwrites allocated blocks (cheaper fdatasyncs).
+	 * A failed growth is no failure: the write itself then extends the file, or reports why not.
+	 */
+	private growWal(end: number): void {
+		const max = this.settings.walPreallocBytes;
+		if (max === 0 || this.walAllocated >= max || end <= this.walAllocated - (this.walAllocated >> 2)) return;
+		let size = Math.max(this.walAllocated, 4096);
+		while (size < max && end > size - (size >> 2)) size *= 2;
+		size = Math.min(size, max);
+		try {
+			zeroFill(this.io, this.fds.wal, this.walAllocated, size);
+			this.walAllocated = size;
+		} catch {
+			// No room for zeros (a full disk): stop preallocating; the frame write says whether it fits.
+			this.walAllocated = max;
+		}
 	}
 
 	private scheduleSync(): void {
@@ -339,7 +479,7 @@ export class FileTopicLog implements TopicLog {
 
 	/** One sync round: fdatasync every dirty file, then acknowledge the appends written before it began. */
 	private startSync(): void {
-		if (this.syncing || this.failure || this.closed && this.waiting.length === 0) return;
+		if (this.syncing || this.failure || this.quiescing || this.closed && this.waiting.length === 0) return;
 		if (!this.writable()) return;
 		try {
 			this.writeUnwritten();
@@ -649,13 +789,18 @@ export class FileTopicLog implements TopicLog {
 		const entry = this.index.find(offset);
 		const indexEntry = entry >= 0 ? {offset: this.index.offsetAt(entry), position: this.index.positionAt(entry)} : null;
 		const stream = new FrameStream(this.io, this.fds.log, indexEntry?.position ?? 0, this.logBytes);
-		for (;;) {
-			const item = await stream.next();
-			if (item.kind !== 'frame') return null;
-			if (contains(item.header.baseOffset, item.header.count)) {
-				const bytes = Buffer.from(item.buf.subarray(item.at, item.at + item.header.length));
-				return {source: 'log', file: this.logPath, position: item.position, bytes, written: true, indexEntry};
+		this.inUse++;
+		try {
+			for (;;) {
+				const item = await stream.next();
+				if (item.kind !== 'frame') return null;
+				if (contains(item.header.baseOffset, item.header.count)) {
+					const bytes = Buffer.from(item.buf.subarray(item.at, item.at + item.header.length));
+					return {source: 'log', file: this.logPath, position: item.position, bytes, written: true, indexEntry};
+				}
 			}
+		} finally {
+			this.inUse--;
 		}
 	}
 
@@ -666,6 +811,16 @@ export class FileTopicLog implements TopicLog {
 	 * a turn between frames (or 64 KiB chunks of small ones), and only the records returned are decoded.
 	 */
 	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true, indexChecked = false): Promise<{records: StoredRecord[]; bytes: number}> {
+		// The stream holds the log's fd across awaits: the files stay open until it is done.
+		this.inUse++;
+		try {
+			return await this.streamLog(from, stop, budget, takeOne, indexChecked);
+		} finally {
+			this.inUse--;
+		}
+	}
+
+	private async streamLog(from: number, stop: number, budget: number, takeOne: boolean, indexChecked: boolean): Promise<{records: StoredRecord[]; bytes: number}> {
 		const entry = this.index.find(from);
 		const position = entry >= 0 ? this.index.positionAt(entry) : 0;
 		const entryOffset = entry >= 0 ? this.index.offsetAt(entry) : 0;
@@ -796,6 +951,15 @@ export class FileTopicLog implements TopicLog {
 	/** Commits pending records and fsyncs the WAL and the log. */
 	async flush(): Promise<void> {
 		if (this.failure) throw this.failure;
+		this.inUse++;
+		try {
+			await this.flushFiles();
+		} finally {
+			this.inUse--;
+		}
+	}
+
+	private async flushFiles(): Promise<void> {
 		await this.settle();
 		try {
 			this.writeUnwritten();
@@ -829,6 +993,12 @@ export class FileTopicLog implements TopicLog {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		if (this.timer) clearInterval(this.timer);
+		clearTimeout(this.idleTimer);
+		// Idle-closed files were left as a clean close leaves them: nothing to reopen them for.
+		if (!this.files) {
+			this.closed = true;
+			return;
+		}
 		try {
 			if (!this.failure) {
 				await this.flush();
@@ -837,7 +1007,9 @@ export class FileTopicLog implements TopicLog {
 			}
 		} finally {
 			this.closed = true;
-			for (const fd of [this.fds.log, this.fds.wal, this.fds.index]) {
+			const files = this.files;
+			this.files = null;
+			for (const fd of files ? [files.log, files.wal, files.index] : []) {
 				try {
 					this.io.close(fd);
 				} catch {

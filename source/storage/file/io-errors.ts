@@ -25,7 +25,7 @@ const ADVICE: Record<string, string> = {
 	ENOSPC: 'free space on the disk, then restart: the queue reopens where it stopped',
 	EDQUOT: 'the disk quota is used up: free space or raise the quota, then restart',
 	EFBIG: 'the file-size limit (ulimit -f) was reached: raise it, then restart',
-	EMFILE: 'too many open files: raise the limit (ulimit -n) or lower --max-topics',
+	EMFILE: 'too many open files (each active topic holds 3): raise the open-file limit (ulimit -n) or lower --max-topics',
 	ENFILE: 'the system ran out of file handles: close other programs or raise fs.file-max',
 	EACCES: 'check the permissions of the data directory and its files',
 	EPERM: 'check the permissions of the data directory and its files',
@@ -39,4 +39,12 @@ const ADVICE: Record<string, string> = {
 export function advice(error: unknown): string {
 	const code = errorCode(error);
 	return code === undefined ? '' : (ADVICE[code] ?? '');
+}
+
+/** `what: message; advice` when there is advice for the error, else the error itself. */
+export function explain(error: unknown, what: string): Error {
+	const hint = advice(error);
+	const message = error instanceof Error ? error.message : String(error);
+	if (!hint) return error instanceof Error ? error : new Error(message);
+	return new Error(`${what}: ${message}; ${hint}`, {cause: error});
 }
