@@ -1,3 +1,4 @@
+import type {IndexLookup} from './stats.js';
 import type {SyncMode} from './types.js';
 
 /**
@@ -17,7 +18,7 @@ export type FlashQEvent =
 	| {type: 'wal.commit'; at: number; topic: string; records: number; bytes: number; logBytes: number}
 	| {type: 'cache'; at: number; topic: string; hits: number; misses: number; evictions: number}
 	/** An offset-index lookup: the entry found at or before `offset`, its byte position, and frames scanned after it. */
-	| {type: 'index.lookup'; at: number; topic: string; offset: number; entryOffset: number; position: number; scanned: number}
+	| ({type: 'index.lookup'; at: number; topic: string} & IndexLookup)
 	| {type: 'index.append'; at: number; topic: string; offset: number; position: number}
 	| {type: 'group.create'; at: number; group: string}
 	| {type: 'group.delete'; at: number; group: string}

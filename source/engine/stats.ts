@@ -9,6 +9,14 @@ export interface TopicCounters {
 	recordsRead: number;
 }
 
+/** One offset-index lookup: the entry found at or before `offset`, its byte position, and frames scanned after it. */
+export interface IndexLookup {
+	offset: number;
+	entryOffset: number;
+	position: number;
+	scanned: number;
+}
+
 /** What a topic's storage reports about itself. Memory storage leaves the file-only parts out. */
 export interface TopicStorageStats {
 	/** Bytes of record data held (memory) or in the main log file (file). */
@@ -38,7 +46,7 @@ export interface TopicStorageStats {
 		entries: number;
 		interval: number;
 		lookups: number;
-		lastLookup: {offset: number; entryOffset: number; position: number; scanned: number} | null;
+		lastLookup: IndexLookup | null;
 	};
 	/** True once an I/O error has put the topic into its fail-stop state. */
 	failed?: boolean;

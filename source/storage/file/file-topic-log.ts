@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
-import type {StorageNotice, TopicStorageStats} from '../../engine/stats.js';
+import type {IndexLookup, StorageNotice, TopicStorageStats} from '../../engine/stats.js';
 import type {RecordInput, StoredRecord, SyncMode} from '../../engine/types.js';
 import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation, TopicLog} from '../types.js';
@@ -129,7 +129,7 @@ export class FileTopicLog implements TopicLog {
 		hits: 0,
 		misses: 0,
 		lookups: 0,
-		lastLookup: null as {offset: number; entryOffset: number; position: number; scanned: number} | null,
+		lastLookup: null as IndexLookup | null,
 	};
 
 	constructor(
