@@ -4,11 +4,7 @@ import {cp, rm, symlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {tempDir} from '../helpers/backends.js';
-import {ROOT, ensureBuilt, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from '../server/process.js';
-
-const fileStorage = await fileStorageAvailable();
-
-beforeAll(() => ensureBuilt(), 120_000);
+import {ROOT, spawnCli, startServerProcess, type ServerProcess} from '../server/process.js';
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 	const {out, exited} = spawnCli(args, env);
@@ -69,7 +65,7 @@ describe('usage', () => {
 		expectCleanError(stderr, /not a terminal.*--tour --once/);
 	});
 
-	test.skipIf(!fileStorage)('--tour --once --seed 7 prints the whole tour as a transcript and leaves no lesson directory', async () => {
+	test('--tour --once --seed 7 prints the whole tour as a transcript and leaves no lesson directory', async () => {
 		const {dir, cleanup} = await tempDir();
 		try {
 			const {code, stdout, stderr} = await cli(['--tour', '--once', '--seed', '7', '--data-dir', dir]);
@@ -123,7 +119,7 @@ describe('startup failures', () => {
 		}
 	});
 
-	test.skipIf(!fileStorage)('a data dir locked by a running server: one clear line, exit 1; free again after it stops', async () => {
+	test('a data dir locked by a running server: one clear line, exit 1; free again after it stops', async () => {
 		const {dir, cleanup} = await tempDir('flashq-cli-');
 		try {
 			const owner = await startServerProcess(['--data-dir', dir]);
@@ -139,7 +135,7 @@ describe('startup failures', () => {
 		}
 	});
 
-	test.skipIf(!fileStorage)('the listening line names storage and data dir', async () => {
+	test('the listening line names storage and data dir', async () => {
 		const {dir, cleanup} = await tempDir('flashq-cli-');
 		try {
 			const server = await startServerProcess(['--data-dir', dir, '--sync', 'never']);

@@ -1,10 +1,11 @@
 import {execFile} from 'node:child_process';
-import {existsSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer as createNetServer, type Server, type Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {FlashQ} from '../../source/engine/flashq.js';
+import {startServer} from '../../source/server/server.js';
 import {clientSuite, type Target} from './client.suite.js';
 import {type FakeServer, startFakeServer} from './fake-server.js';
 import {runCli} from './run-cli.js';
@@ -13,13 +14,7 @@ describe('client against the fake server (HTTP contract double)', () => {
 	clientSuite(startFakeServer);
 });
 
-const serverSource = fileURLToPath(new URL('../../source/server/server.ts', import.meta.url));
-const hasServer = existsSync(serverSource);
-
 async function startLive(options: {token?: string} = {}): Promise<Target> {
-	// Loaded at run time so this file still runs (with the live part skipped) where the server is absent.
-	const {startServer} = await import('../../source/server/server.js');
-	const {FlashQ} = await import('../../source/engine/flashq.js');
 	const queue = await FlashQ.open({storage: 'memory'});
 	const server = await startServer({queue, host: '127.0.0.1', port: 0, ...options});
 	return {
@@ -31,9 +26,7 @@ async function startLive(options: {token?: string} = {}): Promise<Target> {
 	};
 }
 
-const liveTitle = `client against the real server and engine${hasServer ? '' : ' (skipped: source/server/server.ts does not exist)'}`;
-
-describe.skipIf(!hasServer)(liveTitle, () => {
+describe('client against the real server and engine', () => {
 	clientSuite(() => startLive());
 
 	describe('with a token', () => {

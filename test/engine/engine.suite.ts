@@ -5,6 +5,7 @@ import {LIMITS} from '../../source/engine/limits.js';
 import type {FlashQEvent} from '../../source/engine/events.js';
 import type {StorageOptions} from '../../source/storage/types.js';
 import type {BackendCase} from '../helpers/backends.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 /** Resolves to the FlashQError a promise (or function) fails with; fails the test if it succeeds. */
 async function failure(action: Promise<unknown> | (() => unknown)): Promise<FlashQError> {
@@ -53,6 +54,7 @@ export function describeEngine(backendCase: BackendCase): void {
 				expect(ms).toBeGreaterThanOrEqual(before);
 				expect(ms).toBeLessThanOrEqual(after);
 				expect(posted!.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+				// Kept sleeps: the clock must move between the post and each read (what is tested: the stored time, not the read's).
 				await new Promise((r) => setTimeout(r, 5));
 				const first = await q.poll('t');
 				await new Promise((r) => setTimeout(r, 5));
@@ -463,6 +465,7 @@ export function describeEngine(backendCase: BackendCase): void {
 				const info = q.committedOffset('g', 't');
 				expect(info.lastCommitTime).toBe(commit.timestamp);
 				expect(Date.parse(info.lastCommitTime!)).toBeGreaterThanOrEqual(before);
+				// Kept sleep: the clock must move for a read to show whether it returns the commit's time or now.
 				await new Promise((r) => setTimeout(r, 10));
 				expect(q.committedOffset('g', 't').lastCommitTime).toBe(commit.timestamp);
 			});
@@ -595,7 +598,8 @@ export function describeEngine(backendCase: BackendCase): void {
 				await q.createGroup('g');
 				await q.commitOffset('g', 't', 50);
 				const elapsed = performance.now() - start;
-				await new Promise((r) => setTimeout(r, 120));
+				// The commit is the last event: once it is delivered, every batch is.
+				await waitFor(() => batches.flat().some((e) => e.type === 'group.commit'), 10_000, 'the commit event');
 				unsubscribe();
 				const events = batches.flat();
 				const appends = events.filter((e) => e.type === 'append');

@@ -471,6 +471,8 @@ describe('§3.7 read committed offset', () => {
 		const id = await group();
 		expect((await api('GET', `/consumer/${id}/topics/${topic}/offset`)).json.last_commit_time).toBeUndefined();
 		const commit = await api('POST', `/consumer/${id}/topics/${topic}/offset`, {json: {offset: 1}});
+		// Kept sleep: the clock must move past the commit, by more than a second as the server under
+		// test may report whole seconds, for the read's time to differ from the commit's (what is tested).
 		await new Promise((resolve) => setTimeout(resolve, 1100));
 		const time = (await api('GET', `/consumer/${id}/topics/${topic}/offset`)).json.last_commit_time;
 		expect(Date.parse(time)).toBeLessThan(Date.now() - 1000);

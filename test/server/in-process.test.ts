@@ -8,6 +8,7 @@ import {FlashQError} from '../../source/engine/errors.js';
 import {FlashQ} from '../../source/engine/flashq.js';
 import {startServer} from '../../source/server/server.js';
 import type {RequestEvent, ServerHandle} from '../../source/server/types.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {client} from './process.js';
 
 let cleanups: Array<() => Promise<void>> = [];
@@ -43,7 +44,8 @@ describe('startServer', () => {
 		const unsubscribe = server.events.subscribe((batch) => seen.push(...batch));
 		await api('POST', '/topics/t/records', {json: {records: [{value: 'x'}]}});
 		await api('GET', '/nope');
-		await new Promise((resolve) => setTimeout(resolve, 120));
+		// Events arrive in batches on a timer.
+		await waitFor(() => seen.length >= 2, 10_000, 'two request events');
 		unsubscribe();
 		expect(seen.map((e) => [e.method, e.path, e.status])).toEqual([
 			['POST', '/topics/t/records', 200],
@@ -103,7 +105,7 @@ describe('startServer', () => {
 		};
 		const inFlight = api('POST', '/topics/t/records', {json: {records: [{value: 'x'}]}});
 		// Wait until the server has the request (a fixed sleep lost that race on a loaded machine).
-		for (let i = 0; i < 250 && server.stats().inFlight === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		await waitFor(() => server.stats().inFlight > 0, 10_000, 'the request in flight');
 		expect(server.stats().inFlight).toBe(1);
 		const closed = server.close();
 		release();
@@ -119,10 +121,10 @@ describe('startServer', () => {
 		const socket = net.connect(server.port, '127.0.0.1');
 		await new Promise((resolve) => socket.once('connect', resolve));
 		socket.write('POST /topics/t/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"rec');
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await waitFor(() => server.stats().inFlight > 0, 10_000, 'the request in flight');
 		expect(server.stats().inFlight).toBe(1);
 		socket.destroy();
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await waitFor(() => server.stats().requests > 0, 10_000, 'the request counted');
 		expect(server.stats()).toMatchObject({inFlight: 0, requests: 1, errors: 1});
 		expect((await api('GET', '/health')).status).toBe(200);
 	});

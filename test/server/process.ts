@@ -1,63 +1,14 @@
 /**
- * Test helpers: build dist/ when it is stale, spawn the real CLI as a server process on an
- * ephemeral port, and make requests against it.
+ * Test helpers: spawn the real CLI (dist/, built by test/global-setup.ts) as a server process on
+ * an ephemeral port, and make requests against it.
  */
-import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
-import {existsSync, mkdirSync, readdirSync, rmdirSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {type ChildProcess, spawn} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {FlashQ} from '../../source/engine/flashq.js';
 import {tempDir} from '../helpers/backends.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist/cli.js');
-
-function newestMtime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, {withFileTypes: true})) {
-		const full = path.join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-	}
-	return newest;
-}
-
-/** Rebuilds dist/ when any source file is newer than dist/cli.js (one builder at a time across workers). */
-export function ensureBuilt(): void {
-	// Only what the headless server runs: other helpers edit the UI all day, and rebuilding for
-	// each of their saves would make every server test wait for tsc.
-	const watched = ['source/server', 'source/cli', 'source/cli.tsx', 'source/engine', 'source/storage'];
-	const newest = (): number =>
-		Math.max(...watched.map((p) => path.join(ROOT, p)).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
-	const stale = () => !existsSync(CLI) || statSync(CLI).mtimeMs < newest();
-	if (!stale()) return;
-	const lock = path.join(tmpdir(), 'flashq-demo-build.lock');
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		try {
-			mkdirSync(lock);
-			break;
-		} catch {
-			if (Date.now() > deadline) break;
-			execFileSync('sleep', ['0.2']);
-		}
-	}
-	try {
-		if (stale()) {
-			try {
-				execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {cwd: ROOT, stdio: 'pipe'});
-			} catch {
-				// tsc emits even with type errors in files that are mid-edit elsewhere; dist/cli.js is what counts.
-			}
-		}
-	} finally {
-		try {
-			rmdirSync(lock);
-		} catch {
-			// another worker's lock was broken by the deadline
-		}
-	}
-}
 
 export interface ServerProcess {
 	url: string;
@@ -88,7 +39,6 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): {proc: Ch
 }
 
 export async function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-	ensureBuilt();
 	const {proc, out, exited} = spawnCli(['--headless', '--serve', '0', ...args], env);
 	const url = await new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`server did not start: ${out.stderr}`)), 20_000);
@@ -161,20 +111,6 @@ export interface BackendRun {
 	args(): Promise<{args: string[]; dataDir: string | null; cleanup(): Promise<void>}>;
 }
 
-/** True once source/storage/file can open a store (it is being built by another helper). */
-export async function fileStorageAvailable(): Promise<boolean> {
-	const {dir, cleanup} = await tempDir('flashq-probe-');
-	try {
-		const queue = await FlashQ.open({storage: 'file', dataDir: dir});
-		await queue.close();
-		return true;
-	} catch {
-		return false;
-	} finally {
-		await cleanup();
-	}
-}
-
 export const memoryRun: BackendRun = {
 	name: 'memory',
 	args: async () => ({args: [], dataDir: null, cleanup: async () => undefined}),
@@ -188,10 +124,8 @@ export const fileRun = (sync: 'always' | 'periodic' | 'never' = 'always'): Backe
 	},
 });
 
-/** The backends the HTTP tests run on: memory always, file once it exists. */
-export async function backendRuns(): Promise<BackendRun[]> {
-	return (await fileStorageAvailable()) ? [memoryRun, fileRun('always')] : [memoryRun];
-}
+/** The backends the HTTP tests run on. */
+export const backendRuns: readonly BackendRun[] = [memoryRun, fileRun('always')];
 
 let counter = 0;
 /** A name no other test (or earlier run against the same server) uses. */

@@ -5,36 +5,34 @@
  */
 import net from 'node:net';
 import {describe, expect, test} from 'vitest';
-import {client, fileStorageAvailable, startServerProcess, type ServerProcess} from './process.js';
+import {client, startServerProcess, type ServerProcess} from './process.js';
 import {tempDir} from '../helpers/backends.js';
+import {waitFor} from '../helpers/wait-for.js';
 
-const fileStorage = await fileStorageAvailable();
-
-/** Opens a POST whose body has not fully arrived: the request stays in flight until `finish()`. */
-function partialPost(server: ServerProcess, topic: string): {finish(): void; response: Promise<string>} {
+/**
+ * Opens a POST whose body has not fully arrived: the request stays in flight until `finish()`.
+ * `started` resolves once the server is handling it: the request asks for `100 Continue`, which
+ * node:http sends just before it hands the request to the server's handler.
+ */
+function partialPost(server: ServerProcess, topic: string): {finish(): void; started: Promise<void>; response: Promise<string>} {
 	const {hostname, port} = new URL(server.url);
 	const body = JSON.stringify({records: [{value: 'in-flight'}]});
 	const socket = net.connect(Number(port), hostname);
 	let data = '';
 	socket.setEncoding('utf8');
 	socket.on('data', (d) => (data += d));
+	// The answer after the interim 100 Continue.
+	const answer = (): string => data.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
 	const response = new Promise<string>((resolve) => {
-		socket.on('close', () => resolve(data));
-		socket.on('error', () => resolve(data));
+		socket.on('close', () => resolve(answer()));
+		socket.on('error', () => resolve(answer()));
 	});
+	const started = waitFor(() => data.startsWith('HTTP/1.1 100 Continue'), 10_000, '100 Continue');
 	socket.write(
-		`POST /topics/${topic}/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
+		`POST /topics/${topic}/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
 	);
-	return {finish: () => socket.write(body.slice(5)), response};
+	return {finish: () => socket.write(body.slice(5)), started, response};
 }
-
-const waitFor = async (check: () => boolean, ms = 5000): Promise<void> => {
-	const deadline = Date.now() + ms;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error('condition not reached');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-};
 
 describe('graceful shutdown', () => {
 	test.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, says so', async (signal) => {
@@ -46,9 +44,9 @@ describe('graceful shutdown', () => {
 	test('an in-flight request finishes with 200 after SIGTERM, then the process exits 0', async () => {
 		const server = await startServerProcess();
 		const pending = partialPost(server, 'inflight');
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await pending.started;
 		server.proc.kill('SIGTERM');
-		await waitFor(() => server.stderr().includes('shutting down'));
+		await waitFor(() => server.stderr().includes('shutting down'), 10_000, "'shutting down' on stderr");
 		// New connections are refused while the old one is still served.
 		await expect(client(server.url)('GET', '/health')).rejects.toThrow();
 		pending.finish();
@@ -60,17 +58,16 @@ describe('graceful shutdown', () => {
 
 	test('a second signal exits at once', async () => {
 		const server = await startServerProcess();
-		partialPost(server, 'stuck'); // holds the graceful shutdown open
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await partialPost(server, 'stuck').started; // holds the graceful shutdown open
 		server.proc.kill('SIGTERM');
-		await waitFor(() => server.stderr().includes('shutting down'));
+		await waitFor(() => server.stderr().includes('shutting down'), 10_000, "'shutting down' on stderr");
 		server.proc.kill('SIGTERM');
 		expect(await server.exited).toBe(143);
 		expect(server.stderr()).toContain('again, exiting now');
 	});
 });
 
-describe.skipIf(!fileStorage)('shutdown under load on file storage (sync always)', () => {
+describe('shutdown under load on file storage (sync always)', () => {
 	test('SIGTERM during load loses no acknowledged record; the lock is released; timestamps survive the restart', async () => {
 		const {dir, cleanup} = await tempDir('flashq-shutdown-');
 		try {

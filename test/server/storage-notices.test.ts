@@ -11,17 +11,8 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {encodeName} from '../../source/storage/file/names.js';
 import {LOCK_NAME} from '../../source/storage/lock.js';
 import {tempDir} from '../helpers/backends.js';
-import {client, fileStorageAvailable, spawnCli, startServerProcess, type ServerProcess} from './process.js';
-
-const fileStorage = await fileStorageAvailable();
-
-const waitFor = async (check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> => {
-	const deadline = Date.now() + ms;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error('condition not reached');
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-};
+import {waitFor} from '../helpers/wait-for.js';
+import {client, spawnCli, startServerProcess, type ServerProcess} from './process.js';
 
 /** Every file under `dir` (the lock aside) and its SHA-256: any write shows. */
 function digests(dir: string): Record<string, string> {
@@ -39,7 +30,7 @@ function digests(dir: string): Record<string, string> {
 
 const ten = (value: string) => ({records: Array.from({length: 10}, (_, i) => ({value: `${value}${i}`}))});
 
-describe.runIf(fileStorage)('storage notices on the server', () => {
+describe('storage notices on the server', () => {
 	const servers: ServerProcess[] = [];
 	const cleanups: Array<() => Promise<void>> = [];
 	const start = async (args: string[]) => {
@@ -82,11 +73,11 @@ describe.runIf(fileStorage)('storage notices on the server', () => {
 		// Another host's FlashQ took the directory over (as after this one stalled past the stale time).
 		const stranger = JSON.stringify({pid: 4242, host: 'elsewhere', startTime: null, bootId: null, pidNs: null, nonce: 'stranger', acquiredAt: Date.now()});
 		writeFileSync(path.join(dir, LOCK_NAME), stranger);
-		await waitFor(async () => (await api('GET', '/health')).status === 503);
+		await waitFor(async () => (await api('GET', '/health')).status === 503, 20_000, '/health 503');
 		const health = await api('GET', '/health');
 		expect(health.json).toMatchObject({status: 'unhealthy', service: 'flashq', reason: expect.stringMatching(/lost the lock/)});
 		expect(health.json.storage).toMatchObject({locked: false, notices: [expect.objectContaining({kind: 'lock', level: 'warning', message: expect.stringMatching(/now names pid 4242 on elsewhere/)})]});
-		await waitFor(() => server.stderr().includes('lock warning: lost the lock on data directory'));
+		await waitFor(() => server.stderr().includes('lock warning: lost the lock on data directory'), 20_000, 'the lost-lock warning');
 		const post = await api('POST', '/topics/t/records', {json: ten('b')});
 		expect(post.status).toBe(500);
 		expect(post.json.message).toMatch(/lost the lock/);

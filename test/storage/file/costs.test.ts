@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
 import {openOn, rec} from './helpers.js';
+import {waitFor} from '../../helpers/wait-for.js';
 
 describe('file storage costs and sync timing', () => {
 	it('appends and commits never re-read or rewrite the log: bytes written stay linear', async () => {
@@ -33,7 +34,7 @@ describe('file storage costs and sync timing', () => {
 		expect((await early.backend.openTopic('t')).nextOffset).toBe(0);
 		await early.backend.close();
 		// No append, no commit, no flush: only the interval timer can fsync now.
-		for (let waited = 0; io.fsyncs === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		await waitFor(() => io.fsyncs !== before, 5000, 'the interval fsync');
 		const after = io.crash('drop');
 		const reopened = await openOn(after, {sync: 'periodic'});
 		expect(await (await reopened.backend.openTopic('t')).read(0, 5)).toHaveLength(1);
@@ -47,6 +48,7 @@ describe('file storage costs and sync timing', () => {
 		const log = await backend.openTopic('t');
 		const before = io.fsyncs;
 		for (let i = 0; i < 50; i++) await log.append([rec(i)], i, 0);
+		// Kept sleep: this checks that nothing happens, which takes a while to see.
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(io.fsyncs).toBe(before);
 		await backend.close();

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {errnoError, FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {DATA, filled, openOn, rec, walFile} from './helpers.js';
+import {waitFor} from '../../helpers/wait-for.js';
 
 describe('file storage fail-stop on I/O errors', () => {
 	for (const sync of ['always', 'periodic', 'never'] as const) {
@@ -60,7 +61,7 @@ describe('file storage fail-stop on I/O errors', () => {
 		const log = await backend.openTopic('t');
 		io.fault = (op) => (op === 'fsync' ? errnoError('EIO', 'i/o error') : null);
 		await log.append([rec(0)], 0, 0); // acknowledged before the fsync, as periodic allows
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await waitFor(() => log.stats().failed, 10_000, 'the background fsync failing');
 		await expect(log.append([rec(1)], 0, 0)).rejects.toThrow(/EIO/);
 		await backend.close();
 	});

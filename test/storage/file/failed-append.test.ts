@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {errnoError, FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {DATA, logFile, walFile} from './helpers.js';
+import {waitFor} from '../../helpers/wait-for.js';
 
 /**
  * Issue 9, item 5: a post that failed (disk full, failed fsync) must leave no readable record, no
@@ -124,8 +125,10 @@ describe('a failed post leaves nothing behind (issue 9, item 5)', () => {
 		/** An fsync that waits until the test opens the gate, then fails or succeeds. */
 		class GatedIo extends FaultyIo {
 			gate: Promise<void> | null = null;
+			gated = 0;
 			override fdatasync(fd: number): Promise<void> {
 				const gate = this.gate;
+				if (gate) this.gated++;
 				return gate ? gate.then(() => super.fdatasync(fd)) : super.fdatasync(fd);
 			}
 		}
@@ -136,7 +139,7 @@ describe('a failed post leaves nothing behind (issue 9, item 5)', () => {
 		io.gate = new Promise((resolve) => (open = resolve));
 		// Two producers share one sync round: it runs off the event loop, behind the gate.
 		const waiting = [queue.post('t', [{value: 'w1'}]), queue.post('t', [{value: 'w2'}])];
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await waitFor(() => io.gated > 0, 10_000, 'the sync round behind the gate');
 		const during = await queue.poll('t');
 		expect(during.records.map((r) => r.value)).toEqual(['acked']);
 		expect(during.highWaterMark).toBe(1);

@@ -118,6 +118,7 @@ describe('file storage directory lock', () => {
 		expect(await holder.line).toBe('locked true');
 		holder.proc.kill('SIGSTOP');
 		// Past the stale time: the stopped holder refreshes nothing, yet it is alive and must keep the lock.
+		// Kept sleep: the stale time passing is what is tested.
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		await expect(open(dir, 2000)).rejects.toThrow(new RegExp(`locked by another FlashQ process \\(pid ${holder.proc.pid} on ${escape(os.hostname())}`));
 		holder.proc.kill('SIGCONT');

@@ -7,7 +7,7 @@ import {FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {NodeIo} from '../../../source/storage/file/io.js';
 import {encodeName} from '../../../source/storage/file/names.js';
 import {tempDir} from '../../helpers/backends.js';
-import {ROOT, ensureBuilt} from '../../server/process.js';
+import {ROOT} from '../../server/process.js';
 import {DATA, topicDir} from './helpers.js';
 
 /** Issue 9, items 11 and 12: storage errors name the file and say what to do; the index is derived data. */
@@ -97,7 +97,6 @@ describe('storage errors name the file and say what to do', () => {
 	});
 
 	it('a data directory under /proc fails at once with a clear error (a recursive mkdir there never returns)', () => {
-		ensureBuilt();
 		const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), '--headless', '--storage', 'file', '--data-dir', '/proc/self/flashq-data'], {
 			encoding: 'utf8',
 			// The old code spun ignoring SIGTERM.
