@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import type {KeyResult} from '../input/key-router.js';
 import {useKeyLayer} from '../input/keypress.js';
 import type {KeyPress} from '../input/parse-keys.js';
 import {useSyncReducer} from '../input/use-sync-reducer.js';
@@ -26,7 +27,8 @@ export const choiceHeight = (choices: number): number => choices + 3;
 /** A titled list: ↑↓ (or j k, wrapping) move, Enter or a digit chooses, Esc cancels. */
 export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel, active = true, width}: ChoiceFormProps<V>) {
 	const [selected, select, read] = useSyncReducer(moveTo, () => 0);
-	const onKey = (key: KeyPress): boolean => {
+	// Moves apply at once ('sync'); choosing or cancelling may close the form.
+	const onKey = (key: KeyPress): KeyResult => {
 		const n = choices.length;
 		const now = read();
 		switch (commandFor(CHOICE_BINDINGS, key)) {
@@ -35,10 +37,10 @@ export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel
 				break;
 			case 'up':
 				select((now + n - 1) % n);
-				break;
+				return 'sync';
 			case 'down':
 				select((now + 1) % n);
-				break;
+				return 'sync';
 			case 'choose': {
 				const choice = choices[now];
 				if (choice) onChoose(choice.value);
@@ -50,7 +52,7 @@ export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel
 				break;
 			}
 			default:
-				break;
+				return 'sync';
 		}
 		return true;
 	};

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import type {KeyResult} from '../input/key-router.js';
 import {useKeyLayer} from '../input/keypress.js';
 import type {KeyPress} from '../input/parse-keys.js';
 import {formReducer, formState, textActionFor} from '../input/text-state.js';
@@ -45,27 +46,31 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 			dispatch({type: 'failed', error: caught instanceof Error ? caught.message : String(caught)});
 		}
 	};
-	const onKey = (key: KeyPress): boolean => {
+	// Edits and moves apply to the reducer at once ('sync'); Enter and Esc may close the form.
+	const onKey = (key: KeyPress): KeyResult => {
 		const now = read();
-		if (now.busy) return true;
+		if (now.busy) return 'sync';
 		switch (commandFor(FORM_BINDINGS, key)) {
 			case 'cancel':
 				onCancel();
 				return true;
 			case 'previous':
 				dispatch({type: 'focus', index: now.index - 1});
-				return true;
+				return 'sync';
 			case 'next':
 				dispatch({type: 'focus', index: now.index + 1});
-				return true;
+				return 'sync';
 			case 'submit':
-				if (now.index < fields.length - 1) dispatch({type: 'focus', index: now.index + 1});
-				else void submit();
+				if (now.index < fields.length - 1) {
+					dispatch({type: 'focus', index: now.index + 1});
+					return 'sync';
+				}
+				void submit();
 				return true;
 			default: {
 				const edit = textActionFor(key);
 				if (edit) dispatch({type: 'edit', edit});
-				return true;
+				return 'sync';
 			}
 		}
 	};

@@ -7,8 +7,14 @@ import type {KeyPress} from './parse-keys.js';
 export const KEY_PRIORITY = {system: 50, form: 40, overlay: 30, tour: 20, pane: 10} as const;
 export type KeyPriority = keyof typeof KEY_PRIORITY;
 
-/** Returns true when it took the key; false lets the layer below have it. */
-export type KeyHandler = (key: KeyPress) => boolean;
+/**
+ * What a layer did with a key: false lets the layer below have it; true took it (the next key waits
+ * until the app has re-rendered, as the key may have moved focus or opened something); 'sync' took
+ * it and the layer's state is already up to date (a text field's reducer), so the next key may
+ * follow at once.
+ */
+export type KeyResult = boolean | 'sync';
+export type KeyHandler = (key: KeyPress) => KeyResult;
 
 interface Layer {
 	priority: number;
@@ -38,11 +44,12 @@ export class KeyRouter {
 	}
 
 	/** Delivers one key; false when no layer took it. */
-	dispatch(key: KeyPress): boolean {
+	dispatch(key: KeyPress): KeyResult {
 		// A copy: a handler may add or remove layers (open or close a form) while the key is routed.
 		for (const layer of [...this.layers]) {
 			if (!this.layers.includes(layer)) continue;
-			if (layer.handler(key)) return true;
+			const result = layer.handler(key);
+			if (result !== false) return result;
 		}
 		return false;
 	}
