@@ -4,17 +4,15 @@ import type {RecordWithOffset} from '../engine/types.js';
 import {paneAction, overlayAction, type AppAction} from './app-actions.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
-import {HelpOverlay} from './components/help-overlay.js';
-import {RecordDetail} from './components/record-detail.js';
 import {errorMessage, formatHeaders} from './format.js';
 import {KeypressProvider, useKeyLayer} from './input/keypress.js';
 import type {KeyPress} from './input/parse-keys.js';
-import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
 import {commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
 import {type Layout, type PaneId, computeLayout} from './layout.js';
 import {isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
+import {OverlayView} from './overlay-view.js';
 import {PaneGrid} from './pane-grid.js';
 import {groupRows} from './panes/groups-pane.js';
 import {recordRows} from './panes/records-pane.js';
@@ -45,13 +43,6 @@ export interface AppProps {
 	initialFocus?: PaneId;
 	/** Keys shown first in the footer (e.g. the tour's). */
 	extraFooterKeys?: readonly KeyHelp[];
-}
-
-/** The most hex rows the byte inspector can show within `height` rows (at least 4: it clips below). */
-function inspectorHexRows(inspection: FrameInspection, height: number): number {
-	let rows = 4;
-	while (rows < 64 && byteInspectorRows(inspection, rows + 1) <= height && byteInspectorRows(inspection, rows + 1) > byteInspectorRows(inspection, rows)) rows++;
-	return rows;
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
@@ -260,32 +251,22 @@ function AppScreen(props: AppProps) {
 		return true;
 	});
 
-	let body: ReactNode;
-	if (modal.kind === 'help') body = <HelpOverlay width={layout.columns} height={layout.bodyHeight} />;
-	else if (modal.kind === 'detail') {
-		body = <RecordDetail width={layout.columns} height={layout.bodyHeight} topic={modal.topic} record={modal.record} pretty={records.view.pretty} scroll={detailScroll} />;
-	} else if (modal.kind === 'inspect') {
-		body = (
-			<Box height={layout.bodyHeight} overflow="hidden">
-				<ByteInspector inspection={modal.inspection} topic={modal.topic} width={layout.columns} maxRows={inspectorHexRows(modal.inspection, layout.bodyHeight)} />
-			</Box>
-		);
-	} else {
-		body = (
-			<PaneGrid
-				layout={layout}
-				snapshot={snapshot}
-				focus={focus}
-				highlight={highlight}
-				topic={topic}
-				topicView={topicView}
-				records={records}
-				groupRows={rows}
-				groupIndex={groupSelected}
-				eventsScroll={eventsScroll}
-			/>
-		);
-	}
+	const body = isView(modal) ? (
+		<OverlayView modal={modal} width={layout.columns} height={layout.bodyHeight} pretty={records.view.pretty} detailScroll={detailScroll} />
+	) : (
+		<PaneGrid
+			layout={layout}
+			snapshot={snapshot}
+			focus={focus}
+			highlight={highlight}
+			topic={topic}
+			topicView={topicView}
+			records={records}
+			groupRows={rows}
+			groupIndex={groupSelected}
+			eventsScroll={eventsScroll}
+		/>
+	);
 
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.rows - 1 + reserved}>

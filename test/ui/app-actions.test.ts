@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {overlayAction, paneAction} from '../../source/ui/app-actions.js';
-import {createKeyParser, type KeyPress} from '../../source/ui/input/parse-keys.js';
+import {charKey, createKeyParser, type KeyName, type KeyPress} from '../../source/ui/input/parse-keys.js';
+import {PANE_BINDINGS, type PaneCommand} from '../../source/ui/keys.js';
 import {PANE_IDS, type PaneId} from '../../source/ui/layout.js';
 
 const key = (raw: string): KeyPress => {
@@ -58,5 +59,20 @@ describe('(focus, key) → action', () => {
 		expect(overlayAction('detail', key('k'))).toBe('up');
 		expect(overlayAction('detail', key('p'))).toBe('produce');
 		expect(overlayAction('detail', key('g'))).toBeNull();
+	});
+});
+
+/** The key a table's spec names ('k', 'up', 'pagedown'...). */
+const keyFor = (spec: string): KeyPress => ([...spec].length === 1 ? charKey(spec) : {...charKey(''), name: spec as KeyName});
+
+describe('the key tables', () => {
+	it('every key a pane lists (and help shows) runs its command there: no global key shadows it', () => {
+		for (const pane of PANE_IDS) {
+			for (const row of PANE_BINDINGS[pane]) {
+				for (const [command, specs] of Object.entries(row.on) as [PaneCommand, string[]][]) {
+					for (const spec of specs) expect([spec, paneAction({focus: pane, panes: PANE_IDS}, keyFor(spec))]).toEqual([spec, {type: 'pane', pane, command}]);
+				}
+			}
+		}
 	});
 });

@@ -16,6 +16,7 @@ export interface TourKey {
  * question. Commands run asynchronously; the view follows through `subscribe`.
  */
 export function tourKeyAction(tour: TourRunner, key: KeyPress): TourKeyAction {
+	if (key.ctrl || key.meta) return 'ignored';
 	const command = commandFor(TOUR_BINDINGS, key);
 	if (command === 'leave') return 'leave';
 	const snapshot = tour.snapshot();
