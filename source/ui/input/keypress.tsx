@@ -5,6 +5,8 @@ import {createKeyParser, type KeyPress} from './parse-keys.js';
 
 /** How long a lone ESC waits for the rest of a sequence before it counts as the Escape key. */
 const ESCAPE_WAIT_MS = 20;
+/** How long an unfinished bracketed paste waits for its end before it is delivered as it is. */
+const PASTE_WAIT_MS = 500;
 
 const RouterContext = createContext<KeyRouter | null>(null);
 
@@ -60,7 +62,7 @@ export function KeypressProvider({children}: {children: ReactNode}) {
 		const onData = (data: Buffer | string) => {
 			clearTimeout(escapeTimer);
 			enqueue(parser.push(typeof data === 'string' ? data : data.toString('utf8')));
-			if (parser.pending()) escapeTimer = setTimeout(() => enqueue(parser.flush()), ESCAPE_WAIT_MS);
+			if (parser.pending()) escapeTimer = setTimeout(() => enqueue(parser.flush()), parser.pasting() ? PASTE_WAIT_MS : ESCAPE_WAIT_MS);
 		};
 		// Ink reads stdin in raw mode; 'data' carries every chunk it reads, in order.
 		stdin.on('data', onData);
@@ -85,13 +87,13 @@ export function KeypressProvider({children}: {children: ReactNode}) {
  */
 export function useKeyLayer(priority: KeyPriority, handler: KeyHandler, active = true): void {
 	const router = useContext(RouterContext);
-	if (!router) throw new Error('useKeyLayer needs a KeypressProvider above it');
 	const latest = useRef(handler);
 	useLayoutEffect(() => {
 		latest.current = handler;
 	});
 	useLayoutEffect(() => {
 		if (!active) return;
+		if (!router) throw new Error('useKeyLayer needs a KeypressProvider above it');
 		return router.push(priority, (key) => latest.current(key));
 	}, [router, priority, active]);
 }

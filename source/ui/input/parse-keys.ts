@@ -42,6 +42,8 @@ export interface KeyParser {
 	flush(): KeyPress[];
 	/** True while an escape sequence or a paste is unfinished. */
 	pending(): boolean;
+	/** True inside a bracketed paste (its end may come much later than an escape sequence's). */
+	pasting(): boolean;
 }
 
 const ESC = '\u001B';
@@ -212,6 +214,7 @@ export function createKeyParser(): KeyParser {
 			return drain(true);
 		},
 		pending: () => buffer.length > 0 || paste !== null,
+		pasting: () => paste !== null,
 	};
 }
 

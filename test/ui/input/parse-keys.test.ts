@@ -58,6 +58,14 @@ describe('the key parser', () => {
 		expect(show(parser.push('1~b'))).toEqual(['paste:hello\rwor\u001B[Ald', 'char:b']);
 	});
 
+	it('a paste whose end never comes is delivered as it is on flush', () => {
+		const parser = createKeyParser();
+		expect(parser.push('\u001B[200~abc\u001B[20')).toEqual([]);
+		expect(parser.pasting()).toBe(true);
+		expect(show(parser.flush())).toEqual(['paste:abc\u001B[20']);
+		expect(parser.pending()).toBe(false);
+	});
+
 	it('keeps characters outside the BMP whole', () => {
 		expect(show(createKeyParser().push('é😀'))).toEqual(['char:é', 'char:😀']);
 	});
