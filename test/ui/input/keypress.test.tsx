@@ -36,7 +36,7 @@ describe('the keypress layer', () => {
 		);
 		ui.stdin.write('oab');
 		await waitFor(() => expect(log).toEqual(['pane o', 'form a', 'form b']));
-		expect(ui.lastFrame()).toBe('form');
+		await waitFor(() => expect(ui.lastFrame()).toBe('form'));
 		ui.stdin.write('\u001B');
 		await waitFor(() => expect(ui.lastFrame()).toBe('panes'));
 		ui.stdin.write('c');
