@@ -1,13 +1,15 @@
 import {rm} from 'node:fs/promises';
-import {Box, type Key, Text, useApp, useInput, useStdin} from 'ink';
+import {Box, Text, useApp} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {FlashQ} from '../engine/flashq.js';
 import {App} from './app.js';
-import {TOUR_FOOTER_KEYS} from './keys.js';
+import {KeypressProvider, useKeyLayer} from './input/keypress.js';
+import type {KeyPress} from './input/parse-keys.js';
+import {commandFor, GLOBAL_BINDINGS, SYSTEM_BINDINGS, TOUR_FOOTER_KEYS} from './keys.js';
 import {StoreContext} from './store/use-snapshot.js';
 import {type ServerSource, TuiStore, type TuiStoreOptions} from './store/tui-store.js';
 import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
-import {handleTourKey} from './tour/keys.js';
+import {tourKeyAction} from './tour/keys.js';
 import {LESSONS} from './tour/lessons/index.js';
 import {TourRunner, type TourSnapshot} from './tour/runner.js';
 import {TourPanel} from './tour/TourPanel.js';
@@ -130,26 +132,27 @@ export function TuiRoot(props: TuiRootProps) {
 		void tour.dispose();
 	}, [tour, resources]);
 
-	const onKey = useCallback(
-		(input: string, key: Key): boolean => {
-			if (tour) {
-				const action = handleTourKey(tour, input, key);
-				if (action === 'leave') {
-					leaveTour();
-					return true;
-				}
-				return action !== 'ignored' || input === 't';
-			}
-			if (input === 't') {
-				startTour();
-				return true;
-			}
-			return false;
-		},
-		[tour, leaveTour, startTour],
-	);
+	// The tour's keys, below open forms and views and above the panes; t starts a tour (and does
+	// nothing while one runs).
+	const onKey = (key: KeyPress): boolean => {
+		const t = commandFor(GLOBAL_BINDINGS, key) === 'tour';
+		if (tour) {
+			const action = tourKeyAction(tour, key);
+			if (action === 'leave') leaveTour();
+			return action !== 'ignored' || t;
+		}
+		if (t) startTour();
+		return t;
+	};
 
-	if (!engine || !store) return <NoEngine snapshot={snapshot} width={size.columns} onQuit={onQuit} onKey={onKey} />;
+	if (!engine || !store) {
+		return (
+			<KeypressProvider>
+				<TourKeys onKey={onKey} />
+				<NoEngine snapshot={snapshot} width={size.columns} onQuit={onQuit} />
+			</KeypressProvider>
+		);
+	}
 
 	const bottomSlot = snapshot ? {rows: tourPanelRows(snapshot, size.columns), node: <TourPanel snapshot={snapshot} width={size.columns} />} : null;
 	const headerExtra = snapshot ? snapshot.header : kept && kept.engine === engine ? 'exploring the tour engine (t: tour again)' : undefined;
@@ -160,30 +163,34 @@ export function TuiRoot(props: TuiRootProps) {
 		highlight: snapshot ? highlightedPanes(snapshot) : undefined,
 		headerExtra,
 		bottomSlot,
-		onKey,
 		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
 		...(onQuit ? {onQuit} : {}),
 	};
 	return (
-		<StoreContext.Provider value={store}>
-			<App {...appProps} />
-		</StoreContext.Provider>
+		<KeypressProvider>
+			<TourKeys onKey={onKey} />
+			<StoreContext.Provider value={store}>
+				<App {...appProps} />
+			</StoreContext.Provider>
+		</KeypressProvider>
 	);
 }
 
+/** Puts the tour's keys on the focus stack. */
+function TourKeys({onKey}: {onKey: (key: KeyPress) => boolean}): null {
+	useKeyLayer('tour', onKey);
+	return null;
+}
+
 /** Only when no engine exists at all (a tour started by --tour whose first lesson failed to open). */
-function NoEngine({snapshot, width, onQuit, onKey}: {snapshot: TourSnapshot | null; width: number; onQuit?: () => void; onKey: (input: string, key: Key) => boolean}) {
+function NoEngine({snapshot, width, onQuit}: {snapshot: TourSnapshot | null; width: number; onQuit?: (() => void) | undefined}) {
 	const {exit} = useApp();
-	const {isRawModeSupported} = useStdin();
-	useInput(
-		(input, key) => {
-			if (input === 'q' || (key.ctrl && input === 'c')) {
-				onQuit?.();
-				exit();
-			} else onKey(input, key);
-		},
-		{isActive: isRawModeSupported === true},
-	);
+	useKeyLayer('pane', (key) => {
+		if (commandFor(GLOBAL_BINDINGS, key) !== 'quit' && commandFor(SYSTEM_BINDINGS, key) !== 'quit') return false;
+		onQuit?.();
+		exit();
+		return true;
+	});
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>{snapshot?.busy ? 'Starting the tour...' : 'No engine is open. t starts the tour, q quits.'}</Text>

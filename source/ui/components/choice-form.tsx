@@ -1,6 +1,12 @@
-import {Box, Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
+import {Box, Text} from 'ink';
 import React from 'react';
+import type {KeyResult} from '../input/key-router.js';
+import {useKeyLayer} from '../input/keypress.js';
+import type {KeyPress} from '../input/parse-keys.js';
+import {useSyncReducer} from '../input/use-sync-reducer.js';
+import {CHOICE_BINDINGS, commandFor} from '../keys.js';
+
+const moveTo = (_: number, next: number): number => next;
 
 export interface Choice<V extends string> {
 	label: string;
@@ -18,20 +24,52 @@ export interface ChoiceFormProps<V extends string> {
 
 export const choiceHeight = (choices: number): number => choices + 3;
 
-/** A titled ink-select-input list; Enter chooses, Esc cancels. */
+/** A titled list: ↑↓ (or j k, wrapping) move, Enter or a digit chooses, Esc cancels. */
 export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel, active = true, width}: ChoiceFormProps<V>) {
-	useInput(
-		(_input, key) => {
-			if (key.escape) onCancel();
-		},
-		{isActive: active},
-	);
+	const [selected, select, read] = useSyncReducer(moveTo, () => 0);
+	// Moves apply at once ('sync'); choosing or cancelling may close the form.
+	const onKey = (key: KeyPress): KeyResult => {
+		const n = choices.length;
+		const now = read();
+		switch (commandFor(CHOICE_BINDINGS, key)) {
+			case 'cancel':
+				onCancel();
+				break;
+			case 'up':
+				select((now + n - 1) % n);
+				return 'sync';
+			case 'down':
+				select((now + 1) % n);
+				return 'sync';
+			case 'choose': {
+				const choice = choices[now];
+				if (choice) onChoose(choice.value);
+				break;
+			}
+			case 'pick': {
+				const choice = choices[Number(key.text) - 1];
+				if (choice) onChoose(choice.value);
+				break;
+			}
+			default:
+				return 'sync';
+		}
+		return true;
+	};
+	useKeyLayer('form', onKey, active);
 	return (
 		<Box borderStyle="round" borderColor="magenta" flexDirection="column" paddingX={1} width={width} height={choiceHeight(choices.length)}>
 			<Text bold color="magenta">
 				{title} <Text dimColor>(↑↓ choose, Enter select, Esc cancel)</Text>
 			</Text>
-			<SelectInput items={choices.map((c) => ({key: c.value, label: c.label, value: c.value}))} isFocused={active} onSelect={(item) => onChoose(item.value)} />
+			<Box flexDirection="column">
+				{choices.map((c, i) => (
+					<Box key={c.value}>
+						<Box marginRight={1}>{i === selected ? <Text color="blue">❯</Text> : <Text> </Text>}</Box>
+						<Text color={i === selected ? 'blue' : undefined}>{c.label}</Text>
+					</Box>
+				))}
+			</Box>
 		</Box>
 	);
 }

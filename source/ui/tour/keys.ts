@@ -1,3 +1,5 @@
+import {charKey, type KeyPress} from '../input/parse-keys.js';
+import {commandFor, TOUR_BINDINGS} from '../keys.js';
 import type {TourRunner} from './runner.js';
 
 /** What a key did in the tour; 'ignored' leaves it to the app (pane digits, quit...). */
@@ -9,28 +11,34 @@ export interface TourKey {
 }
 
 /**
- * Maps a key press to a tour command: n/Space next, b back, r restart, a choice key answers the
- * showing question, Esc leaves (the caller then calls `tour.leave()`). Commands run asynchronously;
- * the view follows through `subscribe`.
+ * Maps a key press to a tour command through the tour's key table (n/Space next, b back,
+ * r restart, Esc leaves: the caller then calls `tour.leave()`); a choice key answers the showing
+ * question. Commands run asynchronously; the view follows through `subscribe`.
  */
-export function handleTourKey(tour: TourRunner, input: string, key: TourKey = {}): TourKeyAction {
-	if (key.escape) return 'leave';
+export function tourKeyAction(tour: TourRunner, key: KeyPress): TourKeyAction {
+	if (key.ctrl || key.meta) return 'ignored';
+	const command = commandFor(TOUR_BINDINGS, key);
+	if (command === 'leave') return 'leave';
 	const snapshot = tour.snapshot();
-	if (snapshot.phase === 'before' && snapshot.question?.choices.some((c) => c.key === input)) {
-		return tour.answer(input) ? 'answer' : 'ignored';
+	if (key.name === 'char' && snapshot.phase === 'before' && snapshot.question?.choices.some((c) => c.key === key.text)) {
+		return tour.answer(key.text) ? 'answer' : 'ignored';
 	}
-	switch (input) {
-		case 'n':
-		case ' ':
+	switch (command) {
+		case 'next':
 			void tour.next();
 			return 'next';
-		case 'b':
+		case 'back':
 			void tour.back();
 			return 'back';
-		case 'r':
+		case 'restart':
 			void tour.restart();
 			return 'restart';
 		default:
 			return 'ignored';
 	}
+}
+
+/** The same for Ink's useInput shape (`input`, `key.escape`). */
+export function handleTourKey(tour: TourRunner, input: string, key: TourKey = {}): TourKeyAction {
+	return tourKeyAction(tour, key.escape ? {...charKey(''), name: 'escape', sequence: '\u001B'} : charKey(input));
 }

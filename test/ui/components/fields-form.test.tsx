@@ -2,6 +2,7 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {FieldsForm} from '../../../source/ui/components/fields-form.js';
+import {KeypressProvider} from '../../../source/ui/input/keypress.js';
 
 const fields = [
 	{name: 'topic', label: 'topic'},
@@ -13,7 +14,11 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 function setup() {
 	const submitted: Record<string, string>[] = [];
-	const ui = render(<FieldsForm title="Produce" fields={fields} onSubmit={(v) => void submitted.push(v)} onCancel={() => undefined} />);
+	const ui = render(
+		<KeypressProvider>
+			<FieldsForm title="Produce" fields={fields} onSubmit={(v) => void submitted.push(v)} onCancel={() => undefined} />
+		</KeypressProvider>,
+	);
 	return {...ui, submitted};
 }
 
@@ -90,6 +95,7 @@ describe('FieldsForm', () => {
 		const cancelled: number[] = [];
 		const attempts: Record<string, string>[] = [];
 		const ui = render(
+			<KeypressProvider>
 			<FieldsForm
 				title="Produce"
 				fields={[{name: 'value', label: 'value'}]}
@@ -99,7 +105,8 @@ describe('FieldsForm', () => {
 					return 'refused';
 				}}
 				onCancel={() => void cancelled.push(1)}
-			/>,
+			/>
+			</KeypressProvider>,
 		);
 		const stdout = ui.stdout as unknown as {write: (frame: string) => void};
 		const write = stdout.write;
