@@ -56,10 +56,10 @@ const name = (param: 'topic' | 'group_id') => ({
 	name: param,
 	in: 'path',
 	required: true,
-	schema: {type: 'string', pattern: '^[a-zA-Z0-9._][a-zA-Z0-9._-]*$', minLength: 1, maxLength: 255},
+	schema: {type: 'string', pattern: '^[a-zA-Z0-9._][a-zA-Z0-9._-]*$', minLength: 1, maxLength: LIMITS.maxNameLength},
 });
 const readQuery = [
-	{name: 'max_records', in: 'query', schema: {type: 'integer', minimum: 1, maximum: 10000}},
+	{name: 'max_records', in: 'query', schema: {type: 'integer', minimum: LIMITS.minMaxRecords, maximum: LIMITS.maxMaxRecords, default: LIMITS.defaultMaxRecords}},
 	{
 		name: 'max_bytes',
 		in: 'query',
@@ -99,9 +99,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
 					type: 'object',
 					required: ['value'],
 					properties: {
-						key: {type: ['string', 'null'], description: 'at most 1024 UTF-8 bytes'},
-						value: {type: 'string', description: 'at most 1,048,576 UTF-8 bytes'},
-						headers: {type: ['object', 'null'], additionalProperties: {type: 'string', description: 'at most 1024 UTF-8 bytes'}},
+						key: {type: ['string', 'null'], description: `at most ${LIMITS.maxKeyBytes} UTF-8 bytes`},
+						value: {type: 'string', description: `at most ${LIMITS.maxValueBytes.toLocaleString('en-US')} UTF-8 bytes`},
+						headers: {type: ['object', 'null'], additionalProperties: {type: 'string', description: `at most ${LIMITS.maxHeaderValueBytes} UTF-8 bytes`}},
 					},
 				},
 				RecordWithOffset: {
@@ -182,13 +182,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
 			'/topics/{topic}/records': {
 				parameters: [name('topic')],
 				post: {
-					summary: 'Produce 1..1000 records (the topic is created on first produce)',
+					summary: `Produce ${LIMITS.minBatch}..${LIMITS.maxBatch} records (the topic is created on first produce)`,
 					requestBody: {
 						required: true,
 						content: json({
 							type: 'object',
 							required: ['records'],
-							properties: {records: {type: 'array', minItems: 1, maxItems: 1000, items: {$ref: '#/components/schemas/Record'}}},
+							properties: {records: {type: 'array', minItems: LIMITS.minBatch, maxItems: LIMITS.maxBatch, items: {$ref: '#/components/schemas/Record'}}},
 						}),
 					},
 					responses: {
