@@ -1,5 +1,6 @@
 import {crc32} from '../../storage/file/crc32.js';
-import {describeFrame, FRAME_HEADER_BYTES} from '../../storage/file/frame-codec.js';
+import {FRAME_HEADER_BYTES} from '../../storage/file/frame-codec.js';
+import {describeFrame} from '../../storage/file/frame-describer.js';
 
 /** What a byte range is, for colouring: one colour per kind. */
 export type FieldKind = 'magic' | 'version' | 'flags' | 'crc' | 'length' | 'offset' | 'count' | 'timestamp' | 'size' | 'key' | 'value' | 'header' | 'unknown';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {decodeRecords, describeFrame, encodeFrame, FRAME_HEADER_BYTES, parseHeader, checkFrame} from '../../../source/storage/file/frame-codec.js';
+import {decodeRecords, encodeFrame, FRAME_HEADER_BYTES, parseHeader, checkFrame} from '../../../source/storage/file/frame-codec.js';
+import {describeFrame} from '../../../source/storage/file/frame-describer.js';
 
 const recordArb = fc.record({
 	key: fc.option(fc.string({unit: 'grapheme', maxLength: 20}), {nil: null}),
