@@ -113,7 +113,9 @@ export class FailStop implements FailGuard {
 			return dropped > 0 ? `; offsets ${target}..${target + dropped - 1} were never acknowledged and have been taken back` : '';
 		} catch (rollbackError) {
 			const reason = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-			return `; taking back the unacknowledged offsets ${target}..${target + dropped - 1} from ${path.join(s.dir, s.writing)} failed too (${reason}): they may reappear when the queue is reopened`;
+			const file = path.join(s.dir, s.writing);
+			if (dropped === 0) return `; cutting the torn end of the failed write from ${file} failed too (${reason}): recovery cuts it at the next open`;
+			return `; taking back the unacknowledged offsets ${target}..${target + dropped - 1} from ${file} failed too (${reason}): they may reappear when the queue is reopened`;
 		}
 	}
 

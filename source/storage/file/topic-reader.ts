@@ -222,6 +222,7 @@ export class TopicReader {
 		s.index.truncate(0);
 		for (const [offset, position] of entries) s.index.add(offset, position);
 		const indexPath = path.join(s.dir, INDEX_FILE);
+		let saved = '';
 		try {
 			const buf = s.index.encode(0);
 			s.io.truncate(this.files.fds.index, 0);
@@ -231,7 +232,7 @@ export class TopicReader {
 		} catch (error) {
 			// The index in memory is right; the file is rebuilt again at the next open if it is still wrong.
 			s.indexPersisted = 0;
-			void error;
+			saved = ` (writing ${indexPath} failed: ${error instanceof Error ? error.message : String(error)}; it is rebuilt again at the next open)`;
 		}
 		s.settings.notify?.({
 			at: Date.now(),
@@ -239,7 +240,7 @@ export class TopicReader {
 			level: 'info',
 			topic: s.topic,
 			file: indexPath,
-			message: `${indexPath} was damaged (${why}); the log is intact: index rebuilt from it (${s.index.length} entries)`,
+			message: `${indexPath} was damaged (${why}); the log is intact: index rebuilt from it (${s.index.length} entries)${saved}`,
 		});
 	}
 }
