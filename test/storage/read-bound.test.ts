@@ -60,8 +60,9 @@ describe('TopicLog.read with a byte bound', () => {
 			fc.property(fc.array(recordArb, {minLength: 1, maxLength: 12}), fc.nat(), fc.integer({min: 1, max: 12}), fc.integer({min: 0, max: 600}), (records, skip, limit, budget) => {
 				const from = 100 + (skip % records.length);
 				const {buffer} = encodeFrame(100, 1, records);
-				const header = parseHeader(buffer);
-				if (typeof header === 'string') throw new Error(header);
+				const parsed = parseHeader(buffer);
+				if (!parsed.ok) throw new Error(parsed.reason);
+				const {header} = parsed;
 				const sizes = records.map((r) => validateBatch([r])).slice(from - 100, from - 100 + limit);
 				let count = 0;
 				let bytes = 0;

@@ -128,9 +128,9 @@ export class FailStop implements FailGuard {
 		while (position < s.logBytes) {
 			s.io.read(this.files.fds.log, header, 0, FRAME_HEADER_BYTES, position);
 			const parsed = parseHeader(header);
-			if (typeof parsed === 'string') throw new Error(`${parsed} at byte ${position} of ${s.logPath}`);
-			if (parsed.baseOffset >= offset) return position;
-			position += parsed.length;
+			if (!parsed.ok) throw new Error(`${parsed.reason} at byte ${position} of ${s.logPath}`);
+			if (parsed.header.baseOffset >= offset) return position;
+			position += parsed.header.length;
 		}
 		return position;
 	}

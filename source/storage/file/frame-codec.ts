@@ -142,22 +142,27 @@ export interface FrameHeader {
 	timestamp: number;
 }
 
+/** A parsed frame header, or why the bytes cannot start a frame. */
+export type ParsedHeader = {ok: true; header: FrameHeader} | {ok: false; reason: string};
+
+const notAFrame = (reason: string): ParsedHeader => ({ok: false, reason});
+
 /**
- * Parses a frame header (needs FRAME_HEADER_BYTES). Returns a reason string when the bytes cannot
- * be the start of a frame; the CRC is not checked here (see `checkFrame`).
+ * Parses a frame header (needs FRAME_HEADER_BYTES), or says why the bytes cannot be the start of a
+ * frame; the CRC is not checked here (see `checkFrame`).
  */
-export function parseHeader(buf: Buffer, at = 0): FrameHeader | string {
-	if (buf.length - at < FRAME_HEADER_BYTES) return 'short header';
-	if (buf[at] !== FRAME_MAGIC_0 || buf[at + 1] !== FRAME_MAGIC_1) return 'bad magic';
-	if (buf[at + 2] !== FRAME_VERSION) return `unknown version ${buf[at + 2]}`;
+export function parseHeader(buf: Buffer, at = 0): ParsedHeader {
+	if (buf.length - at < FRAME_HEADER_BYTES) return notAFrame('short header');
+	if (buf[at] !== FRAME_MAGIC_0 || buf[at + 1] !== FRAME_MAGIC_1) return notAFrame('bad magic');
+	if (buf[at + 2] !== FRAME_VERSION) return notAFrame(`unknown version ${buf[at + 2]}`);
 	// Magic, version and flags sit before the CRC, so they are checked by value: every byte is covered.
-	if (buf[at + 3] !== 0) return `unknown flags ${buf[at + 3]}`;
+	if (buf[at + 3] !== 0) return notAFrame(`unknown flags ${buf[at + 3]}`);
 	const length = buf.readUInt32LE(at + 8);
-	if (length < FRAME_HEADER_BYTES || length > MAX_FRAME_BYTES) return `bad length ${length}`;
+	if (length < FRAME_HEADER_BYTES || length > MAX_FRAME_BYTES) return notAFrame(`bad length ${length}`);
 	const count = buf.readUInt32LE(at + 20);
 	// Every record needs at least 12 bytes, so a count beyond that is a lie.
-	if (count === 0 || count * 12 > length - FRAME_HEADER_BYTES) return `bad record count ${count}`;
-	return {length, crc: buf.readUInt32LE(at + 4), baseOffset: readU64(buf, at + 12), count, timestamp: buf.readDoubleLE(at + 24)};
+	if (count === 0 || count * 12 > length - FRAME_HEADER_BYTES) return notAFrame(`bad record count ${count}`);
+	return {ok: true, header: {length, crc: buf.readUInt32LE(at + 4), baseOffset: readU64(buf, at + 12), count, timestamp: buf.readDoubleLE(at + 24)}};
 }
 
 /** True when the whole frame at `at` (header.length bytes, all present in buf) matches its CRC. */

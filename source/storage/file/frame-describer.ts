@@ -35,8 +35,9 @@ export function describeFrame(buf: Buffer, at = 0): FrameDescription {
 	if (have >= 20) field('baseOffset', 12, 8, readU64(buf, at + 12));
 	if (have >= 24) field('count', 20, 4, buf.readUInt32LE(at + 20));
 	if (have >= 32) field('timestamp', 24, 8, buf.readDoubleLE(at + 24));
-	const header = parseHeader(buf, at);
-	if (typeof header === 'string') return {valid: false, error: header, length: have >= 12 ? buf.readUInt32LE(at + 8) : null, fields};
+	const parsed = parseHeader(buf, at);
+	if (!parsed.ok) return {valid: false, error: parsed.reason, length: have >= 12 ? buf.readUInt32LE(at + 8) : null, fields};
+	const {header} = parsed;
 	if (have < header.length) return {valid: false, error: `torn: ${have} of ${header.length} bytes`, length: header.length, fields};
 	const valid = checkFrame(buf, header, at);
 	try {

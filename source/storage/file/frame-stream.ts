@@ -33,8 +33,9 @@ export class FrameStream {
 		if (this.end - position < FRAME_HEADER_BYTES) return {kind: 'bad', position, reason: `torn frame header (${this.end - position} bytes)`};
 		await this.ensure(FRAME_HEADER_BYTES);
 		const at = position - this.start;
-		const header = parseHeader(this.buf, at);
-		if (typeof header === 'string') return {kind: 'bad', position, reason: header};
+		const parsed = parseHeader(this.buf, at);
+		if (!parsed.ok) return {kind: 'bad', position, reason: parsed.reason};
+		const {header} = parsed;
 		if (position + header.length > this.end) {
 			return {kind: 'bad', position, reason: `torn frame (${this.end - position} of ${header.length} bytes)`};
 		}
@@ -76,8 +77,9 @@ export async function validFrameAfter(io: FileIo, fd: number, from: number, end:
 		const n = await readFully(io, fd, buf, Math.min(buf.length, end - base), base);
 		for (let i = 0; i + FRAME_HEADER_BYTES <= n && i < chunk; i++) {
 			if (buf[i] !== FRAME_MAGIC_0 || buf[i + 1] !== FRAME_MAGIC_1 || buf[i + 2] !== FRAME_VERSION) continue;
-			const header = parseHeader(buf, i);
-			if (typeof header === 'string' || base + i + header.length > end) continue;
+			const parsed = parseHeader(buf, i);
+			if (!parsed.ok || base + i + parsed.header.length > end) continue;
+			const {header} = parsed;
 			const frame = Buffer.allocUnsafe(header.length);
 			await readFully(io, fd, frame, header.length, base + i);
 			if (checkFrame(frame, header)) return base + i;

@@ -66,8 +66,8 @@ function headerAt(io: FileIo, fd: number, position: number, size: number) {
 	if (size - position < FRAME_HEADER_BYTES) return null;
 	const buf = Buffer.alloc(FRAME_HEADER_BYTES);
 	io.read(fd, buf, 0, FRAME_HEADER_BYTES, position);
-	const header = parseHeader(buf);
-	return typeof header === 'string' ? null : header;
+	const parsed = parseHeader(buf);
+	return parsed.ok ? parsed.header : null;
 }
 
 const PROGRESS_EVERY = 16 * 1024 * 1024;

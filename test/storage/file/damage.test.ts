@@ -17,10 +17,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function frames(buf: Buffer, from = 0): {position: number; base: number; count: number}[] {
 	const out = [];
 	for (let p = from; p < buf.length; ) {
-		const h = parseHeader(buf, p);
-		if (typeof h === 'string') break;
-		out.push({position: p, base: h.baseOffset, count: h.count});
-		p += h.length;
+		const parsed = parseHeader(buf, p);
+		if (!parsed.ok) break;
+		out.push({position: p, base: parsed.header.baseOffset, count: parsed.header.count});
+		p += parsed.header.length;
 	}
 	return out;
 }

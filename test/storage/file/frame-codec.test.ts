@@ -16,8 +16,9 @@ describe('frame codec', () => {
 			fc.property(fc.array(recordArb, {minLength: 1, maxLength: 20}), fc.nat(2 ** 40), fc.integer({min: 0, max: 2 ** 45}), (records, base, ts) => {
 				for (const s of [undefined, scratch, Buffer.alloc(1 << 20)]) {
 					const {buffer, recordSizes} = encodeFrame(base, ts, records, s);
-					const header = parseHeader(buffer);
-					if (typeof header === 'string') throw new Error(header);
+					const parsed = parseHeader(buffer);
+					if (!parsed.ok) throw new Error(parsed.reason);
+					const {header} = parsed;
 					expect(header).toMatchObject({length: buffer.length, baseOffset: base, count: records.length, timestamp: ts});
 					expect(checkFrame(buffer, header)).toBe(true);
 					expect(recordSizes.reduce((a, b) => a + b, FRAME_HEADER_BYTES)).toBe(buffer.length);
@@ -31,8 +32,9 @@ describe('frame codec', () => {
 	it('decodes headers named like Object.prototype members as own properties, __proto__ included', () => {
 		const json = '{"__proto__":"x","constructor":"c","toString":"t","hasOwnProperty":"h","k":"v"}';
 		const {buffer} = encodeFrame(0, 0, [{value: 'v', headers: JSON.parse(json) as Record<string, string>}]);
-		const header = parseHeader(buffer);
-		if (typeof header === 'string') throw new Error(header);
+		const parsed = parseHeader(buffer);
+		if (!parsed.ok) throw new Error(parsed.reason);
+		const {header} = parsed;
 		const [record] = decodeRecords(buffer, header);
 		expect(JSON.stringify(record!.headers)).toBe(json);
 		expect(Object.getPrototypeOf(record!.headers)).toBe(Object.prototype);
@@ -72,8 +74,9 @@ describe('frame codec', () => {
 	it('decodes a window of a frame', () => {
 		const records = Array.from({length: 6}, (_, i) => ({value: `v${i}`}));
 		const {buffer} = encodeFrame(100, 5, records);
-		const header = parseHeader(buffer);
-		if (typeof header === 'string') throw new Error(header);
+		const parsed = parseHeader(buffer);
+		if (!parsed.ok) throw new Error(parsed.reason);
+		const {header} = parsed;
 		expect(decodeRecords(buffer, header, 0, 102, 3).map((r) => r.offset)).toEqual([102, 103, 104]);
 	});
 
@@ -83,8 +86,8 @@ describe('frame codec', () => {
 			for (let bit = 0; bit < 8; bit++) {
 				const damaged = Buffer.from(buffer);
 				damaged[at]! ^= 1 << bit;
-				const header = parseHeader(damaged);
-				expect(typeof header === 'string' || !checkFrame(damaged, header), `byte ${at} bit ${bit}`).toBe(true);
+				const parsed = parseHeader(damaged);
+				expect(!parsed.ok || !checkFrame(damaged, parsed.header), `byte ${at} bit ${bit}`).toBe(true);
 			}
 		}
 	});

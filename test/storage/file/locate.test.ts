@@ -20,8 +20,9 @@ describe('file storage: locating a record frame', () => {
 				expect(found!.file.endsWith(found!.source === 'log' ? '/log' : '/wal')).toBe(true);
 				expect(found!.file.startsWith(DATA)).toBe(true);
 				if (found!.written) expect(onDisk.subarray(found!.position, found!.position + found!.bytes.length).equals(found!.bytes)).toBe(true);
-				const header = parseHeader(found!.bytes);
-				if (typeof header === 'string') throw new Error(header);
+				const parsed = parseHeader(found!.bytes);
+				if (!parsed.ok) throw new Error(parsed.reason);
+				const {header} = parsed;
 				const [record] = decodeRecords(found!.bytes, header, 0, offset, 1);
 				expect(record).toMatchObject({offset, value: rec(offset).value});
 				if (found!.source === 'log') {

@@ -8,10 +8,10 @@ import {DATA, fill, filled, logFile, openOn, rec, topicDir, walFile} from './hel
 function framePositions(log: Buffer): number[] {
 	const positions: number[] = [];
 	for (let p = 0; p < log.length; ) {
-		const h = parseHeader(log, p);
-		if (typeof h === 'string') throw new Error(h);
+		const parsed = parseHeader(log, p);
+		if (!parsed.ok) throw new Error(parsed.reason);
 		positions.push(p);
-		p += h.length;
+		p += parsed.header.length;
 	}
 	return positions;
 }
@@ -199,7 +199,7 @@ describe('file storage recovery', () => {
 		// Tear the last frame: the WAL is zero-filled after its frames, so cutting the file would cut zeros.
 		const wal = Buffer.from(io.contents(walFile('t')));
 		let end = 32;
-		for (let h = parseHeader(wal, end); typeof h !== 'string'; h = parseHeader(wal, end)) end += h.length;
+		for (let h = parseHeader(wal, end); h.ok; h = parseHeader(wal, end)) end += h.header.length;
 		wal.fill(0, end - 5, end);
 		crashed.setContents(walFile('t'), wal);
 		const {records, next} = await readAll(crashed);

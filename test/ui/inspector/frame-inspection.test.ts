@@ -25,8 +25,9 @@ function checkAgainstDecoder(inspection: FrameInspection) {
 		at = f.end;
 	}
 	expect(at).toBe(inspection.length);
-	const header = parseHeader(inspection.bytes, 0);
-	if (typeof header === 'string') throw new Error(header);
+	const parsed = parseHeader(inspection.bytes, 0);
+	if (!parsed.ok) throw new Error(parsed.reason);
+	const {header} = parsed;
 	const records = decodeRecords(inspection.bytes, header, 0);
 	expect(inspection.count).toBe(records.length);
 	expect(inspection.baseOffset).toBe(header.baseOffset);
@@ -129,8 +130,9 @@ describe('inspectRecord', () => {
 		const [record] = (await queue.poll('t')).records;
 		const inspection = await inspectRecord(queue, 't', record!);
 		expect(inspection).toMatchObject({source: 'encoded', file: null, position: null, baseOffset: 0, count: 1, crcValid: true, indexEntry: null});
-		const header = parseHeader(inspection.bytes);
-		if (typeof header === 'string') throw new Error(header);
+		const parsed = parseHeader(inspection.bytes);
+		if (!parsed.ok) throw new Error(parsed.reason);
+		const {header} = parsed;
 		expect(decodeRecords(inspection.bytes, header)).toEqual([{offset: 0, timestamp: Date.parse(record!.timestamp), key: 'a', value: 'one', headers: {h: '1'}}]);
 		await queue.close();
 	});
@@ -147,8 +149,9 @@ describe('inspectRecord', () => {
 			expect(inspection.source, `offset ${record.offset}`).toBe(record.offset < 10 ? 'log' : 'wal');
 			expect(inspection.crcValid).toBe(true);
 			checkAgainstDecoder(inspection);
-			const header = parseHeader(inspection.bytes);
-			if (typeof header === 'string') throw new Error(header);
+			const parsed = parseHeader(inspection.bytes);
+			if (!parsed.ok) throw new Error(parsed.reason);
+			const {header} = parsed;
 			const decoded = decodeRecords(inspection.bytes, header).find((r) => r.offset === record.offset)!;
 			expect({...decoded, timestamp: new Date(decoded.timestamp).toISOString()}).toEqual(record);
 			expect(inspection.recordIndex).toBe(record.offset % 2);
