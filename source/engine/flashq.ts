@@ -17,7 +17,7 @@ import type {
 	StoredRecord,
 	TopicInfo,
 } from './types.js';
-import {validateBatch, validateMaxBytes, validateMaxRecords, validateName, validateOffset} from './validation.js';
+import {type NameParameter, validateBatch, validateMaxBytes, validateMaxRecords, validateName, validateOffset} from './validation.js';
 
 export type FlashQOptions = StorageOptions & {
 	/** Subscribed before storage opens, so recovery progress is seen too. */
@@ -72,6 +72,15 @@ function toWire(stored: readonly StoredRecord[], includeHeaders: boolean): Recor
 	return out;
 }
 
+/** A name read back from storage: the engine's rules, said as a problem of the stored data. */
+function checkStoredName(name: string, parameter: NameParameter): void {
+	try {
+		validateName(name, parameter);
+	} catch (error) {
+		throw new Error(`invalid ${parameter === 'topic' ? 'topic name' : 'group id'} ${JSON.stringify(name)}: ${(error as Error).message}`);
+	}
+}
+
 const topicNotFound = (topic: string) => new FlashQError('topic_not_found', `topic '${topic}' does not exist`, {topic});
 const groupNotFound = (groupId: string) =>
 	new FlashQError('group_not_found', `consumer group '${groupId}' does not exist`, {group_id: groupId});
@@ -114,6 +123,9 @@ export class FlashQ {
 			const forgiving = backend.info.sync === 'periodic' || backend.info.sync === 'never';
 			const setBack: GroupState[] = [];
 			const checkGroup = (group: GroupState): void => {
+				// Names are the engine's rules; a file that breaks them was changed by hand (or by an attacker).
+				checkStoredName(group.groupId, 'group_id');
+				for (const topic of group.offsets.keys()) checkStoredName(topic, 'topic');
 				for (const [topic, {offset}] of group.offsets) {
 					const highWaterMark = queue.topicStates.get(topic)?.log.highWaterMark ?? 0;
 					if (offset <= highWaterMark) continue;

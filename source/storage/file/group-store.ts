@@ -2,7 +2,6 @@ import path from 'node:path';
 import type {EventHub} from '../../engine/event-hub.js';
 import type {FlashQEvent} from '../../engine/events.js';
 import type {StorageNotice} from '../../engine/stats.js';
-import {type NameParameter, validateName} from '../../engine/validation.js';
 import type {ConsumerGroupStore, GroupState} from '../types.js';
 import {writeFileAtomic} from './checkpoint.js';
 import {crc32} from './crc32.js';
@@ -141,11 +140,9 @@ function parseGroupFile(data: Buffer, fileName: string): {group: GroupState; leg
 	if (!isPlainObject(body)) throw new Error('missing fields');
 	const {groupId, offsets} = body;
 	if (typeof groupId !== 'string' || !isPlainObject(offsets)) throw new Error('missing groupId or offsets');
-	checkName(groupId, 'group_id');
 	if (`${encodeName(groupId)}.json` !== fileName) throw new Error(`group id '${groupId}' does not match the file name`);
 	const entries: Array<[string, {offset: number; time: number}]> = [];
 	for (const [topic, value] of Object.entries(offsets)) {
-		checkName(topic, 'topic');
 		if (!isPlainObject(value)) throw new Error(`offset entry for topic '${topic}' is not an object`);
 		const {offset, time} = value;
 		if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
@@ -157,10 +154,3 @@ function parseGroupFile(data: Buffer, fileName: string): {group: GroupState; leg
 	return {group: {groupId, offsets: new Map(entries)}, legacy};
 }
 
-function checkName(name: string, parameter: NameParameter): void {
-	try {
-		validateName(name, parameter);
-	} catch (error) {
-		throw new Error(`invalid ${parameter === 'topic' ? 'topic name' : 'group id'} ${JSON.stringify(name)}: ${(error as Error).message}`);
-	}
-}
