@@ -12,7 +12,7 @@ import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
 import {tourKeyAction} from './tour/keys.js';
 import {LESSONS} from './tour/lessons/index.js';
 import {TourRunner, type TourSnapshot} from './tour/runner.js';
-import {TourPanel} from './tour/TourPanel.js';
+import {TourPanel} from './tour/tour-panel.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
 
 /** How a tour is made (`--seed`, `--storage`, `--data-dir`). */

@@ -9,6 +9,6 @@
  * inspector shows the frame file storage would write for the record. Esc closes the view.
  * `byteInspectorRows(inspection, maxRows)` is its exact height (e.g. for App's `bottomSlot.rows`).
  */
-export {ByteInspector, type ByteInspectorProps, byteInspectorRows} from './ByteInspector.js';
+export {ByteInspector, type ByteInspectorProps, byteInspectorRows} from './byte-inspector.js';
 export {FIELD_COLORS, type FieldKind, type FrameInspection, focusRows, hexRows, type HexRow, type IndexEntry, type InspectedField, inspectFrame} from './frame-inspection.js';
 export {encodedInspection, type FrameLocator, inspectRecord, type InspectableRecord} from './inspect-record.js';

@@ -34,7 +34,7 @@ export {createRandom, deriveSeed, mulberry32, type Random} from './random.js';
 export {makeRecords} from './records.js';
 export {TourRunner, type TourOptions, type TourPhase, type TourSnapshot} from './runner.js';
 export {handleTourKey, type TourKey, type TourKeyAction} from './keys.js';
-export {TourPanel, type TourPanelProps} from './TourPanel.js';
+export {TourPanel, type TourPanelProps} from './tour-panel.js';
 export {useTour, useTourKeys} from './use-tour.js';
 export {highlightedPanes, tourPanelRows, wrappedLines} from './app-bridge.js';
 export {tourTranscript, type TranscriptOptions} from './transcript.js';

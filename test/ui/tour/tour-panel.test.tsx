@@ -6,7 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {topicsLesson} from '../../../source/ui/tour/lessons/01-topics.js';
 import {groupsLesson} from '../../../source/ui/tour/lessons/07-groups.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
-import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
+import {TourPanel} from '../../../source/ui/tour/tour-panel.js';
 import {useTour, useTourKeys} from '../../../source/ui/tour/use-tour.js';
 
 const runners: TourRunner[] = [];
