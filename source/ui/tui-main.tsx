@@ -6,7 +6,6 @@ import {errorMessage} from './format.js';
 import {computeLayout} from './layout.js';
 import {recordRows} from './panes/records-pane.js';
 import {type Page, loadPage} from './records-source.js';
-import {StoreContext} from './store/use-snapshot.js';
 import {TuiStore} from './store/tui-store.js';
 import {TuiResources, TuiRoot, newTour} from './tui-root.js';
 
@@ -42,9 +41,7 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 			const initialPage = await firstPage(options.queue, size, options.server !== null).catch(() => null);
 			store.publishNow();
 			const frame = renderToString(
-				<StoreContext.Provider value={store}>
-					<App store={store} engine={options.queue} size={size} initialPage={initialPage} />
-				</StoreContext.Provider>,
+				<App store={store} engine={options.queue} size={size} initialPage={initialPage} />,
 				{columns: size.columns},
 			);
 			stdout.write(`${frame}\n`);
