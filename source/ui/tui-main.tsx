@@ -7,13 +7,11 @@ import {computeLayout} from './layout.js';
 import {recordRows} from './panes/records-pane.js';
 import {type Page, loadPage} from './records-source.js';
 import {TuiStore} from './store/tui-store.js';
+import {NO_TTY_MESSAGE, type TuiOptions} from './tui-options.js';
 import {TuiResources, TuiRoot, newTour} from './tui-root.js';
-
-import {NO_TTY_MESSAGE, type TuiOptions} from './run-tui.js';
 
 const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
 const ALT_SCREEN_OFF = '\u001B[?1049l';
-
 
 /** The last page of the first topic, so a one-shot frame shows records. */
 async function firstPage(queue: FlashQ, size: {columns: number; rows: number}, withServer: boolean): Promise<Page | null> {
