@@ -49,11 +49,6 @@ export class Router<H> {
 		}
 	}
 
-	/** Every (method, pattern) pair, for the OpenAPI check. */
-	routes(): Array<{method: string; pattern: string}> {
-		return this.paths.flatMap((p) => [...p.methods.keys()].map((method) => ({method, pattern: p.pattern})));
-	}
-
 	/** The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method does not). */
 	match(method: string, pathname: string): RouteMatch<H> {
 		let hit = this.recent.get(pathname);

@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import React from 'react';
 import {HelpOverlay} from './components/help-overlay.js';
 import {RecordDetail} from './components/record-detail.js';
-import {ByteInspector, byteInspectorRows} from './inspector/ByteInspector.js';
+import {ByteInspector, byteInspectorRows} from './inspector/byte-inspector.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import type {ViewModal} from './modal-host.js';
 

@@ -9,7 +9,7 @@ import {RecordsPane} from './panes/records-pane.js';
 import {ServerPane} from './panes/server-pane.js';
 import {TopicsPane} from './panes/topics-pane.js';
 import {WalPane} from './panes/wal-pane.js';
-import type {TopicView, TuiSnapshot} from './store/tui-store.js';
+import type {TopicView, TuiSnapshot} from './store/snapshot.js';
 import type {RecordsView} from './use-records-view.js';
 
 export interface PaneGridProps {

@@ -1,25 +1,6 @@
-import type {FlashQ} from '../engine/flashq.js';
-import type {ServerHandle} from '../server/types.js';
+import type {TuiOptions} from './tui-options.js';
 
-export interface TuiOptions {
-	/** The app's engine (the caller closes it); null only when starting in the tour. */
-	queue: FlashQ | null;
-	server: ServerHandle | null;
-	/** Print one frame of the current state to stdout and exit. */
-	once?: boolean;
-	/** Streams (tests, benchmarks); default process.stdin/stdout/stderr. */
-	stdin?: NodeJS.ReadStream;
-	stdout?: NodeJS.WriteStream;
-	stderr?: NodeJS.WriteStream;
-	/** Size of the --once frame (default: the terminal's, else 160x45). */
-	size?: {columns: number; rows: number};
-	/** How `t` (and `start`: --tour) makes a tour; default seed 1, file storage in the temp dir. */
-	tour?: {seed: number; storage?: 'file' | 'memory'; dataDir?: string; start?: boolean};
-}
-
-export const NO_TTY_MESSAGE =
-	'flashq-demo: the terminal UI needs an interactive terminal (stdin is not a TTY).\n' +
-	'  Use --headless to run without the UI (e.g. with --serve), or --once to print one frame.\n';
+export {NO_TTY_MESSAGE, type TuiOptions} from './tui-options.js';
 
 /**
  * Runs the terminal UI until the user quits; resolves to the exit code. The caller closes the

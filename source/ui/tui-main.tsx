@@ -6,15 +6,12 @@ import {errorMessage} from './format.js';
 import {computeLayout} from './layout.js';
 import {recordRows} from './panes/records-pane.js';
 import {type Page, loadPage} from './records-source.js';
-import {StoreContext} from './store/use-snapshot.js';
 import {TuiStore} from './store/tui-store.js';
+import {NO_TTY_MESSAGE, type TuiOptions} from './tui-options.js';
 import {TuiResources, TuiRoot, newTour} from './tui-root.js';
-
-import {NO_TTY_MESSAGE, type TuiOptions} from './run-tui.js';
 
 const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
 const ALT_SCREEN_OFF = '\u001B[?1049l';
-
 
 /** The last page of the first topic, so a one-shot frame shows records. */
 async function firstPage(queue: FlashQ, size: {columns: number; rows: number}, withServer: boolean): Promise<Page | null> {
@@ -42,9 +39,7 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 			const initialPage = await firstPage(options.queue, size, options.server !== null).catch(() => null);
 			store.publishNow();
 			const frame = renderToString(
-				<StoreContext.Provider value={store}>
-					<App store={store} engine={options.queue} size={size} initialPage={initialPage} />
-				</StoreContext.Provider>,
+				<App store={store} engine={options.queue} size={size} initialPage={initialPage} />,
 				{columns: size.columns},
 			);
 			stdout.write(`${frame}\n`);

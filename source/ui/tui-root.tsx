@@ -1,18 +1,18 @@
 import {rm} from 'node:fs/promises';
 import {Box, Text, useApp} from 'ink';
-import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {FlashQ} from '../engine/flashq.js';
 import {App} from './app.js';
 import {KeypressProvider, useKeyLayer} from './input/keypress.js';
 import type {KeyPress} from './input/parse-keys.js';
 import {commandFor, GLOBAL_BINDINGS, SYSTEM_BINDINGS, TOUR_FOOTER_KEYS} from './keys.js';
-import {StoreContext} from './store/use-snapshot.js';
 import {type ServerSource, TuiStore, type TuiStoreOptions} from './store/tui-store.js';
 import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
 import {tourKeyAction} from './tour/keys.js';
 import {LESSONS} from './tour/lessons/index.js';
 import {TourRunner, type TourSnapshot} from './tour/runner.js';
-import {TourPanel} from './tour/TourPanel.js';
+import {TourPanel} from './tour/tour-panel.js';
+import {useTour} from './tour/use-tour.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
 
 /** How a tour is made (`--seed`, `--storage`, `--data-dir`). */
@@ -63,16 +63,6 @@ export interface TuiRootProps {
 	onStore?: (store: TuiStore) => void;
 }
 
-const NO_TOUR = (): (() => void) => () => undefined;
-const nothing = (): null => null;
-
-/** The tour's snapshot as React state, or null without a tour. */
-function useOptionalTour(tour: TourRunner | null): TourSnapshot | null {
-	const subscribe = useCallback((onChange: () => void) => (tour ? tour.subscribe(onChange) : NO_TOUR()), [tour]);
-	const read = useCallback(() => (tour ? tour.snapshot() : null), [tour]);
-	return useSyncExternalStore(subscribe, tour ? read : nothing, tour ? read : nothing);
-}
-
 /**
  * The TUI with the guided tour around it: picks the engine the panes show (the app's own, the
  * tour's current one, or the one kept after leaving the tour), keeps one store bound to it, and
@@ -83,7 +73,7 @@ export function TuiRoot(props: TuiRootProps) {
 	const size = useTerminalSize(props.size);
 	const [tour, setTour] = useState<TourRunner | null>(resources.tour);
 	const [kept, setKept] = useState<{engine: FlashQ} | null>(null);
-	const snapshot = useOptionalTour(tour);
+	const snapshot = useTour(tour);
 
 	// The engine on screen. A tour replaces its engine on every lesson start, back, restart and
 	// reopen (snapshot.engineGeneration counts them); between two, it has none for a moment: the
@@ -169,9 +159,7 @@ export function TuiRoot(props: TuiRootProps) {
 	return (
 		<KeypressProvider>
 			<TourKeys onKey={onKey} />
-			<StoreContext.Provider value={store}>
-				<App {...appProps} />
-			</StoreContext.Provider>
+			<App {...appProps} />
 		</KeypressProvider>
 	);
 }

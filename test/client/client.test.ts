@@ -60,7 +60,7 @@ describe('client against the real server and engine', () => {
 		});
 
 		const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-		const cliSource = fileURLToPath(new URL('../../source/cli.tsx', import.meta.url));
+		const cliSource = fileURLToPath(new URL('../../source/cli.ts', import.meta.url));
 		const exec = (args: string[]) =>
 			new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
 				execFile(tsx, [cliSource, 'client', ...args], {env: {...process.env, FLASHQ_URL: live.url, FLASHQ_TOKEN: ''}}, (error, stdout, stderr) =>

@@ -3,7 +3,6 @@ import React from 'react';
 import stripAnsi from 'strip-ansi';
 import type {FlashQ} from '../../source/engine/flashq.js';
 import {App, type AppProps} from '../../source/ui/app.js';
-import {StoreContext} from '../../source/ui/store/use-snapshot.js';
 import {type ServerSource, TuiStore} from '../../source/ui/store/tui-store.js';
 
 export const KEY = {
@@ -62,9 +61,7 @@ export async function renderApp(
 	const store = new TuiStore(queue, options.server ?? null, {minIntervalMs: 10, heartbeatMs: 50}).start();
 	let quits = 0;
 	const instance = render(
-		<StoreContext.Provider value={store}>
-			<App store={store} engine={queue} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => quits++} {...options.props} />
-		</StoreContext.Provider>,
+		<App store={store} engine={queue} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => quits++} {...options.props} />,
 	);
 	const frame = () => stripAnsi(instance.lastFrame() ?? '');
 	// Waits for the render a key causes (or a short while when it changes nothing), so the next

@@ -11,7 +11,7 @@ import {RecordsPane} from '../../source/ui/panes/records-pane.js';
 import {ServerPane} from '../../source/ui/panes/server-pane.js';
 import {TopicsPane} from '../../source/ui/panes/topics-pane.js';
 import {WalPane} from '../../source/ui/panes/wal-pane.js';
-import type {TopicView} from '../../source/ui/store/tui-store.js';
+import type {TopicView} from '../../source/ui/store/snapshot.js';
 
 const frameOf = (node: React.ReactElement): string => {
 	const {lastFrame, unmount} = render(node);

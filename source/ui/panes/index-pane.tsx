@@ -1,6 +1,6 @@
 import React, {memo} from 'react';
 import {formatBytes, formatCount} from '../format.js';
-import type {IndexLookup} from '../store/tui-store.js';
+import type {IndexLookup} from '../store/snapshot.js';
 import {type TextLine, type TopicStoragePaneProps, TopicTextPane} from './pane.js';
 
 export type IndexPaneProps = TopicStoragePaneProps;

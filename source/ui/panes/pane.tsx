@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
 import type {StorageInfo} from '../../engine/stats.js';
 import {PANE_IDS, PANE_TITLES, type PaneId} from '../layout.js';
-import type {TopicView} from '../store/tui-store.js';
+import type {TopicView} from '../store/snapshot.js';
 
 export interface PaneFrameProps {
 	id: PaneId;

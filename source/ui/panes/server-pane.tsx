@@ -1,6 +1,6 @@
 import React, {memo} from 'react';
 import {formatClock, formatCount, formatMs, formatRate, pad, padLeft, sparkline} from '../format.js';
-import type {ServerView} from '../store/tui-store.js';
+import type {ServerView} from '../store/snapshot.js';
 import {Line, PaneFrame, contentColumns, contentRows} from './pane.js';
 
 export interface ServerPaneProps {

@@ -1,6 +1,6 @@
 import React, {memo} from 'react';
 import {formatBytes, formatCount, formatRate, pad, padLeft} from '../format.js';
-import type {TopicView} from '../store/tui-store.js';
+import type {TopicView} from '../store/snapshot.js';
 import {Line, PaneFrame, contentColumns, contentRows, windowStart} from './pane.js';
 
 export interface TopicsPaneProps {

@@ -1,14 +1,9 @@
-import {charKey, type KeyPress} from '../input/parse-keys.js';
+import type {KeyPress} from '../input/parse-keys.js';
 import {commandFor, TOUR_BINDINGS} from '../keys.js';
 import type {TourRunner} from './runner.js';
 
 /** What a key did in the tour; 'ignored' leaves it to the app (pane digits, quit...). */
 export type TourKeyAction = 'next' | 'back' | 'restart' | 'answer' | 'leave' | 'ignored';
-
-/** The subset of Ink's `Key` the tour reads. */
-export interface TourKey {
-	escape?: boolean;
-}
 
 /**
  * Maps a key press to a tour command through the tour's key table (n/Space next, b back,
@@ -36,9 +31,4 @@ export function tourKeyAction(tour: TourRunner, key: KeyPress): TourKeyAction {
 		default:
 			return 'ignored';
 	}
-}
-
-/** The same for Ink's useInput shape (`input`, `key.escape`). */
-export function handleTourKey(tour: TourRunner, input: string, key: TourKey = {}): TourKeyAction {
-	return tourKeyAction(tour, key.escape ? {...charKey(''), name: 'escape', sequence: '\u001B'} : charKey(input));
 }

@@ -9,6 +9,7 @@ export type PaneTitle = (typeof TOUR_PANES)[number];
 
 /** What a step records: plain JSON-like values, so tests can compare two runs with toEqual. */
 export type FactValue = string | number | boolean | null | readonly FactValue[] | {readonly [key: string]: FactValue};
+/** Facts as the runner keeps them, whatever the lesson; each lesson names its own (`Lesson<F>`). */
 export type Facts = Record<string, FactValue>;
 
 export interface Choice {
@@ -40,8 +41,11 @@ export interface PowerLossReport {
 /** Wall-clock measurements (latencies): shown to the class, never compared between runs. */
 export type Measurements = Record<string, number>;
 
-/** What a step's `run` gets: the live engine and everything needed to act on it reproducibly. */
-export interface StepContext {
+/**
+ * What a step's `run` gets: the live engine and everything needed to act on it reproducibly.
+ * `F` is the lesson's facts: a type whose values are FactValues (a type alias, so it fits `Facts`).
+ */
+export interface StepContext<F extends Facts = Facts> {
 	/** The engine as it is now (a new object after `reopen` or `powerLoss`). */
 	readonly engine: FlashQ;
 	/** This step's own seeded stream (seed, lesson, step): replays draw the same values. */
@@ -63,16 +67,16 @@ export interface StepContext {
 	/** Opens another engine with these options (e.g. a second instance on the same directory); closed when the step ends. */
 	openOther(options: StorageOptions): Promise<FlashQ>;
 	/** Records a fact: shown in the explanation and compared by the tests. */
-	fact(name: string, value: FactValue): void;
+	fact<K extends keyof F & string>(name: K, value: F[K]): void;
 	/** Records a timing (ms): shown in the explanation, excluded from the facts tests compare. */
 	measure(name: string, ms: number): void;
 	/** Facts recorded so far in this lesson (earlier steps included). */
-	readonly facts: Readonly<Facts>;
+	readonly facts: Readonly<Partial<F>>;
 	/** Events the engine(s) reported since this step began (flushes the hub first). */
 	events(): FlashQEvent[];
 }
 
-export interface Step {
+export interface Step<F extends Facts = Facts> {
 	/** A short name for the step, shown after "Step i/k". */
 	title: string;
 	/** What is about to happen and what to watch for. */
@@ -80,12 +84,15 @@ export interface Step {
 	/** Panes that change in this step. */
 	highlight: readonly PaneTitle[];
 	question?: Question;
-	run(ctx: StepContext): Promise<void>;
-	/** One or two sentences with real numbers, from the lesson's facts (this step's included). */
-	after(facts: Readonly<Facts>, measured: Readonly<Measurements>): string;
+	run(ctx: StepContext<F>): Promise<void>;
+	/**
+	 * One or two sentences with real numbers, from the lesson's facts: this step's and earlier
+	 * steps' are recorded by then (a step reads no later step's facts).
+	 */
+	after(facts: Readonly<F>, measured: Readonly<Measurements>): string;
 }
 
-export interface Lesson {
+export interface Lesson<F extends Facts = Facts> {
 	id: string;
 	title: string;
 	/** One line for the lesson list and the docs. */
@@ -99,5 +106,5 @@ export interface Lesson {
 	 * each fsync made durable) instead of the real disk, so `powerLoss` can drop unsynced bytes.
 	 */
 	faults?: boolean;
-	steps: readonly Step[];
+	steps: readonly Step<F>[];
 }

@@ -3,7 +3,7 @@ import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
-import {ByteInspector, byteInspectorRows} from '../../../source/ui/inspector/ByteInspector.js';
+import {ByteInspector, byteInspectorRows} from '../../../source/ui/inspector/byte-inspector.js';
 import {inspectFrame} from '../../../source/ui/inspector/frame-inspection.js';
 
 const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {highlightedPanes, tourPanelRows} from '../../../source/ui/tour/app-bridge.js';
 import {LESSONS} from '../../../source/ui/tour/lessons/index.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
-import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
+import {TourPanel} from '../../../source/ui/tour/tour-panel.js';
 import {renderApp} from '../helpers.js';
 
 /** Contract check: the tour plugs into the TUI's App through its props, as index.ts says. */

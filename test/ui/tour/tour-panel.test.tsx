@@ -5,9 +5,11 @@ import stripAnsi from 'strip-ansi';
 import {afterEach, describe, expect, it} from 'vitest';
 import {topicsLesson} from '../../../source/ui/tour/lessons/01-topics.js';
 import {groupsLesson} from '../../../source/ui/tour/lessons/07-groups.js';
+import {KeypressProvider, useKeyLayer} from '../../../source/ui/input/keypress.js';
+import {tourKeyAction} from '../../../source/ui/tour/keys.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
-import {TourPanel} from '../../../source/ui/tour/TourPanel.js';
-import {useTour, useTourKeys} from '../../../source/ui/tour/use-tour.js';
+import {TourPanel} from '../../../source/ui/tour/tour-panel.js';
+import {useTour} from '../../../source/ui/tour/use-tour.js';
 
 const runners: TourRunner[] = [];
 afterEach(async () => {
@@ -19,17 +21,23 @@ const tour = () => {
 	return runner;
 };
 
-/** How the app is meant to plug the tour in: store + keys + panel. */
+/** The tour plugged in as the app does (tui-root.tsx): its snapshot, its key layer, its panel. */
 function Harness({runner, onLeave}: {runner: TourRunner; onLeave: () => void}) {
-	const snapshot = useTour(runner);
-	useTourKeys(runner, (action) => {
-		if (action === 'leave') onLeave();
-	});
 	return (
-		<Box>
-			<TourPanel snapshot={snapshot} width={100} />
-		</Box>
+		<KeypressProvider>
+			<TourView runner={runner} onLeave={onLeave} />
+		</KeypressProvider>
 	);
+}
+
+function TourView({runner, onLeave}: {runner: TourRunner; onLeave: () => void}) {
+	const snapshot = useTour(runner);
+	useKeyLayer('tour', (key) => {
+		const action = tourKeyAction(runner, key);
+		if (action === 'leave') onLeave();
+		return action !== 'ignored';
+	});
+	return <Box>{snapshot ? <TourPanel snapshot={snapshot} width={100} /> : null}</Box>;
 }
 
 const settle = async (runner: TourRunner) => {

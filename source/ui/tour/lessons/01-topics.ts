@@ -1,8 +1,23 @@
 import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
 
+/** What lesson 1 records. */
+type TopicsFacts = {
+	ordersOffsets: number[];
+	ordersHwm: number;
+	clicksOffsets: number[];
+	topicCount: number;
+	moreOffsets: number[];
+	ordersHwmAfter: number;
+	pollOffsets: number[];
+	pollValues: string[];
+	pollNext: number;
+	pollLag: number | null;
+	pollAgainSame: boolean;
+};
+
 /** Lesson 1: a topic is an append-only list; an offset is a record's position in it. */
-export const topicsLesson: Lesson = {
+export const topicsLesson: Lesson<TopicsFacts> = {
 	id: 'topics',
 	title: 'Topics, records and offsets',
 	summary: 'A topic is an append-only log; each record gets the next offset, counted per topic from 0.',
@@ -19,7 +34,7 @@ export const topicsLesson: Lesson = {
 				ctx.fact('ordersHwm', ctx.engine.topics().find((t) => t.name === 'orders')!.highWaterMark);
 			},
 			after: (f) =>
-				`The records got offsets ${String(f['ordersOffsets'])}, in the order they were sent. The high water mark of 'orders' is now ${f['ordersHwm']}: the offset the next record will get.`,
+				`The records got offsets ${String(f.ordersOffsets)}, in the order they were sent. The high water mark of 'orders' is now ${f.ordersHwm}: the offset the next record will get.`,
 		},
 		{
 			title: 'Offsets are per topic',
@@ -40,7 +55,7 @@ export const topicsLesson: Lesson = {
 				ctx.fact('topicCount', ctx.engine.topics().length);
 			},
 			after: (f) =>
-				`'clicks' started again at offset ${(f['clicksOffsets'] as number[])[0]} (offsets ${String(f['clicksOffsets'])}); there are now ${f['topicCount']} topics, each an independent log.`,
+				`'clicks' started again at offset ${f.clicksOffsets[0]} (offsets ${String(f.clicksOffsets)}); there are now ${f.topicCount} topics, each an independent log.`,
 		},
 		{
 			title: 'Appends only go at the end',
@@ -56,7 +71,7 @@ export const topicsLesson: Lesson = {
 				ctx.fact('ordersHwmAfter', ctx.engine.topics().find((t) => t.name === 'orders')!.highWaterMark);
 			},
 			after: (f) =>
-				`They got offsets ${String(f['moreOffsets'])}; the high water mark is ${f['ordersHwmAfter']}. Old records never move, which is why a reader can remember "I am at offset N".`,
+				`They got offsets ${String(f.moreOffsets)}; the high water mark is ${f.ordersHwmAfter}. Old records never move, which is why a reader can remember "I am at offset N".`,
 		},
 		{
 			title: 'Reading from an offset',
@@ -81,7 +96,7 @@ export const topicsLesson: Lesson = {
 				ctx.fact('pollAgainSame', JSON.stringify(again.records) === JSON.stringify(result.records));
 			},
 			after: (f) =>
-				`Offsets ${String(f['pollOffsets'])} came back; the reader continues at ${f['pollNext']} with ${f['pollLag']} record(s) still after it. Reading again returned ${f['pollAgainSame'] ? 'the very same records' : 'different records'}: a poll never consumes.`,
+				`Offsets ${String(f.pollOffsets)} came back; the reader continues at ${f.pollNext} with ${f.pollLag} record(s) still after it. Reading again returned ${f.pollAgainSame ? 'the very same records' : 'different records'}: a poll never consumes.`,
 		},
 	],
 };

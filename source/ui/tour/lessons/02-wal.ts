@@ -4,8 +4,31 @@ import {postOneByOne, topicStats} from './helpers.js';
 
 const TOPIC = 'sensor';
 
+/** What lesson 2 records (the numbers name the record count at that point). */
+type WalFacts = {
+	pending4: number;
+	pendingBytes4: number;
+	walBytes4: number;
+	logFileBytes4: number;
+	commits4: number;
+	walWrites4: number;
+	pending9: number;
+	commits9: number;
+	logFileBytes9: number;
+	pending10: number;
+	commits10: number;
+	committedRecords: number | null;
+	logFileBytes10: number;
+	indexEntries10: number;
+	batchBase: number;
+	walGrowth: number;
+	commitsBatch: number;
+	pendingBatch: number;
+	logFileBytesBatch: number;
+};
+
 /** Lesson 2: appends land in the write-ahead log; every `commitThreshold` records move to the main log. */
-export const walLesson: Lesson = {
+export const walLesson: Lesson<WalFacts> = {
 	id: 'wal',
 	title: 'The write-ahead log and the commit threshold',
 	summary: 'Appends go to the WAL first; every 10 records (the commit threshold) the WAL is committed into the main log, with no rewriting of old data.',
@@ -27,7 +50,7 @@ export const walLesson: Lesson = {
 				ctx.fact('walWrites4', ctx.events().filter((e) => e.type === 'wal.write').length);
 			},
 			after: (f) =>
-				`${f['walWrites4']} WAL writes, ${f['pending4']} records (${f['pendingBytes4']} bytes) pending; the WAL file is ${f['walBytes4']} bytes (a 32-byte header plus the frames) and the main log is still ${f['logFileBytes4']} bytes. Writing only to the end of one file is the cheapest durable write there is.`,
+				`${f.walWrites4} WAL writes, ${f.pending4} records (${f.pendingBytes4} bytes) pending; the WAL file is ${f.walBytes4} bytes (a 32-byte header plus the frames) and the main log is still ${f.logFileBytes4} bytes. Writing only to the end of one file is the cheapest durable write there is.`,
 		},
 		{
 			title: 'Approaching the threshold',
@@ -40,7 +63,7 @@ export const walLesson: Lesson = {
 				ctx.fact('commits9', s.wal!.commits);
 				ctx.fact('logFileBytes9', s.logBytes - s.wal!.pendingBytes);
 			},
-			after: (f) => `Pending: ${f['pending9']} records, commits: ${f['commits9']}, main log: ${f['logFileBytes9']} bytes. Readers still see all 9 records: pending ones are served from memory.`,
+			after: (f) => `Pending: ${f.pending9} records, commits: ${f.commits9}, main log: ${f.logFileBytes9} bytes. Readers still see all 9 records: pending ones are served from memory.`,
 		},
 		{
 			title: 'The commit',
@@ -66,7 +89,7 @@ export const walLesson: Lesson = {
 				ctx.fact('indexEntries10', s.index!.entries);
 			},
 			after: (f) =>
-				`Commit #${f['commits10']} moved ${f['committedRecords']} records into the main log, now ${f['logFileBytes10']} bytes; pending is ${f['pending10']}. Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
+				`Commit #${f.commits10} moved ${f.committedRecords} records into the main log, now ${f.logFileBytes10} bytes; pending is ${f.pending10}. Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
 		},
 		{
 			title: 'A big batch skips the WAL',
@@ -83,7 +106,7 @@ export const walLesson: Lesson = {
 				ctx.fact('logFileBytesBatch', s.logBytes);
 			},
 			after: (f) =>
-				`The batch got offsets ${f['batchBase']}..${(f['batchBase'] as number) + 24}, the WAL grew by ${f['walGrowth']} bytes, and commit #${f['commitsBatch']} put it in the main log (now ${f['logFileBytesBatch']} bytes): writing it twice would only cost bandwidth.`,
+				`The batch got offsets ${f.batchBase}..${f.batchBase + 24}, the WAL grew by ${f.walGrowth} bytes, and commit #${f.commitsBatch} put it in the main log (now ${f.logFileBytesBatch} bytes): writing it twice would only cost bandwidth.`,
 		},
 	],
 };

@@ -2,8 +2,21 @@ import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
 import {fmtMs, postOneByOne, timed, topicStats, waitFor} from './helpers.js';
 
+/** What lesson 3 records. */
+type SyncFacts = {
+	alwaysFsyncs: number;
+	groupFsyncs: number;
+	groupOffsets: number[];
+	groupFsyncRecords: number | null;
+	periodicFsyncs: number;
+	periodicPending: number;
+	neverFsyncs: number;
+	neverCommits: number;
+	neverAfterCloseHwm: number;
+};
+
 /** Lesson 3: what an acknowledgement means under each sync mode, counted in fsyncs. */
-export const syncLesson: Lesson = {
+export const syncLesson: Lesson<SyncFacts> = {
 	id: 'sync',
 	title: 'Sync modes and what each promises',
 	summary: 'always: acknowledged = fsynced (concurrent posts share one fsync); periodic: fsync at each commit and on a timer; never: fsync only at close.',
@@ -33,7 +46,7 @@ export const syncLesson: Lesson = {
 				ctx.measure('alwaysFsyncLatency', s.fsync!.lastLatencyMs ?? 0);
 			},
 			after: (f, m) =>
-				`${f['alwaysFsyncs']} fsyncs for 10 posts: each acknowledgement waited for its own fsync (here ${fmtMs(m['alwaysFsyncLatency'])} the last one; ${fmtMs(m['alwaysPerPost'])} per post). Nothing acknowledged can be lost.`,
+				`${f.alwaysFsyncs} fsyncs for 10 posts: each acknowledgement waited for its own fsync (here ${fmtMs(m['alwaysFsyncLatency'])} the last one; ${fmtMs(m['alwaysPerPost'])} per post). Nothing acknowledged can be lost.`,
 		},
 		{
 			title: 'sync=always, ten producers at once',
@@ -58,7 +71,7 @@ export const syncLesson: Lesson = {
 				ctx.fact('groupFsyncRecords', fsync?.type === 'fsync' ? fsync.records : null);
 			},
 			after: (f) =>
-				`${f['groupFsyncs']} fsync made all ${f['groupFsyncRecords']} records durable at once, so 10 producers cost about what one does. This is why a busy durable queue can be fast.`,
+				`${f.groupFsyncs} fsync made all ${f.groupFsyncRecords} records durable at once, so 10 producers cost about what one does. This is why a busy durable queue can be fast.`,
 		},
 		{
 			title: 'sync=periodic',
@@ -75,7 +88,7 @@ export const syncLesson: Lesson = {
 				ctx.measure('periodicPerPost', ms / 15);
 			},
 			after: (f, m) =>
-				`15 posts, ${f['periodicFsyncs']} fsync (at the commit of the first 10); ${f['periodicPending']} records wait in the WAL unsynced until the next commit or tick (${fmtMs(m['periodicPerPost'])} per post). The promise: lose at most the last interval.`,
+				`15 posts, ${f.periodicFsyncs} fsync (at the commit of the first 10); ${f.periodicPending} records wait in the WAL unsynced until the next commit or tick (${fmtMs(m['periodicPerPost'])} per post). The promise: lose at most the last interval.`,
 		},
 		{
 			title: 'sync=never',
@@ -92,7 +105,7 @@ export const syncLesson: Lesson = {
 				ctx.fact('neverAfterCloseHwm', ctx.engine.topics().find((t) => t.name === 'never')!.highWaterMark);
 			},
 			after: (f, m) =>
-				`${f['neverCommits']} commit, ${f['neverFsyncs']} fsyncs, ${fmtMs(m['neverPerPost'])} per post. A clean close then fsynced everything: after reopening, 'never' has ${f['neverAfterCloseHwm']} records. Lesson 4 pulls the plug instead.`,
+				`${f.neverCommits} commit, ${f.neverFsyncs} fsyncs, ${fmtMs(m['neverPerPost'])} per post. A clean close then fsynced everything: after reopening, 'never' has ${f.neverAfterCloseHwm} records. Lesson 4 pulls the plug instead.`,
 		},
 	],
 };

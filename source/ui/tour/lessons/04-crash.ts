@@ -10,7 +10,7 @@ type SyncMode = 'always' | 'periodic' | 'never';
  * Writes 10 records under `sync`, pulls the plug (every unsynced byte is lost), reopens and counts
  * what survived. Each mode gets its own topic so the counts stay separate.
  */
-async function crashUnder(ctx: StepContext, sync: SyncMode): Promise<void> {
+async function crashUnder(ctx: StepContext<CrashFacts>, sync: SyncMode): Promise<void> {
 	await ctx.reopen({sync});
 	const topic = `${sync}-crash`;
 	const offsets = await postOneByOne(ctx.engine, topic, makeRecords(ctx.rng, 10));
@@ -42,8 +42,22 @@ const survivors = (prompt: string, answer: '1' | '2' | '3') => ({
 
 const plug = 'The power is cut right after the last acknowledgement: every byte not yet fsynced is lost. Then FlashQ starts again and recovers.';
 
+/** What one power loss under a sync mode records. */
+type PowerLossFacts<S extends SyncMode> = {
+	[K in `${S}Acked` | `${S}Survived` | `${S}LostBytes`]: number;
+} & {[K in `${S}LostFiles`]: string[]} & {[K in `${S}Recovery`]: string | null};
+
+/** What lesson 4 records. */
+type CrashFacts = PowerLossFacts<SyncMode> & {
+	tornZeroedBytes: number;
+	tornTruncatedBytes: number;
+	tornRecovery: string | null;
+	tornSurvived: number;
+	tornNextOffset: number;
+};
+
 /** Lesson 4: what a power loss takes under each sync mode, and how recovery cuts a torn tail. */
-export const crashLesson: Lesson = {
+export const crashLesson: Lesson<CrashFacts> = {
 	id: 'crash',
 	title: 'Crash and recovery',
 	summary: 'A simulated power loss drops every unsynced byte; reopening shows which records survive under each sync mode, and recovery truncating a torn tail.',
@@ -59,7 +73,7 @@ export const crashLesson: Lesson = {
 			question: survivors('How many of the 10 acknowledged records survive?', '1'),
 			run: (ctx) => crashUnder(ctx, 'always'),
 			after: (f) =>
-				`${f['alwaysSurvived']} of ${f['alwaysAcked']} survived. ${f['alwaysLostBytes']} unsynced bytes were lost (${(f['alwaysLostFiles'] as string[]).join(', ')}: the main log and index are fsynced lazily), but every acknowledged record was in the fsynced WAL. Recovery: ${f['alwaysRecovery'] ?? 'nothing to do'}.`,
+				`${f.alwaysSurvived} of ${f.alwaysAcked} survived. ${f.alwaysLostBytes} unsynced bytes were lost (${f.alwaysLostFiles.join(', ')}: the main log and index are fsynced lazily), but every acknowledged record was in the fsynced WAL. Recovery: ${f.alwaysRecovery ?? 'nothing to do'}.`,
 		},
 		{
 			title: 'Power loss with sync=periodic',
@@ -68,7 +82,7 @@ export const crashLesson: Lesson = {
 			question: survivors('How many of the 10 acknowledged records survive?', '2'),
 			run: (ctx) => crashUnder(ctx, 'periodic'),
 			after: (f) =>
-				`${f['periodicSurvived']} of ${f['periodicAcked']} survived (recovery: ${f['periodicRecovery']}); the last ${(f['periodicAcked'] as number) - (f['periodicSurvived'] as number)} were acknowledged but never fsynced. That is the periodic contract: you may lose what came after the last fsync.`,
+				`${f.periodicSurvived} of ${f.periodicAcked} survived (recovery: ${f.periodicRecovery}); the last ${f.periodicAcked - f.periodicSurvived} were acknowledged but never fsynced. That is the periodic contract: you may lose what came after the last fsync.`,
 		},
 		{
 			title: 'Power loss with sync=never',
@@ -77,7 +91,7 @@ export const crashLesson: Lesson = {
 			question: survivors('After a crash with sync=never, how many of these 10 records survive?', '3'),
 			run: (ctx) => crashUnder(ctx, 'never'),
 			after: (f) =>
-				`${f['neverSurvived']} of ${f['neverAcked']} survived: all ${f['neverLostBytes']} bytes lived only in the operating system's page cache. The topic itself survived (its creation was fsynced), empty; the records of the earlier steps are all still there.`,
+				`${f.neverSurvived} of ${f.neverAcked} survived: all ${f.neverLostBytes} bytes lived only in the operating system's page cache. The topic itself survived (its creation was fsynced), empty; the records of the earlier steps are all still there.`,
 		},
 		{
 			title: 'A torn tail is truncated',
@@ -110,7 +124,7 @@ export const crashLesson: Lesson = {
 				ctx.fact('tornNextOffset', after[0]!.offset);
 			},
 			after: (f) =>
-				`Recovery kept ${f['tornSurvived']} records and truncated ${f['tornTruncatedBytes']} bytes of zeros (${f['tornRecovery']}). The next post got offset ${f['tornNextOffset']}: no byte that fails its checksum is ever served, and the log carries on from the last good frame.`,
+				`Recovery kept ${f.tornSurvived} records and truncated ${f.tornTruncatedBytes} bytes of zeros (${f.tornRecovery}). The next post got offset ${f.tornNextOffset}: no byte that fails its checksum is ever served, and the log carries on from the last good frame.`,
 		},
 	],
 };

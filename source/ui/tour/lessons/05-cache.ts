@@ -1,3 +1,4 @@
+import type {IndexLookup} from '../../../engine/stats.js';
 import type {FlashQ} from '../../../engine/flashq.js';
 import type {PollOptions} from '../../../engine/types.js';
 import type {Lesson} from '../lesson.js';
@@ -18,8 +19,25 @@ async function pollCounted(engine: FlashQ, options: PollOptions) {
 	return {records: value.records, ms, hits: after.hits - before.hits, misses: after.misses - before.misses, entries: after.entries};
 }
 
+/** What lesson 5 records.(Readonly<IndexLookup>: a mapped type, so it fits FactValue where the interface would not). */
+type CacheFacts = {
+	fillEntries: number;
+	fillEvictions: number;
+	capacity: number;
+	hotCount: number;
+	hotHits: number;
+	hotMisses: number;
+	coldHits: number;
+	coldMisses: number;
+	coldLookup: Readonly<IndexLookup> | null;
+	restartEntries: number;
+	restartHits: number;
+	restartMisses: number;
+	restartHitRate: number;
+};
+
 /** Lesson 5: an LRU cache of recent records in front of the log. */
-export const cacheLesson: Lesson = {
+export const cacheLesson: Lesson<CacheFacts> = {
 	id: 'cache',
 	title: 'The LRU cache',
 	summary: 'Recent records are kept in a bounded LRU cache (20 records here): hits are served from memory, misses go through the index to the disk, and the least recently used entries are evicted.',
@@ -47,7 +65,7 @@ export const cacheLesson: Lesson = {
 				ctx.fact('capacity', cache.capacity);
 			},
 			after: (f) =>
-				`The cache holds ${f['fillEntries']} of its ${f['capacity']}; ${f['fillEvictions']} were evicted, the least recently used first: offsets 0-9. Only 20..29 are still in memory.`,
+				`The cache holds ${f.fillEntries} of its ${f.capacity}; ${f.fillEvictions} were evicted, the least recently used first: offsets 0-9. Only 20..29 are still in memory.`,
 		},
 		{
 			title: 'A hot read: hits',
@@ -60,7 +78,7 @@ export const cacheLesson: Lesson = {
 				ctx.fact('hotMisses', read.misses);
 				ctx.measure('hotMs', read.ms);
 			},
-			after: (f, m) => `${f['hotHits']} hits, ${f['hotMisses']} misses: all ${f['hotCount']} records came from memory in ${fmtMs(m['hotMs'])}, no disk touched.`,
+			after: (f, m) => `${f.hotHits} hits, ${f.hotMisses} misses: all ${f.hotCount} records came from memory in ${fmtMs(m['hotMs'])}, no disk touched.`,
 		},
 		{
 			title: 'An old read: misses',
@@ -84,7 +102,7 @@ export const cacheLesson: Lesson = {
 				ctx.measure('coldMs', read.ms);
 			},
 			after: (f, m) =>
-				`${f['coldHits']} hits, ${f['coldMisses']} misses. The read looked up offset 0 in the index (byte ${(f['coldLookup'] as {position: number}).position}), read the frames from the file, checked their CRCs and decoded them: ${fmtMs(m['coldMs'])} against ${fmtMs(m['hotMs'])} for the hot read.`,
+				`${f.coldHits} hits, ${f.coldMisses} misses. The read looked up offset 0 in the index (byte ${f.coldLookup?.position}), read the frames from the file, checked their CRCs and decoded them: ${fmtMs(m['coldMs'])} against ${fmtMs(m['hotMs'])} for the hot read.`,
 		},
 		{
 			title: 'After a restart everything is cold',
@@ -100,7 +118,7 @@ export const cacheLesson: Lesson = {
 				ctx.measure('restartMs', read.ms);
 			},
 			after: (f, m) =>
-				`...now gives ${f['restartHits']} hits and ${f['restartMisses']} misses (hit rate ${f['restartHitRate']}%, ${fmtMs(m['restartMs'])}). Reads do not fill this cache; appends do, because consumers usually read what was just written.`,
+				`...now gives ${f.restartHits} hits and ${f.restartMisses} misses (hit rate ${f.restartHitRate}%, ${fmtMs(m['restartMs'])}). Reads do not fill this cache; appends do, because consumers usually read what was just written.`,
 		},
 	],
 };

@@ -1,3 +1,4 @@
+import type {IndexLookup} from '../../../engine/stats.js';
 import type {FlashQEvent} from '../../../engine/events.js';
 import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
@@ -7,8 +8,21 @@ const TOPIC = 'metrics';
 
 type IndexAppend = Extract<FlashQEvent, {type: 'index.append'}>;
 
+/** What lesson 6 records.(Readonly<IndexLookup>: a mapped type, so it fits FactValue where the interface would not). */
+type IndexFacts = {
+	entries: number;
+	interval: number;
+	logBytes: number;
+	entryList: [offset: number, position: number][];
+	lookup: Readonly<IndexLookup>;
+	lookupGot: number;
+	scans: Readonly<IndexLookup>[];
+	reopenEntries: number;
+	reopenMessage: string | null;
+};
+
 /** Lesson 6: the sparse offset index: offset → byte position, then a short scan. */
-export const indexLesson: Lesson = {
+export const indexLesson: Lesson<IndexFacts> = {
 	id: 'index',
 	title: 'The offset index',
 	summary: 'A sparse index keeps one (offset, byte position) entry every N bytes of log; a read jumps to the entry at or before its offset and scans the few frames after it.',
@@ -32,8 +46,8 @@ export const indexLesson: Lesson = {
 				ctx.fact('entryList', entries.map((e) => [e.offset, e.position]));
 			},
 			after: (f) => {
-				const list = (f['entryList'] as number[][]).slice(0, 4).map(([o, p]) => `${o}→${p}`);
-				return `${f['logBytes']} bytes of log, ${f['entries']} index entries (offset→byte): ${list.join(', ')}... One entry per ${f['interval']} bytes, not one per record: 16 bytes each, so even a huge log's index fits in memory.`;
+				const list = f.entryList.slice(0, 4).map(([o, p]) => `${o}→${p}`);
+				return `${f.logBytes} bytes of log, ${f.entries} index entries (offset→byte): ${list.join(', ')}... One entry per ${f.interval} bytes, not one per record: 16 bytes each, so even a huge log's index fits in memory.`;
 			},
 		},
 		{
@@ -56,7 +70,7 @@ export const indexLesson: Lesson = {
 				ctx.fact('lookupGot', result.records[0]!.offset);
 			},
 			after: (f) => {
-				const l = f['lookup'] as {offset: number; entryOffset: number; position: number; scanned: number};
+				const l = f.lookup;
 				return `Entry ${l.entryOffset}→byte ${l.position} was the closest; the read scanned ${l.scanned} frame(s) from there to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from byte 0.`;
 			},
 		},
@@ -65,7 +79,7 @@ export const indexLesson: Lesson = {
 			before: 'Two more lookups: offset 0 (at the first entry) and offset 59 (the last record).',
 			highlight: ['Offset Index'],
 			async run(ctx) {
-				const scans: {offset: number; entryOffset: number; position: number; scanned: number}[] = [];
+				const scans: IndexLookup[] = [];
 				for (const offset of [0, 59]) {
 					await ctx.engine.poll(TOPIC, {fromOffset: offset, maxRecords: 1});
 					scans.push({...topicStats(ctx.engine, TOPIC).storage.index!.lastLookup!});
@@ -73,7 +87,7 @@ export const indexLesson: Lesson = {
 				ctx.fact('scans', scans);
 			},
 			after: (f) => {
-				const [a, b] = f['scans'] as {offset: number; entryOffset: number; position: number; scanned: number}[];
+				const [a, b] = f.scans;
 				return `Offset ${a!.offset}: entry ${a!.entryOffset}, ${a!.scanned} frame scanned. Offset ${b!.offset}: entry ${b!.entryOffset} at byte ${b!.position}, ${b!.scanned} frames scanned. A read never scans more than about one interval, however long the log.`;
 			},
 		},
@@ -87,7 +101,7 @@ export const indexLesson: Lesson = {
 				ctx.fact('reopenEntries', topicStats(engine, TOPIC).storage.index!.entries);
 				ctx.fact('reopenMessage', done?.type === 'recovery.done' ? (done.message ?? null) : null);
 			},
-			after: (f) => `Reopened with ${f['reopenEntries']} entries (${f['reopenMessage']}): opening a clean log costs the same whether it holds a megabyte or a terabyte.`,
+			after: (f) => `Reopened with ${f.reopenEntries} entries (${f.reopenMessage}): opening a clean log costs the same whether it holds a megabyte or a terabyte.`,
 		},
 	],
 };

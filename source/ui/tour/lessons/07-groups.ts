@@ -3,8 +3,27 @@ import {makeRecords} from '../records.js';
 
 const TOPIC = 'payments';
 
+/** What lesson 7 records. */
+type GroupsFacts = {
+	createdCommitted: number;
+	createdLag: number;
+	fetchedOffsets: number[];
+	fetchCommitted: number;
+	fetchLag: number | null;
+	committed: number;
+	lagAfterCommit: number;
+	nextFetchOffset: number | null;
+	hwmAfterMore: number;
+	lagAfterMore: number;
+	auditLag: number;
+	billingLagStill: number;
+	groupCount: number;
+	lagAfterRewind: number;
+	rewindFirstOffset: number | null;
+};
+
 /** Lesson 7: a consumer group is a named bookmark per topic; lag is how far it is behind. */
-export const groupsLesson: Lesson = {
+export const groupsLesson: Lesson<GroupsFacts> = {
 	id: 'groups',
 	title: 'Consumer groups, commits and lag',
 	summary: 'A group remembers a committed offset per topic; lag = high water mark - committed offset; reading never moves it, committing does.',
@@ -21,7 +40,7 @@ export const groupsLesson: Lesson = {
 				ctx.fact('createdCommitted', info.committedOffset);
 				ctx.fact('createdLag', info.lag);
 			},
-			after: (f) => `'billing' has committed offset ${f['createdCommitted']} and lag ${f['createdLag']}: it has not processed anything yet, so every record is still ahead of it.`,
+			after: (f) => `'billing' has committed offset ${f.createdCommitted} and lag ${f.createdLag}: it has not processed anything yet, so every record is still ahead of it.`,
 		},
 		{
 			title: 'Fetching is not committing',
@@ -43,7 +62,7 @@ export const groupsLesson: Lesson = {
 				ctx.fact('fetchLag', fetched.lag ?? null);
 			},
 			after: (f) =>
-				`It received offsets ${String(f['fetchedOffsets'])}, yet its committed offset is still ${f['fetchCommitted']} and its lag ${f['fetchLag']}. If it crashed now, it would get the same 5 records again (at-least-once delivery).`,
+				`It received offsets ${String(f.fetchedOffsets)}, yet its committed offset is still ${f.fetchCommitted} and its lag ${f.fetchLag}. If it crashed now, it would get the same 5 records again (at-least-once delivery).`,
 		},
 		{
 			title: 'Commit after processing',
@@ -57,7 +76,7 @@ export const groupsLesson: Lesson = {
 				const next = await ctx.engine.fetch('billing', TOPIC, {maxRecords: 1});
 				ctx.fact('nextFetchOffset', next.records[0]?.offset ?? null);
 			},
-			after: (f) => `Committed offset ${f['committed']}, lag ${f['lagAfterCommit']}. The next fetch starts at offset ${f['nextFetchOffset']}.`,
+			after: (f) => `Committed offset ${f.committed}, lag ${f.lagAfterCommit}. The next fetch starts at offset ${f.nextFetchOffset}.`,
 		},
 		{
 			title: 'Producers do not wait for consumers',
@@ -78,7 +97,7 @@ export const groupsLesson: Lesson = {
 				ctx.fact('hwmAfterMore', info.highWaterMark);
 				ctx.fact('lagAfterMore', info.lag);
 			},
-			after: (f) => `The high water mark rose to ${f['hwmAfterMore']}, so lag grew to ${f['lagAfterMore']} = ${f['hwmAfterMore']} - ${f['committed']}. Growing lag is the first sign a consumer cannot keep up.`,
+			after: (f) => `The high water mark rose to ${f.hwmAfterMore}, so lag grew to ${f.lagAfterMore} = ${f.hwmAfterMore} - ${f.committed}. Growing lag is the first sign a consumer cannot keep up.`,
 		},
 		{
 			title: 'Groups are independent',
@@ -90,7 +109,7 @@ export const groupsLesson: Lesson = {
 				ctx.fact('billingLagStill', ctx.engine.committedOffset('billing', TOPIC).lag);
 				ctx.fact('groupCount', ctx.engine.groups().length);
 			},
-			after: (f) => `'audit' has lag ${f['auditLag']} while 'billing' still has ${f['billingLagStill']}: ${f['groupCount']} groups, one log. Records are not deleted when a group reads them.`,
+			after: (f) => `'audit' has lag ${f.auditLag} while 'billing' still has ${f.billingLagStill}: ${f.groupCount} groups, one log. Records are not deleted when a group reads them.`,
 		},
 		{
 			title: 'Rewind to reprocess',
@@ -103,7 +122,7 @@ export const groupsLesson: Lesson = {
 				ctx.fact('rewindFirstOffset', first.records[0]?.offset ?? null);
 			},
 			after: (f) =>
-				`'billing' is back at offset ${f['rewindFirstOffset']} with lag ${f['lagAfterRewind']}; the records were there all along. With file storage the bookmark is saved to disk, so it survives a restart too.`,
+				`'billing' is back at offset ${f.rewindFirstOffset} with lag ${f.lagAfterRewind}; the records were there all along. With file storage the bookmark is saved to disk, so it survives a restart too.`,
 		},
 	],
 };

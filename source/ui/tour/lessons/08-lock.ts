@@ -1,8 +1,21 @@
 import type {Lesson} from '../lesson.js';
 import {withoutDir} from './helpers.js';
 
+/** What lesson 8 records. */
+type LockFacts = {
+	locked: boolean;
+	secondRefused: boolean;
+	mentionsLocked: boolean;
+	mentionsDir: boolean;
+	refusalCode: string | null;
+	refusal: string | null;
+	firstStillWorks: boolean;
+	secondOpened: boolean;
+	secondSees: string[];
+};
+
 /** Lesson 8: one data directory, one writer. */
-export const lockLesson: Lesson = {
+export const lockLesson: Lesson<LockFacts> = {
 	id: 'lock',
 	title: 'The directory lock',
 	summary: 'A running FlashQ holds a lock on its data directory; a second instance is refused at once with a message naming the directory, and may open it after the first closes.',
@@ -16,7 +29,7 @@ export const lockLesson: Lesson = {
 				await ctx.engine.post('orders', [{key: 'k', value: 'first'}]);
 				ctx.fact('locked', ctx.engine.stats().storage.locked);
 			},
-			after: (f) => `locked = ${f['locked']}. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
+			after: (f) => `locked = ${f.locked}. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
 		},
 		{
 			title: 'A second instance is refused',
@@ -47,7 +60,7 @@ export const lockLesson: Lesson = {
 				ctx.measure('refusalMs', Date.now() - started);
 				ctx.fact('firstStillWorks', (await ctx.engine.post('orders', [{value: 'second'}]))[0]!.offset === 1);
 			},
-			after: (f) => `Refused: "${f['refusal']}". The first instance carries on undisturbed.`,
+			after: (f) => `Refused: "${f.refusal}". The first instance carries on undisturbed.`,
 		},
 		{
 			title: 'Released on close',
@@ -62,7 +75,7 @@ export const lockLesson: Lesson = {
 				await ctx.reopen();
 			},
 			after: (f) =>
-				`The second instance opened and sees ${String(f['secondSees'])}. A lock left by a killed process is taken over at once by the next opener (its pid is gone), never while its owner is alive, even a stopped one.`,
+				`The second instance opened and sees ${String(f.secondSees)}. A lock left by a killed process is taken over at once by the next opener (its pid is gone), never while its owner is alive, even a stopped one.`,
 		},
 	],
 };

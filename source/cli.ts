@@ -21,20 +21,9 @@ function version(): string {
 	}
 }
 
-/** `flashq-demo client ...`: loaded only when used, so a build without the client still serves. */
+/** `flashq-demo client ...`: loaded only when used, so the server and the TUI do not pay for it. */
 async function runClientCommand(args: string[]): Promise<number> {
-	const specifier = './client/run-client.js';
-	let runClient: (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
-	try {
-		({runClient} = (await import(specifier)) as {runClient: typeof runClient});
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('run-client')) {
-			say('flashq-demo: the client is not available in this build (client/run-client.js is missing)');
-			return 1;
-		}
-		throw error;
-	}
+	const {runClient} = await import('./client/run-client.js');
 	return runClient(args, process.env);
 }
 
