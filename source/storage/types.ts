@@ -7,7 +7,7 @@ import type {FileIo} from './file/io.js';
 /**
  * One topic's append-only log.
  *
- * Contract (every backend, checked by test/storage/topic-log.suite.ts):
+ * Contract (every backend, checked by test/storage/storage.suite.ts):
  * - `append` assigns offsets `[nextOffset, nextOffset + records.length)` synchronously, in call
  *   order, before it returns; concurrent appends therefore get dense, contiguous ranges with no
  *   lock in the caller. The promise resolves once the records are as durable as the sync mode
