@@ -1,5 +1,5 @@
 import type {FlashQ} from '../engine/flashq.js';
-import type {StorageNotice} from '../engine/stats.js';
+import type {StorageNotice} from '../core/stats.js';
 
 /** One stderr line per storage notice: what happened, then where (file, byte) and what it cost. */
 export function formatNotice(notice: StorageNotice): string {

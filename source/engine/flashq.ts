@@ -1,9 +1,9 @@
 import {createBackend} from '../storage/factory.js';
 import type {FrameLocation, GroupState, StorageBackend, StorageOptions, TopicLog} from '../storage/types.js';
 import {FlashQError, storageError} from './errors.js';
-import {type BatchListener, EventHub} from './event-hub.js';
-import type {FlashQEvent} from './events.js';
-import {type FlashQStats, type TopicCounters, emptyCounters} from './stats.js';
+import {type BatchListener, EventHub} from '../core/event-hub.js';
+import type {FlashQEvent} from '../core/events.js';
+import {type FlashQStats, type TopicCounters, emptyCounters} from '../core/stats.js';
 import type {
 	AppendedOffset,
 	CommitResult,

@@ -1,22 +1,6 @@
-/** What a producer sends. `key` and `headers` may be omitted or null: both mean "absent". */
-export interface RecordInput {
-	key?: string | null;
-	value: string;
-	headers?: Record<string, string> | null;
-}
-
-/**
- * A record as storage keeps it. `timestamp` is milliseconds since the Unix epoch, taken once at
- * append and stored, so the same record always shows the same time.
- */
-export interface StoredRecord {
-	offset: number;
-	timestamp: number;
-	key: string | null;
-	value: string;
-	headers: Record<string, string> | null;
-}
-
+export type {RecordInput, StoredRecord, SyncMode} from '../core/records.js';
+export {SYNC_MODES} from '../core/records.js';
+import type {RecordInput} from '../core/records.js';
 /** A record as a consumer receives it (field order as in the reference: key, value, headers, offset, timestamp). */
 export interface RecordWithOffset {
 	key: string | null;
@@ -90,5 +74,3 @@ export interface GroupInfo {
 	offsets: CommittedOffsetInfo[];
 }
 
-export type SyncMode = 'always' | 'periodic' | 'never';
-export const SYNC_MODES: readonly SyncMode[] = ['always', 'periodic', 'never'];

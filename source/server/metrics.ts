@@ -1,6 +1,6 @@
 import {Counter, Gauge, Registry} from 'prom-client';
 import type {FlashQ} from '../engine/flashq.js';
-import type {FlashQStats} from '../engine/stats.js';
+import type {FlashQStats} from '../core/stats.js';
 
 export interface ServerMetrics {
 	/** Prometheus text of everything, read from one `queue.stats()` snapshot taken now. */

@@ -1,6 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import type {FlashQ} from '../engine/flashq.js';
-import type {StorageNotice} from '../engine/stats.js';
+import type {StorageNotice} from '../core/stats.js';
 import type {CommittedOffsetInfo, FetchResult, PollResult} from '../engine/types.js';
 import {readJsonBody} from './body.js';
 import {offsetsJson} from './encode.js';

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {Socket} from 'node:net';
-import {EventHub} from '../engine/event-hub.js';
+import {EventHub} from '../core/event-hub.js';
 import {isFlashQError} from '../engine/errors.js';
 import type {FlashQ} from '../engine/flashq.js';
 import {bearerCheck} from './auth.js';

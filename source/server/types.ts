@@ -1,4 +1,4 @@
-import type {EventHub} from '../engine/event-hub.js';
+import type {EventHub} from '../core/event-hub.js';
 
 /** One finished HTTP request, as the server reports it to views (the TUI's Server pane). */
 export interface RequestEvent {

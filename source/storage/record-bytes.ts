@@ -1,4 +1,4 @@
-import type {RecordInput} from '../engine/types.js';
+import type {RecordInput} from '../core/records.js';
 
 const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 

@@ -1,7 +1,7 @@
-import type {EventHub} from '../engine/event-hub.js';
-import type {FlashQEvent} from '../engine/events.js';
-import type {StorageInfo, TopicStorageStats} from '../engine/stats.js';
-import type {RecordInput, StoredRecord, SyncMode} from '../engine/types.js';
+import type {EventHub} from '../core/event-hub.js';
+import type {FlashQEvent} from '../core/events.js';
+import type {StorageInfo, TopicStorageStats} from '../core/stats.js';
+import type {RecordInput, StoredRecord, SyncMode} from '../core/records.js';
 import type {FileIo} from './file/io.js';
 
 /**

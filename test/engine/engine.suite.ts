@@ -2,7 +2,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FlashQError} from '../../source/engine/errors.js';
 import {FlashQ} from '../../source/engine/flashq.js';
 import {LIMITS} from '../../source/engine/limits.js';
-import type {FlashQEvent} from '../../source/engine/events.js';
+import type {FlashQEvent} from '../../source/core/events.js';
 import type {StorageOptions} from '../../source/storage/types.js';
 import type {BackendCase} from '../helpers/backends.js';
 import {waitFor} from '../helpers/wait-for.js';

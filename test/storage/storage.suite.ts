@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {EventHub} from '../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../source/engine/events.js';
+import {EventHub} from '../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../source/core/events.js';
 import {createBackend} from '../../source/storage/factory.js';
 import type {StorageBackend, StorageOptions} from '../../source/storage/types.js';
 import type {RecordInput} from '../../source/engine/types.js';

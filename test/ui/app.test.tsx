@@ -423,7 +423,7 @@ describe.each(backendCases)('TUI key flows on $name storage', (backend) => {
 describe('Server pane in the app', () => {
 	it('appears with a server and shows its requests', async () => {
 		const queue = await FlashQ.open({storage: 'memory'});
-		const {EventHub} = await import('../../source/engine/event-hub.js');
+		const {EventHub} = await import('../../source/core/event-hub.js');
 		const events = new EventHub<import('../../source/server/types.js').RequestEvent>({flushIntervalMs: 5});
 		const server = {url: 'http://127.0.0.1:9999', stats: () => ({requests: 1, errors: 0, inFlight: 0}), events};
 		const ui = await renderApp(queue, {server});

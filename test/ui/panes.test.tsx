@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
-import type {StorageInfo, TopicStorageStats} from '../../source/engine/stats.js';
+import type {StorageInfo, TopicStorageStats} from '../../source/core/stats.js';
 import {CachePane} from '../../source/ui/panes/cache-pane.js';
 import {EventsPane} from '../../source/ui/panes/events-pane.js';
 import {GroupsPane, groupRows} from '../../source/ui/panes/groups-pane.js';

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import type {BatchListener} from '../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../source/engine/events.js';
-import type {FlashQStats} from '../../source/engine/stats.js';
+import type {BatchListener} from '../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../source/core/events.js';
+import type {FlashQStats} from '../../source/core/stats.js';
 import type {GroupInfo} from '../../source/engine/types.js';
 import {computeLayout, PANE_IDS} from '../../source/ui/layout.js';
 import {EventLog} from '../../source/ui/store/event-log.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type {EventHub} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {StorageInfo} from '../../engine/stats.js';
+import type {EventHub} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {StorageInfo} from '../../core/stats.js';
 import type {FileStorageOptions, StorageBackend, StorageContext, TopicLog} from '../types.js';
 import {writeCheckpoint, writeFileAtomic} from './checkpoint.js';
 import {encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';

@@ -1,7 +1,7 @@
-import type {EventHub} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {TopicStorageStats} from '../../engine/stats.js';
-import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import type {EventHub} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {TopicStorageStats} from '../../core/stats.js';
+import type {RecordInput, StoredRecord} from '../../core/records.js';
 import type {FrameLocation, TopicLog} from '../types.js';
 import {FailStop} from './fail-stop.js';
 import type {FileIo} from './io.js';

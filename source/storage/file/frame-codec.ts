@@ -1,5 +1,5 @@
 import {crc32} from './crc32.js';
-import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import type {RecordInput, StoredRecord} from '../../core/records.js';
 
 /**
  * The frame codec: bytes <-> record batches, nothing else (no I/O). One frame holds one append

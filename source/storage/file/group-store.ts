@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type {EventHub} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {StorageNotice} from '../../engine/stats.js';
+import type {EventHub} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {StorageNotice} from '../../core/stats.js';
 import type {ConsumerGroupStore, GroupState} from '../types.js';
 import {writeFileAtomic} from './checkpoint.js';
 import {crc32} from './crc32.js';

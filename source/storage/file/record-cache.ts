@@ -1,5 +1,5 @@
 import {LRUCache} from 'lru-cache';
-import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import type {RecordInput, StoredRecord} from '../../core/records.js';
 
 /** Bytes charged per cached record on top of its encoded size: the record object and the LRU's slot. */
 export const CACHE_RECORD_OVERHEAD = 64;

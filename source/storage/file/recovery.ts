@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type {EventHub} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {StorageNotice} from '../../engine/stats.js';
-import type {SyncMode} from '../../engine/types.js';
+import type {EventHub} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {StorageNotice} from '../../core/stats.js';
+import type {SyncMode} from '../../core/records.js';
 import {readCheckpoint, writeCheckpoint} from './checkpoint.js';
 import {decodeWalHeader, encodeWalHeader, FRAME_HEADER_BYTES, parseHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {FrameStream, validFrameAfter} from './frame-stream.js';

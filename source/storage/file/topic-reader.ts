@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {StoredRecord} from '../../engine/types.js';
+import type {StoredRecord} from '../../core/records.js';
 import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation} from '../types.js';
 import {decodeRecords, fitRecords} from './frame-codec.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type {EventHub} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {IndexLookup, StorageNotice} from '../../engine/stats.js';
-import type {StoredRecord, SyncMode} from '../../engine/types.js';
+import type {EventHub} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {IndexLookup, StorageNotice} from '../../core/stats.js';
+import type {StoredRecord, SyncMode} from '../../core/records.js';
 import {WAL_HEADER_BYTES} from './frame-codec.js';
 import type {FileIo} from './io.js';
 import type {OffsetIndex} from './offset-index.js';

@@ -1,4 +1,4 @@
-import type {TopicStorageStats} from '../../engine/stats.js';
+import type {TopicStorageStats} from '../../core/stats.js';
 import type {TopicState} from './topic-state.js';
 
 /** The topic's storage stats, read from its state. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import type {RecordInput, StoredRecord} from '../../core/records.js';
 import {writeCheckpoint} from './checkpoint.js';
 import {encodeFrame, encodeWalHeader, WAL_HEADER_BYTES} from './frame-codec.js';
 import {errorCode} from './io-errors.js';

@@ -1,5 +1,5 @@
-import type {TopicStorageStats} from '../../engine/stats.js';
-import type {RecordInput, StoredRecord} from '../../engine/types.js';
+import type {TopicStorageStats} from '../../core/stats.js';
+import type {RecordInput, StoredRecord} from '../../core/records.js';
 import {recordBytes} from '../record-bytes.js';
 import type {TopicLog} from '../types.js';
 

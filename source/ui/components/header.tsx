@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
-import type {StorageInfo} from '../../engine/stats.js';
+import type {StorageInfo} from '../../core/stats.js';
 import {formatRate, formatUptime} from '../format.js';
 
 export interface HeaderProps {

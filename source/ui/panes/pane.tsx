@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
-import type {StorageInfo} from '../../engine/stats.js';
+import type {StorageInfo} from '../../core/stats.js';
 import {PANE_IDS, PANE_TITLES, type PaneId} from '../layout.js';
 import type {TopicView} from '../store/snapshot.js';
 

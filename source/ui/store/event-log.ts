@@ -1,4 +1,4 @@
-import type {FlashQEvent} from '../../engine/events.js';
+import type {FlashQEvent} from '../../core/events.js';
 import {formatBytes, formatMs} from '../format.js';
 import {Ring} from './ring.js';
 

@@ -1,4 +1,4 @@
-import type {FlashQStats} from '../../engine/stats.js';
+import type {FlashQStats} from '../../core/stats.js';
 import {Ring} from './ring.js';
 
 const RATE_WINDOW_MS = 1000;

@@ -1,4 +1,4 @@
-import type {FlashQStats, IndexLookup as EngineIndexLookup, StorageInfo, TopicStorageStats} from '../../engine/stats.js';
+import type {FlashQStats, IndexLookup as EngineIndexLookup, StorageInfo, TopicStorageStats} from '../../core/stats.js';
 import type {GroupInfo} from '../../engine/types.js';
 import type {RequestEvent, ServerStats} from '../../server/types.js';
 import type {EventLine} from './event-log.js';

@@ -1,6 +1,6 @@
-import type {BatchListener} from '../../engine/event-hub.js';
-import type {FlashQEvent} from '../../engine/events.js';
-import type {FlashQStats} from '../../engine/stats.js';
+import type {BatchListener} from '../../core/event-hub.js';
+import type {FlashQEvent} from '../../core/events.js';
+import type {FlashQStats} from '../../core/stats.js';
 import type {GroupInfo} from '../../engine/types.js';
 import type {RequestEvent, ServerStats} from '../../server/types.js';
 import {type EventLevel, EventLog} from './event-log.js';

@@ -1,5 +1,5 @@
 import type {FlashQ} from '../../engine/flashq.js';
-import type {FlashQEvent} from '../../engine/events.js';
+import type {FlashQEvent} from '../../core/events.js';
 import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {Random} from './random.js';
 

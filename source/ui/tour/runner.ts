@@ -1,5 +1,5 @@
 import type {FlashQ} from '../../engine/flashq.js';
-import type {FlashQEvent} from '../../engine/events.js';
+import type {FlashQEvent} from '../../core/events.js';
 import type {FactValue, Facts, Lesson, Measurements, PaneTitle, Question, StepContext} from './lesson.js';
 import {createRandom, deriveSeed} from './random.js';
 import {TourSession} from './session.js';

@@ -2,7 +2,7 @@ import {mkdir, mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {FlashQ, type FlashQOptions} from '../../engine/flashq.js';
-import type {FlashQEvent} from '../../engine/events.js';
+import type {FlashQEvent} from '../../core/events.js';
 import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {PowerLossMode, PowerLossReport} from './lesson.js';
 import {PowerLossLayer} from './power-loss.js';

@@ -1,7 +1,7 @@
 // Child process for the SIGKILL crash test: appends with sync 'always' from several concurrent
 // producers until it is killed, printing each acknowledged batch as `A <base> <v1>|<v2>|...`.
-import {EventHub} from '../../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../../source/engine/events.js';
+import {EventHub} from '../../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import {openFileBackend} from '../../../source/storage/file/file-backend.js';
 
 const [dataDir, round, threshold] = process.argv.slice(2) as [string, string, string];

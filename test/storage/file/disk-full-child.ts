@@ -1,7 +1,7 @@
 // Child process for the real disk-full test: run under `ulimit -f` with SIGXFSZ ignored, so writes
 // past the limit fail with EFBIG. Appends until a write fails, then shows that the topic stays stopped.
-import {EventHub} from '../../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../../source/engine/events.js';
+import {EventHub} from '../../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import {openFileBackend} from '../../../source/storage/file/file-backend.js';
 
 const backend = await openFileBackend({storage: 'file', dataDir: process.argv[2]!, sync: 'always', walResetBytes: 32 * 1024}, {events: new EventHub<FlashQEvent>()});

@@ -1,5 +1,5 @@
-import {EventHub} from '../../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../../source/engine/events.js';
+import {EventHub} from '../../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import type {RecordInput, StoredRecord} from '../../../source/engine/types.js';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {openFileBackend} from '../../../source/storage/file/file-backend.js';

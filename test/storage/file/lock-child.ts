@@ -1,8 +1,8 @@
 // Child process for lock tests: takes the lock on argv[2] (stale time argv[3], default 2000 ms),
 // says so ("locked true", or "refused <message>" and exits 3), and holds it until killed.
 // argv[4], when set, is a wall-clock time to wait for first, so several children contend at once.
-import {EventHub} from '../../../source/engine/event-hub.js';
-import type {FlashQEvent} from '../../../source/engine/events.js';
+import {EventHub} from '../../../source/core/event-hub.js';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import {openFileBackend} from '../../../source/storage/file/file-backend.js';
 
 const startAt = Number(process.argv[4] ?? 0);

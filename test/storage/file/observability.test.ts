@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {FlashQEvent} from '../../../source/engine/events.js';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {DATA, openOn, rec} from './helpers.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {FlashQEvent} from '../../../engine/events.js';
+import type {FlashQEvent} from '../../../core/events.js';
 import type {Lesson, StepContext} from '../lesson.js';
 import {makeRecords} from '../records.js';
 import {hwm, postOneByOne, withoutDir} from './helpers.js';

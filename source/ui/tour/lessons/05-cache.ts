@@ -1,4 +1,4 @@
-import type {IndexLookup} from '../../../engine/stats.js';
+import type {IndexLookup} from '../../../core/stats.js';
 import type {FlashQ} from '../../../engine/flashq.js';
 import type {PollOptions} from '../../../engine/types.js';
 import type {Lesson} from '../lesson.js';

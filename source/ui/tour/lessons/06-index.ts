@@ -1,5 +1,5 @@
-import type {IndexLookup} from '../../../engine/stats.js';
-import type {FlashQEvent} from '../../../engine/events.js';
+import type {IndexLookup} from '../../../core/stats.js';
+import type {FlashQEvent} from '../../../core/events.js';
 import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
 import {topicStats} from './helpers.js';

@@ -1,5 +1,5 @@
 import type {FlashQ} from '../../../engine/flashq.js';
-import type {TopicStats} from '../../../engine/stats.js';
+import type {TopicStats} from '../../../core/stats.js';
 import type {RecordInput} from '../../../engine/types.js';
 
 /** A topic's stats as the TUI sees them (throws if the topic does not exist: a lesson bug). */

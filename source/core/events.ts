@@ -1,5 +1,5 @@
 import type {IndexLookup} from './stats.js';
-import type {SyncMode} from './types.js';
+import type {SyncMode} from './records.js';
 
 /**
  * Everything the engine and its storage report happening, one typed union. Views (TUI, server

@@ -1,4 +1,4 @@
-import type {SyncMode} from './types.js';
+import type {SyncMode} from './records.js';
 
 /** Counters the engine keeps for one topic. */
 export interface TopicCounters {
