@@ -1,6 +1,6 @@
 export type {RecordInput, StoredRecord, SyncMode} from '../core/records.js';
 export {SYNC_MODES} from '../core/records.js';
-import type {RecordInput} from '../core/records.js';
+
 /** A record as a consumer receives it (field order as in the reference: key, value, headers, offset, timestamp). */
 export interface RecordWithOffset {
 	key: string | null;
