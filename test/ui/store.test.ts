@@ -3,6 +3,7 @@ import type {BatchListener} from '../../source/core/event-hub.js';
 import type {FlashQEvent} from '../../source/core/events.js';
 import type {FlashQStats} from '../../source/core/stats.js';
 import type {GroupInfo} from '../../source/engine/types.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {computeLayout, PANE_IDS} from '../../source/ui/layout.js';
 import {EventLog} from '../../source/ui/store/event-log.js';
 import {Ring} from '../../source/ui/store/ring.js';
@@ -111,8 +112,7 @@ describe('TuiStore', () => {
 		let calls = 0;
 		store.subscribe(() => calls++);
 		engine.listener!([append(Date.now(), 0)], 0);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		expect(calls).toBeGreaterThanOrEqual(1);
+		await waitFor(() => calls >= 1, 10_000, 'a published snapshot');
 		expect(store.getSnapshot()).not.toBe(first);
 		expect(store.getSnapshot().events.at(-1)!.text).toContain('append t: 10 rec');
 	});

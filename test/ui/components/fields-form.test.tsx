@@ -3,6 +3,7 @@ import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {FieldsForm} from '../../../source/ui/components/fields-form.js';
 import {KeypressProvider} from '../../../source/ui/input/keypress.js';
+import {waitFor} from '../../helpers/wait-for.js';
 
 const fields = [
 	{name: 'topic', label: 'topic'},
@@ -127,11 +128,10 @@ describe('FieldsForm', () => {
 		await tick();
 		keys = ['b'];
 		ui.stdin.write('\r');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(ui.lastFrame()).toContain('value: ab');
+		await waitFor(() => ui.lastFrame()?.includes('value: ab'), 10_000, "'b' typed as the refusal showed");
 		keys = ['\u001B'];
 		ui.stdin.write('\r');
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await waitFor(() => cancelled.length === 1, 10_000, 'Esc typed as the second refusal showed');
 		expect(attempts).toEqual([{value: 'a'}, {value: 'ab'}]);
 		expect(cancelled).toEqual([1]);
 	});
