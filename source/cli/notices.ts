@@ -17,19 +17,14 @@ export function formatNotice(notice: StorageNotice): string {
 
 /**
  * Prints every notice storage has so far (recovery at open, a lock takeover), then each later one
- * (a lost lock) within `intervalMs`. It polls the stats rather than subscribing to events: a
- * listener would make the engine build an event for every append of a headless server.
- * Returns the function that stops watching.
+ * (a lost lock) within `intervalMs`. It polls the notice list rather than subscribing to events (a
+ * listener would make the engine build an event for every append of a headless server), and reads
+ * only that list, not every topic's stats. Returns the function that stops watching.
  */
 export function reportStorageNotices(queue: FlashQ, print: (line: string) => void, intervalMs = 500): () => void {
 	let printed = 0;
 	const flush = (): void => {
-		let notices;
-		try {
-			notices = queue.stats().storage.notices;
-		} catch {
-			return; // closing: nothing new can happen
-		}
+		const notices = queue.storageNotices();
 		for (; printed < notices.length; printed++) print(formatNotice(notices[printed]!));
 	};
 	flush();

@@ -3,7 +3,7 @@ import type {FrameLocation, GroupState, StorageBackend, StorageOptions, TopicLog
 import {FlashQError, storageError} from './errors.js';
 import {type BatchListener, EventHub} from '../core/event-hub.js';
 import type {FlashQEvent} from '../core/events.js';
-import {type FlashQStats, type TopicCounters, emptyCounters} from '../core/stats.js';
+import {type FlashQStats, type StorageNotice, type TopicCounters, emptyCounters} from '../core/stats.js';
 import type {
 	AppendedOffset,
 	CommitResult,
@@ -330,6 +330,14 @@ export class FlashQ {
 
 	hasTopic(topic: string): boolean {
 		return this.topicStates.has(topic);
+	}
+
+	/**
+	 * Every storage notice so far (recovery actions at open, lock takeovers and losses), oldest first:
+	 * what `stats().storage.notices` holds, without building every topic's figures to get it.
+	 */
+	storageNotices(): readonly StorageNotice[] {
+		return this.backend.info.notices;
 	}
 
 	/** A snapshot of every counter and every storage figure. */
