@@ -43,6 +43,8 @@ export interface AppProps {
 	initialFocus?: PaneId;
 	/** Keys shown first in the footer (e.g. the tour's). */
 	extraFooterKeys?: readonly KeyHelp[];
+	/** Selects this topic whenever the value changes (the tour's step names the topic its text is about). */
+	focusTopic?: string | null;
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
@@ -83,6 +85,7 @@ function AppScreen(props: AppProps) {
 	const [modal, setModal] = useState<Modal>({kind: 'none'});
 	const [message, setMessage] = useState<{text: string; level: 'info' | 'error'} | null>(null);
 	const quitting = useRef(false);
+	const [focusedTopic, setFocusedTopic] = useState<string | null>(null);
 
 	// Keep a topic selected: the first one as soon as any exists.
 	const topicNames = snapshot.topics.map((t) => t.name);
@@ -96,6 +99,14 @@ function AppScreen(props: AppProps) {
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
 	const records = useRecordsView({store, engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
+	// A new focusTopic selects it, set while rendering (React's "adjust state when a prop changes"): no frame on the old topic.
+	if ((props.focusTopic ?? null) !== focusedTopic) {
+		setFocusedTopic(props.focusTopic ?? null);
+		if (props.focusTopic && props.focusTopic !== selectedTopic) {
+			setSelectedTopic(props.focusTopic);
+			records.reset();
+		}
+	}
 
 	const rows = useMemo(() => groupRows(snapshot.groups), [snapshot.groups]);
 	const groupSelected = Math.min(groupIndex, Math.max(0, rows.length - 1));

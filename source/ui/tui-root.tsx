@@ -10,7 +10,7 @@ import {type ServerSource, TuiStore, type TuiStoreOptions} from './store/tui-sto
 import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
 import {tourKeyAction} from './tour/keys.js';
 import {LESSONS} from './tour/lessons/index.js';
-import {TourRunner, type TourSnapshot} from './tour/runner.js';
+import {INTERACTIVE_PACING, TourRunner, type TourSnapshot} from './tour/runner.js';
 import {TourPanel} from './tour/tour-panel.js';
 import {useTour} from './tour/use-tour.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
@@ -24,7 +24,7 @@ export interface TourSettings {
 }
 
 export function newTour(settings: TourSettings): TourRunner {
-	const options: ConstructorParameters<typeof TourRunner>[0] = {lessons: LESSONS, seed: settings.seed};
+	const options: ConstructorParameters<typeof TourRunner>[0] = {lessons: LESSONS, seed: settings.seed, ...INTERACTIVE_PACING};
 	if (settings.storage) options.storage = settings.storage;
 	if (settings.dataDir) options.dataDir = settings.dataDir;
 	return new TourRunner(options);
@@ -154,6 +154,7 @@ export function TuiRoot(props: TuiRootProps) {
 		headerExtra,
 		bottomSlot,
 		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
+		focusTopic: snapshot?.topic ?? null,
 		...(onQuit ? {onQuit} : {}),
 	};
 	return (

@@ -13,7 +13,7 @@ export interface HeaderProps {
 	extra?: ReactNode;
 }
 
-/** One line: storage, data dir, sync mode, server address, uptime. */
+/** One line: storage, data dir, its lock (file storage), sync mode, server address, uptime. */
 export const Header = memo(function Header({width, storage, serverUrl, uptimeMs, appendRate, extra}: HeaderProps) {
 	return (
 		<Box width={width} height={1} overflow="hidden">
@@ -25,6 +25,8 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 				<Text bold>{storage.kind}</Text>
 				<Text> dir </Text>
 				<Text bold>{storage.dataDir ?? '-'}</Text>
+				{storage.kind === 'file' ? <Text> lock </Text> : null}
+				{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'lost'}</Text> : null}
 				<Text> sync </Text>
 				<Text bold>{storage.sync ?? '-'}</Text>
 				<Text> server </Text>

@@ -1,5 +1,6 @@
 import {PANE_IDS, PANE_TITLES, type PaneId} from '../layout.js';
 import type {TourSnapshot} from './runner.js';
+import {answeredLine} from './tour-panel.js';
 
 /**
  * What the app's props want from the tour: pane ids to highlight (App `highlight`) and the rows
@@ -37,8 +38,9 @@ export function wrappedLines(text: string, columns: number): number {
 /** Rows TourPanel draws for this snapshot at `width` columns (border and padding included). */
 export function tourPanelRows(snapshot: TourSnapshot, width: number): number {
 	const inner = Math.max(1, width - 4);
-	let rows = 2 + 1 + 1 + wrappedLines(snapshot.before, inner) + 1;
-	if (snapshot.question) rows += 1 + wrappedLines(`Predict: ${snapshot.question.prompt}`, inner) + snapshot.question.choices.length;
+	let rows = 2 + 1 + 1 + wrappedLines(snapshot.before, inner) + 1 + (snapshot.intro ? wrappedLines(snapshot.intro, inner) : 0);
+	if (snapshot.question && snapshot.phase === 'after') rows += 1 + wrappedLines(answeredLine(snapshot), inner);
+	else if (snapshot.question) rows += 1 + wrappedLines(`Predict: ${snapshot.question.prompt}`, inner) + snapshot.question.choices.length;
 	if (snapshot.phase === 'running') rows += 1;
 	if (snapshot.phase === 'after') rows += 1 + (snapshot.correct === null ? 0 : 1) + wrappedLines(snapshot.after ?? '', inner);
 	if (snapshot.phase === 'error') rows += wrappedLines(`This step failed: ${snapshot.error ?? ''}`, inner);

@@ -74,6 +74,21 @@ export interface StepContext<F extends Facts = Facts> {
 	readonly facts: Readonly<Partial<F>>;
 	/** Events the engine(s) reported since this step began (flushes the hub first). */
 	events(): FlashQEvent[];
+	/**
+	 * A pause between two actions so the class sees a change happen (a figure climbing). Only the
+	 * interactive tour waits; `--once`, the docs and the tests run at full speed.
+	 */
+	pace(): Promise<void>;
+}
+
+/** A figure a step's text cites, as the pane it points at draws it (e.g. WAL: "commits 1"). */
+export interface Claim {
+	/** A pane, or the one-line header above them. */
+	pane: PaneTitle | 'Header';
+	/** The pane's own wording, compared with runs of spaces collapsed (e.g. "hits 10  misses 0"). */
+	text: string;
+	/** The text starts one of the pane's lines (a table row: the Records pane's offset column). */
+	start?: boolean;
 }
 
 export interface Step<F extends Facts = Facts> {
@@ -83,6 +98,12 @@ export interface Step<F extends Facts = Facts> {
 	before: string;
 	/** Panes that change in this step. */
 	highlight: readonly PaneTitle[];
+	/**
+	 * The topic this step is about: the app puts every topic-scoped pane (Records, WAL, Cache,
+	 * Offset Index) on it and scrolls Topics to it, so the panes show what the text talks about.
+	 * A function reads the facts recorded so far (this step's too, once it has run).
+	 */
+	topic?: string | ((facts: Readonly<Partial<F>>) => string | null);
 	question?: Question;
 	run(ctx: StepContext<F>): Promise<void>;
 	/**
@@ -90,6 +111,11 @@ export interface Step<F extends Facts = Facts> {
 	 * steps' are recorded by then (a step reads no later step's facts).
 	 */
 	after(facts: Readonly<F>, measured: Readonly<Measurements>): string;
+	/**
+	 * Every figure `after` cites, as the panes draw it once the step has run: the fidelity test
+	 * looks for each in its pane, and a unit test checks `after` cites no number not listed here.
+	 */
+	cites?(facts: Readonly<F>, measured: Readonly<Measurements>): readonly Claim[];
 }
 
 export interface Lesson<F extends Facts = Facts> {

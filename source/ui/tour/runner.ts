@@ -13,6 +13,8 @@ export interface TourSnapshot {
 	lessonIndex: number;
 	lessonCount: number;
 	lessonTitle: string;
+	/** The lesson's intro sentence, shown with its first step until that has run (null otherwise). */
+	intro: string | null;
 	stepIndex: number;
 	stepCount: number;
 	stepTitle: string;
@@ -22,6 +24,8 @@ export interface TourSnapshot {
 	before: string;
 	after: string | null;
 	highlight: readonly PaneTitle[];
+	/** The topic the step is about: the app shows it in every topic-scoped pane (null: leave the selection). */
+	topic: string | null;
 	question: Question | null;
 	/** The key the learner chose, or null. */
 	answer: string | null;
@@ -47,7 +51,19 @@ export interface TourOptions {
 	/** Lesson directories are made inside it (default: the system temp directory). */
 	dataDir?: string;
 	eventFlushIntervalMs?: number;
+	/** The pause a step's `ctx.pace()` makes (default 0: `--once`, docs and tests run at full speed). */
+	paceMs?: number;
+	/**
+	 * `next` is ignored until the showing text (a step's plan or its result) has been on screen
+	 * this long, so a fast double key never skips an explanation (default 0).
+	 */
+	minReadMs?: number;
+	/** The clock `minReadMs` is measured with (tests). */
+	now?: () => number;
 }
+
+/** What the interactive tour uses: posts a quarter second apart, and a result shown at least 0.8 s before `n` moves on. */
+export const INTERACTIVE_PACING = {paceMs: 250, minReadMs: 800} as const satisfies Pick<TourOptions, 'paceMs' | 'minReadMs'>;
 
 type Listener = () => void;
 
@@ -74,6 +90,11 @@ export class TourRunner {
 	private stepEvents: FlashQEvent[] = [];
 	private busy: Promise<void> | null = null;
 	private current: TourSnapshot;
+	private readonly paceMs: number;
+	private readonly minReadMs: number;
+	private readonly now: () => number;
+	/** When the showing text (before or after) appeared. */
+	private shownAt = -Infinity;
 
 	constructor(options: TourOptions) {
 		if (options.lessons.length === 0) throw new Error('a tour needs at least one lesson');
@@ -88,6 +109,9 @@ export class TourRunner {
 		if (options.dataDir) sessionOptions.baseDir = options.dataDir;
 		if (options.eventFlushIntervalMs !== undefined) sessionOptions.eventFlushIntervalMs = options.eventFlushIntervalMs;
 		this.session = new TourSession(sessionOptions);
+		this.paceMs = options.paceMs ?? 0;
+		this.minReadMs = options.minReadMs ?? 0;
+		this.now = options.now ?? Date.now;
 		this.current = this.build();
 	}
 
@@ -130,6 +154,8 @@ export class TourRunner {
 
 	/** before → run the step → after → next step (or next lesson). */
 	next(): Promise<void> {
+		// Too soon after the text appeared: this key was meant for the screen before (a double n).
+		if ((this.phase === 'before' || this.phase === 'after') && this.now() - this.shownAt < this.minReadMs) return Promise.resolve();
 		return this.command(async () => {
 			if (this.phase === 'idle') return this.replayTo(this.lessonIndex, 0);
 			if (this.phase === 'before') return this.runCurrent();
@@ -264,6 +290,7 @@ export class TourRunner {
 	}
 
 	private enterBefore(): void {
+		this.shownAt = this.now();
 		this.phase = 'before';
 		this.afterText = null;
 		this.error = null;
@@ -275,6 +302,7 @@ export class TourRunner {
 		this.emit();
 		await this.execute(this.stepIndex);
 		this.afterText = this.lesson().steps[this.stepIndex]!.after(this.facts, this.measured);
+		this.shownAt = this.now();
 		this.phase = 'after';
 		this.emit();
 	}
@@ -331,6 +359,8 @@ export class TourRunner {
 				flushAll();
 				return [...this.stepEvents];
 			},
+			// Replays (back, restart) catch up silently: only a step run in front of the class is paced.
+			pace: () => (this.paceMs > 0 && !this.replaying ? new Promise<void>((resolve) => setTimeout(resolve, this.paceMs)) : Promise.resolve()),
 		};
 		try {
 			await step.run(context);
@@ -355,6 +385,8 @@ export class TourRunner {
 			lessonIndex: this.lessonIndex,
 			lessonCount: this.lessons.length,
 			lessonTitle: lesson.title,
+			// Before the first step runs; its result then needs the rows more (the panes it cites).
+			intro: this.stepIndex === 0 && this.phase !== 'after' ? lesson.summary : null,
 			stepIndex: this.stepIndex,
 			stepCount: lesson.steps.length,
 			stepTitle: step?.title ?? '',
@@ -363,6 +395,7 @@ export class TourRunner {
 			before: step?.before ?? '',
 			after: this.afterText,
 			highlight: step?.highlight ?? [],
+			topic: typeof step?.topic === 'function' ? step.topic(this.facts) : (step?.topic ?? null),
 			question,
 			answer,
 			correct: ran && question && answer !== null ? answer === question.answer : null,

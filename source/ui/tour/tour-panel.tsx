@@ -29,6 +29,14 @@ function hints(snapshot: TourSnapshot): string {
 	}
 }
 
+/** Once the step ran, its question takes one line: the answer, and the learner's choice if it differs. */
+export function answeredLine(s: Pick<TourSnapshot, 'question' | 'answer'>): string {
+	const question = s.question!;
+	const label = (key: string) => `[${key}] ${question.choices.find((c) => c.key === key)?.label ?? ''}`;
+	const yours = s.answer !== null && s.answer !== question.answer ? ` (you chose ${label(s.answer)})` : '';
+	return `Predict: ${question.prompt} Answer: ${label(question.answer)} ✓${yours}`;
+}
+
 /** The guided tour's panel: where we are, what happens next, the prediction, what happened. */
 export const TourPanel = memo(function TourPanel({snapshot: s, width}: TourPanelProps) {
 	const right = s.correct === true;
@@ -45,8 +53,13 @@ export const TourPanel = memo(function TourPanel({snapshot: s, width}: TourPanel
 				{s.stepTitle}
 				{s.highlight.length > 0 ? <Text dimColor> · watch {s.highlight.join(', ')}</Text> : null}
 			</Text>
+			{s.intro ? <Text italic>{s.intro}</Text> : null}
 			<Text>{s.before}</Text>
-			{s.question ? (
+			{s.question && s.phase === 'after' ? (
+				<Box marginTop={1}>
+					<Text color="cyan">{answeredLine(s)}</Text>
+				</Box>
+			) : s.question ? (
 				<Box flexDirection="column" marginTop={1}>
 					<Text color="cyan">Predict: {s.question.prompt}</Text>
 					{s.question.choices.map((choice) => {

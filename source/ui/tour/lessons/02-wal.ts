@@ -1,6 +1,7 @@
 import type {Lesson} from '../lesson.js';
+import {formatBytes} from '../../format.js';
 import {makeRecords} from '../records.js';
-import {postOneByOne, topicStats} from './helpers.js';
+import {pane, postOneByOne, topicStats} from './helpers.js';
 
 const TOPIC = 'sensor';
 
@@ -13,6 +14,7 @@ type WalFacts = {
 	commits4: number;
 	walWrites4: number;
 	pending9: number;
+	pendingBytes9: number;
 	commits9: number;
 	logFileBytes9: number;
 	pending10: number;
@@ -35,12 +37,14 @@ export const walLesson: Lesson<WalFacts> = {
 	storage: 'file',
 	options: {sync: 'always', commitThreshold: 10},
 	steps: [
+		// Every step is about one topic; the WAL pane follows it.
 		{
 			title: 'Appends go to the WAL',
 			before: `Four records are posted to '${TOPIC}', one at a time. Watch the WAL pane: "pending" counts records in the WAL not yet committed to the main log.`,
 			highlight: ['WAL', 'Events'],
+			topic: TOPIC,
 			async run(ctx) {
-				await postOneByOne(ctx.engine, TOPIC, makeRecords(ctx.rng, 4));
+				await postOneByOne(ctx.engine, TOPIC, makeRecords(ctx.rng, 4), ctx.pace);
 				const s = topicStats(ctx.engine, TOPIC).storage;
 				ctx.fact('pending4', s.wal!.pendingRecords);
 				ctx.fact('pendingBytes4', s.wal!.pendingBytes);
@@ -50,25 +54,31 @@ export const walLesson: Lesson<WalFacts> = {
 				ctx.fact('walWrites4', ctx.events().filter((e) => e.type === 'wal.write').length);
 			},
 			after: (f) =>
-				`${f.walWrites4} WAL writes, ${f.pending4} records (${f.pendingBytes4} bytes) pending; the WAL file is ${f.walBytes4} bytes (a 32-byte header plus the frames) and the main log is still ${f.logFileBytes4} bytes. Writing only to the end of one file is the cheapest durable write there is.`,
+				`Each post was one write at the end of the WAL: pending ${f.pending4} rec / ${formatBytes(f.pendingBytes4)}, commits ${f.commits4}, so nothing has reached the main log yet. Writing only to the end of one file is the cheapest durable write there is.`,
+			cites: (f) => [pane.pending(f.pending4, f.pendingBytes4), pane.wal(`commits ${f.commits4}`)],
 		},
 		{
 			title: 'Approaching the threshold',
 			before: 'Five more records: the WAL now holds 9, one short of the commit threshold of 10.',
-			highlight: ['WAL'],
+			highlight: ['WAL', 'Records'],
+			topic: TOPIC,
 			async run(ctx) {
-				await postOneByOne(ctx.engine, TOPIC, makeRecords(ctx.rng, 5));
+				await postOneByOne(ctx.engine, TOPIC, makeRecords(ctx.rng, 5), ctx.pace);
 				const s = topicStats(ctx.engine, TOPIC).storage;
 				ctx.fact('pending9', s.wal!.pendingRecords);
+				ctx.fact('pendingBytes9', s.wal!.pendingBytes);
 				ctx.fact('commits9', s.wal!.commits);
 				ctx.fact('logFileBytes9', s.logBytes - s.wal!.pendingBytes);
 			},
-			after: (f) => `Pending: ${f.pending9} records, commits: ${f.commits9}, main log: ${f.logFileBytes9} bytes. Readers still see all 9 records: pending ones are served from memory.`,
+			after: (f) =>
+				`pending ${f.pending9} rec / ${formatBytes(f.pendingBytes9)}, commits ${f.commits9}. Records still lists all ${f.pending9} (offsets 0..${f.pending9 - 1}): pending records are served from memory.`,
+			cites: (f) => [pane.pending(f.pending9, f.pendingBytes9), pane.wal(`commits ${f.commits9}`), pane.records(TOPIC, 0, f.pending9 - 1, f.pending9)],
 		},
 		{
 			title: 'The commit',
-			before: 'The tenth record arrives. Watch the WAL pending count and the main log size, and the Events pane for "commit".',
-			highlight: ['WAL', 'Offset Index', 'Events'],
+			before: 'The tenth record arrives. Watch the WAL pane\'s pending and commits, the Offset Index, and the Events pane for "commit".',
+			highlight: ['WAL', 'Topics', 'Offset Index', 'Events'],
+			topic: TOPIC,
 			question: {
 				prompt: 'What happens when the 10th record is written?',
 				choices: [
@@ -89,12 +99,14 @@ export const walLesson: Lesson<WalFacts> = {
 				ctx.fact('indexEntries10', s.index!.entries);
 			},
 			after: (f) =>
-				`Commit #${f.commits10} moved ${f.committedRecords} records into the main log, now ${f.logFileBytes10} bytes; pending is ${f.pending10}. Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
+				`commits ${f.commits10}: the WAL's ${f.committedRecords} records were appended to the main log, and pending is back to ${f.pending10} rec / 0 B. The main log got its first index entry (entries ${f.indexEntries10}). Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
+			cites: (f) => [pane.wal(`commits ${f.commits10}`), pane.pending(f.pending10, 0), pane.topic(TOPIC, f.committedRecords ?? -1, f.committedRecords ?? -1), pane.index(`entries ${f.indexEntries10}`)],
 		},
 		{
 			title: 'A big batch skips the WAL',
 			before: 'Now one post carries 25 records while nothing is pending. It would be committed at once anyway, so the storage writes it straight to the main log.',
-			highlight: ['WAL', 'Events'],
+			highlight: ['WAL', 'Topics', 'Events'],
+			topic: TOPIC,
 			async run(ctx) {
 				const walBefore = topicStats(ctx.engine, TOPIC).storage.wal!.walBytes;
 				const [first] = await ctx.engine.post(TOPIC, makeRecords(ctx.rng, 25));
@@ -106,7 +118,12 @@ export const walLesson: Lesson<WalFacts> = {
 				ctx.fact('logFileBytesBatch', s.logBytes);
 			},
 			after: (f) =>
-				`The batch got offsets ${f.batchBase}..${f.batchBase + 24}, the WAL grew by ${f.walGrowth} bytes, and commit #${f.commitsBatch} put it in the main log (now ${f.logFileBytesBatch} bytes): writing it twice would only cost bandwidth.`,
+				`The 25 records went in as one batch and the high water mark is now ${f.batchBase + 25}, yet pending stayed ${f.pendingBatch} rec / 0 B: the batch went straight into the main log as commits ${f.commitsBatch}, with no WAL write (writing it twice would only cost bandwidth).`,
+			cites: (f) => [
+				pane.topic(TOPIC, f.batchBase + 25, f.batchBase + 25),
+				pane.pending(f.pendingBatch, 0),
+				pane.wal(`commits ${f.commitsBatch}`),
+			],
 		},
 	],
 };

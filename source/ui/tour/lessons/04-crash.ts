@@ -2,7 +2,7 @@ import path from 'node:path';
 import type {FlashQEvent} from '../../../core/events.js';
 import type {Lesson, StepContext} from '../lesson.js';
 import {makeRecords} from '../records.js';
-import {hwm, postOneByOne, withoutDir} from './helpers.js';
+import {hwm, pane, postOneByOne, withoutDir} from './helpers.js';
 
 type SyncMode = 'always' | 'periodic' | 'never';
 
@@ -28,6 +28,9 @@ function recovery(events: readonly FlashQEvent[], topic: string) {
 	const done = events.filter((e): e is Extract<FlashQEvent, {type: 'recovery.done'}> => e.type === 'recovery.done' && e.topic === topic);
 	return done.at(-1);
 }
+
+/** The files that lost bytes, by name (their sizes are the simulation's, not on any pane). */
+const lostFiles = (files: readonly string[]): string => files.map((f) => f.replace(/ \d+ B$/, '')).join(' and ');
 
 /** The same three choices for each sync mode's power loss: 10, 8 or 0 of the 10 records survive. */
 const survivors = (prompt: string, answer: '1' | '2' | '3') => ({
@@ -70,34 +73,41 @@ export const crashLesson: Lesson<CrashFacts> = {
 			title: 'Power loss with sync=always',
 			before: `10 records are posted with sync=always, each acknowledged after its fsync. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
+			topic: 'always-crash',
 			question: survivors('How many of the 10 acknowledged records survive?', '1'),
 			run: (ctx) => crashUnder(ctx, 'always'),
 			after: (f) =>
-				`${f.alwaysSurvived} of ${f.alwaysAcked} survived. ${f.alwaysLostBytes} unsynced bytes were lost (${f.alwaysLostFiles.join(', ')}: the main log and index are fsynced lazily), but every acknowledged record was in the fsynced WAL. Recovery: ${f.alwaysRecovery ?? 'nothing to do'}.`,
+				`Topics shows 'always-crash' with ${f.alwaysSurvived} records: all ${f.alwaysAcked} survived. The power loss did take unsynced bytes (${lostFiles(f.alwaysLostFiles)}: the main log and index are fsynced lazily), but every acknowledged record was in the fsynced WAL, and recovery replayed it from there.`,
+			cites: (f) => [pane.topic('always-crash', f.alwaysSurvived, f.alwaysSurvived)],
 		},
 		{
 			title: 'Power loss with sync=periodic',
 			before: `The same with sync=periodic and a commit threshold of 4: fsync at each commit (after records 4 and 8), acknowledgements right after the write. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
+			topic: 'periodic-crash',
 			question: survivors('How many of the 10 acknowledged records survive?', '2'),
 			run: (ctx) => crashUnder(ctx, 'periodic'),
 			after: (f) =>
-				`${f.periodicSurvived} of ${f.periodicAcked} survived (recovery: ${f.periodicRecovery}); the last ${f.periodicAcked - f.periodicSurvived} were acknowledged but never fsynced. That is the periodic contract: you may lose what came after the last fsync.`,
+				`Topics shows 'periodic-crash' with ${f.periodicSurvived} records: the ones up to the last commit's fsync survived, the ones after it were acknowledged but never fsynced. That is the periodic contract: you may lose what came after the last fsync.`,
+			cites: (f) => [pane.topic('periodic-crash', f.periodicSurvived, f.periodicSurvived)],
 		},
 		{
 			title: 'Power loss with sync=never',
 			before: `And with sync=never: no fsync until a clean close, which never comes. ${plug}`,
 			highlight: ['Topics', 'WAL', 'Events'],
+			topic: 'never-crash',
 			question: survivors('After a crash with sync=never, how many of these 10 records survive?', '3'),
 			run: (ctx) => crashUnder(ctx, 'never'),
 			after: (f) =>
-				`${f.neverSurvived} of ${f.neverAcked} survived: all ${f.neverLostBytes} bytes lived only in the operating system's page cache. The topic itself survived (its creation was fsynced), empty; the records of the earlier steps are all still there.`,
+				`Topics shows 'never-crash' with ${f.neverSurvived} records: everything written lived only in the operating system's page cache. The topic itself survived (its creation was fsynced), empty; the topics of the earlier steps kept all their records.`,
+			cites: (f) => [pane.topic('never-crash', f.neverSurvived, f.neverSurvived), pane.topic('always-crash', f.alwaysSurvived, f.alwaysSurvived)],
 		},
 		{
 			title: 'A torn tail is truncated',
 			before:
 				"With sync=never, 6 records are written and the queue is closed cleanly (so they are durable), then reopened; 5 more follow. Now a power loss that leaves zeros where unsynced bytes should be: the files keep their new length but the data never arrived. On reopening, recovery finds frames failing their checksum at the end of the files: a torn tail.",
-			highlight: ['Topics', 'WAL', 'Events'],
+			highlight: ['Topics', 'Records', 'Events'],
+			topic: 'torn',
 			question: {
 				prompt: 'How many records does the topic have after recovery?',
 				choices: [
@@ -124,7 +134,8 @@ export const crashLesson: Lesson<CrashFacts> = {
 				ctx.fact('tornNextOffset', after[0]!.offset);
 			},
 			after: (f) =>
-				`Recovery kept ${f.tornSurvived} records and truncated ${f.tornTruncatedBytes} bytes of zeros (${f.tornRecovery}). The next post got offset ${f.tornNextOffset}: no byte that fails its checksum is ever served, and the log carries on from the last good frame.`,
+				`Recovery kept the ${f.tornSurvived} good records and cut off the zeros. The next post got offset ${f.tornNextOffset}, so Records lists offsets 0..${f.tornNextOffset}: no byte that fails its checksum is ever served, and the log carries on from the last good frame.`,
+			cites: (f) => [pane.records('torn', 0, f.tornNextOffset, f.tornNextOffset + 1), pane.topic('torn', f.tornNextOffset + 1, f.tornNextOffset + 1), pane.record(f.tornSurvived - 1)],
 		},
 	],
 };

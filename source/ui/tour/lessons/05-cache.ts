@@ -3,20 +3,18 @@ import type {FlashQ} from '../../../engine/flashq.js';
 import type {PollOptions} from '../../../engine/types.js';
 import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
-import {fmtMs, timed, topicStats} from './helpers.js';
+import {formatPercent} from '../../format.js';
+import {pane, topicStats} from './helpers.js';
 
 const TOPIC = 'clicks';
 
-/**
- * One poll's own cache hits and misses: counters before and after it, so reads the TUI makes for
- * its Records pane between steps do not change what the lesson reports.
- */
+/** One poll's own cache hits and misses (counters before and after it), and the totals after it: what the Cache pane shows. */
 async function pollCounted(engine: FlashQ, options: PollOptions) {
 	const cache = () => topicStats(engine, TOPIC).storage.cache!;
 	const before = cache();
-	const {value, ms} = await timed(() => engine.poll(TOPIC, options));
+	const {records} = await engine.poll(TOPIC, options);
 	const after = cache();
-	return {records: value.records, ms, hits: after.hits - before.hits, misses: after.misses - before.misses, entries: after.entries};
+	return {records, hits: after.hits - before.hits, misses: after.misses - before.misses, totalHits: after.hits, totalMisses: after.misses, entries: after.entries};
 }
 
 /** What lesson 5 records.(Readonly<IndexLookup>: a mapped type, so it fits FactValue where the interface would not). */
@@ -27,8 +25,12 @@ type CacheFacts = {
 	hotCount: number;
 	hotHits: number;
 	hotMisses: number;
+	hotTotalHits: number;
+	hotTotalMisses: number;
 	coldHits: number;
 	coldMisses: number;
+	coldTotalHits: number;
+	coldTotalMisses: number;
 	coldLookup: Readonly<IndexLookup> | null;
 	restartEntries: number;
 	restartHits: number;
@@ -48,6 +50,7 @@ export const cacheLesson: Lesson<CacheFacts> = {
 			title: 'Appends fill the cache',
 			before: `30 records are posted to '${TOPIC}' with a cache of 20 records. Each appended record enters the cache; watch its entries and evictions.`,
 			highlight: ['Cache', 'Events'],
+			topic: TOPIC,
 			question: {
 				prompt: 'How many records does the cache hold afterwards, and how many were evicted?',
 				choices: [
@@ -65,25 +68,31 @@ export const cacheLesson: Lesson<CacheFacts> = {
 				ctx.fact('capacity', cache.capacity);
 			},
 			after: (f) =>
-				`The cache holds ${f.fillEntries} of its ${f.capacity}; ${f.fillEvictions} were evicted, the least recently used first: offsets 0-9. Only 20..29 are still in memory.`,
+				`entries ${f.fillEntries} of capacity ${f.capacity}; evictions ${f.fillEvictions}, the least recently used first: the oldest records. Only the newest ${f.fillEntries} are still in memory.`,
+			cites: (f) => [pane.cache(`capacity ${f.capacity} rec`), pane.cache(`entries ${f.fillEntries}`), pane.cache(`evictions ${f.fillEvictions}`)],
 		},
 		{
 			title: 'A hot read: hits',
 			before: 'A reader polls the 10 newest records, offsets 20-29. Watch hits in the Cache pane.',
 			highlight: ['Cache', 'Records'],
+			topic: TOPIC,
 			async run(ctx) {
 				const read = await pollCounted(ctx.engine, {fromOffset: 20, maxRecords: 10});
 				ctx.fact('hotCount', read.records.length);
 				ctx.fact('hotHits', read.hits);
 				ctx.fact('hotMisses', read.misses);
-				ctx.measure('hotMs', read.ms);
+				ctx.fact('hotTotalHits', read.totalHits);
+				ctx.fact('hotTotalMisses', read.totalMisses);
 			},
-			after: (f, m) => `${f.hotHits} hits, ${f.hotMisses} misses: all ${f.hotCount} records came from memory in ${fmtMs(m['hotMs'])}, no disk touched.`,
+			after: (f) =>
+				`The Cache pane counts this topic's reads since the queue opened: hits ${f.hotTotalHits} misses ${f.hotTotalMisses}. All ${f.hotCount} records came from memory, no disk touched.`,
+			cites: (f) => [pane.cache(`hits ${f.hotTotalHits} misses ${f.hotTotalMisses}`)],
 		},
 		{
 			title: 'An old read: misses',
 			before: 'Now the oldest 10, offsets 0-9, which were evicted. Watch misses, and the Offset Index pane: each miss means a lookup and a read from the log file.',
 			highlight: ['Cache', 'Offset Index', 'Events'],
+			topic: TOPIC,
 			question: {
 				prompt: 'How many of the 10 reads will be cache hits?',
 				choices: [
@@ -97,28 +106,34 @@ export const cacheLesson: Lesson<CacheFacts> = {
 				const read = await pollCounted(ctx.engine, {fromOffset: 0, maxRecords: 10});
 				ctx.fact('coldHits', read.hits);
 				ctx.fact('coldMisses', read.misses);
+				ctx.fact('coldTotalHits', read.totalHits);
+				ctx.fact('coldTotalMisses', read.totalMisses);
 				const lookup = topicStats(ctx.engine, TOPIC).storage.index!.lastLookup;
 				ctx.fact('coldLookup', lookup ? {...lookup} : null);
-				ctx.measure('coldMs', read.ms);
 			},
-			after: (f, m) =>
-				`${f.coldHits} hits, ${f.coldMisses} misses. The read looked up offset 0 in the index (byte ${f.coldLookup?.position}), read the frames from the file, checked their CRCs and decoded them: ${fmtMs(m['coldMs'])} against ${fmtMs(m['hotMs'])} for the hot read.`,
+			after: (f) => {
+				const l = f.coldLookup;
+				const lookup = l ? `offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}` : 'no index lookup';
+				return `hits ${f.coldTotalHits} misses ${f.coldTotalMisses}: hits did not move, every record of this read was a miss. The Offset Index shows the lookup (${lookup}): the read went to the log file from there, checked each frame's CRC and decoded it, work a hit never does.`;
+			},
+			cites: (f) => [pane.cache(`hits ${f.coldTotalHits} misses ${f.coldTotalMisses}`), ...(f.coldLookup ? [pane.lookup(f.coldLookup)] : [])],
 		},
 		{
 			title: 'After a restart everything is cold',
 			before: 'The queue is closed and reopened: the cache lives in memory, so it starts empty. The same hot read as before...',
 			highlight: ['Cache', 'Offset Index'],
+			topic: TOPIC,
 			async run(ctx) {
 				const engine = await ctx.reopen();
 				ctx.fact('restartEntries', topicStats(engine, TOPIC).storage.cache!.entries);
 				const read = await pollCounted(engine, {fromOffset: 20, maxRecords: 10});
 				ctx.fact('restartHits', read.hits);
 				ctx.fact('restartMisses', read.misses);
-				ctx.fact('restartHitRate', read.hits + read.misses > 0 ? Math.round((100 * read.hits) / (read.hits + read.misses)) : 0);
-				ctx.measure('restartMs', read.ms);
+				ctx.fact('restartHitRate', read.hits + read.misses > 0 ? read.hits / (read.hits + read.misses) : 0);
 			},
-			after: (f, m) =>
-				`...now gives ${f.restartHits} hits and ${f.restartMisses} misses (hit rate ${f.restartHitRate}%, ${fmtMs(m['restartMs'])}). Reads do not fill this cache; appends do, because consumers usually read what was just written.`,
+			after: (f) =>
+				`...now gives hits ${f.restartHits} misses ${f.restartMisses} (the counters started again with the new engine: hit rate ${formatPercent(f.restartHitRate)}), and the cache still has entries ${f.restartEntries}. Reads do not fill this cache; appends do, because consumers usually read what was just written.`,
+			cites: (f) => [pane.cache(`hits ${f.restartHits} misses ${f.restartMisses}`), pane.cache(`hit rate ${formatPercent(f.restartHitRate)}`), pane.cache(`entries ${f.restartEntries}`)],
 		},
 	],
 };

@@ -2,7 +2,8 @@ import type {IndexLookup} from '../../../core/stats.js';
 import type {FlashQEvent} from '../../../core/events.js';
 import type {Lesson} from '../lesson.js';
 import {makeRecords} from '../records.js';
-import {topicStats} from './helpers.js';
+import {formatBytes} from '../../format.js';
+import {pane, topicStats} from './helpers.js';
 
 const TOPIC = 'metrics';
 
@@ -34,6 +35,7 @@ export const indexLesson: Lesson<IndexFacts> = {
 			title: 'Entries are added as the log grows',
 			before: `60 records of about 200 bytes are posted to '${TOPIC}' in batches of 3. Each batch is one frame; the index gets a new entry whenever the log has grown 1 KiB past the last one. Watch the Offset Index pane.`,
 			highlight: ['Offset Index', 'WAL', 'Events'],
+			topic: TOPIC,
 			async run(ctx) {
 				const records = makeRecords(ctx.rng, 60, {padTo: 200});
 				for (let i = 0; i < records.length; i += 3) await ctx.engine.post(TOPIC, records.slice(i, i + 3));
@@ -46,14 +48,15 @@ export const indexLesson: Lesson<IndexFacts> = {
 				ctx.fact('entryList', entries.map((e) => [e.offset, e.position]));
 			},
 			after: (f) => {
-				const list = f.entryList.slice(0, 4).map(([o, p]) => `${o}→${p}`);
-				return `${f.logBytes} bytes of log, ${f.entries} index entries (offset→byte): ${list.join(', ')}... One entry per ${f.interval} bytes, not one per record: 16 bytes each, so even a huge log's index fits in memory.`;
+				return `The Offset Index pane: entries ${f.entries} every ${formatBytes(f.interval)} of log. Each entry maps an offset to the byte where its frame starts (Events lists them as index.append); one per interval, not one per record, so even a huge log's index fits in memory.`;
 			},
+			cites: (f) => [pane.index(`entries ${f.entries} every ${formatBytes(f.interval)} of log`)],
 		},
 		{
 			title: 'A lookup',
 			before: 'A reader asks for offset 40. The index is searched (binary search) for the last entry at or before 40; the read starts at its byte position and scans forward frame by frame.',
 			highlight: ['Offset Index', 'Records', 'Events'],
+			topic: TOPIC,
 			question: {
 				prompt: 'Where does the read of offset 40 start?',
 				choices: [
@@ -71,13 +74,15 @@ export const indexLesson: Lesson<IndexFacts> = {
 			},
 			after: (f) => {
 				const l = f.lookup;
-				return `Entry ${l.entryOffset}→byte ${l.position} was the closest; the read scanned ${l.scanned} frame(s) from there to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from byte 0.`;
+				return `The lookup line reads "offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}": entry ${l.entryOffset} was the closest, and the read scanned ${l.scanned} frame(s) from its byte to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from its first byte.`;
 			},
+			cites: (f) => [pane.lookup(f.lookup)],
 		},
 		{
 			title: 'The cost is bounded',
 			before: 'Two more lookups: offset 0 (at the first entry) and offset 59 (the last record).',
 			highlight: ['Offset Index'],
+			topic: TOPIC,
 			async run(ctx) {
 				const scans: IndexLookup[] = [];
 				for (const offset of [0, 59]) {
@@ -88,20 +93,24 @@ export const indexLesson: Lesson<IndexFacts> = {
 			},
 			after: (f) => {
 				const [a, b] = f.scans;
-				return `Offset ${a!.offset}: entry ${a!.entryOffset}, ${a!.scanned} frame scanned. Offset ${b!.offset}: entry ${b!.entryOffset} at byte ${b!.position}, ${b!.scanned} frames scanned. A read never scans more than about one interval, however long the log.`;
+				return `Offset ${a!.offset}: entry ${a!.entryOffset} @ byte ${a!.position}, scanned ${a!.scanned}. Offset ${b!.offset}: entry ${b!.entryOffset} @ byte ${b!.position}, scanned ${b!.scanned}. A read never scans more than about one interval, however long the log.`;
 			},
+			cites: (f) => f.scans.map((scan) => pane.lookup(scan)),
 		},
 		{
 			title: 'The index survives a restart',
 			before: 'The queue is closed cleanly and reopened. The index is saved with a checkpoint, so recovery does not scan the log to rebuild it.',
 			highlight: ['Offset Index', 'Events'],
+			topic: TOPIC,
 			async run(ctx) {
 				const engine = await ctx.reopen();
 				const done = ctx.events().find((e) => e.type === 'recovery.done' && e.topic === TOPIC);
 				ctx.fact('reopenEntries', topicStats(engine, TOPIC).storage.index!.entries);
 				ctx.fact('reopenMessage', done?.type === 'recovery.done' ? (done.message ?? null) : null);
 			},
-			after: (f) => `Reopened with ${f.reopenEntries} entries (${f.reopenMessage}): opening a clean log costs the same whether it holds a megabyte or a terabyte.`,
+			after: (f) =>
+				`Reopened with entries ${f.reopenEntries}, read back from the checkpoint rather than rebuilt by scanning the log: opening a clean log costs the same whether it holds a megabyte or a terabyte.`,
+			cites: (f) => [pane.index(`entries ${f.reopenEntries}`)],
 		},
 	],
 };

@@ -1,5 +1,5 @@
 import type {Lesson} from '../lesson.js';
-import {withoutDir} from './helpers.js';
+import {pane, withoutDir} from './helpers.js';
 
 /** What lesson 8 records. */
 type LockFacts = {
@@ -23,18 +23,22 @@ export const lockLesson: Lesson<LockFacts> = {
 	steps: [
 		{
 			title: 'The lock is taken at open',
-			before: 'FlashQ opened this lesson\'s data directory and took its lock (a ".flashq.lock" file naming its pid, host and process start time). Watch the header: storage, data dir, locked.',
-			highlight: ['Events'],
+			before:
+				'FlashQ opened this lesson\'s data directory and took its lock (a ".flashq.lock" file naming its pid, host and process start time), then a first record is posted to \'orders\'. Watch the header: storage, dir, lock.',
+			highlight: ['Topics', 'Events'],
+			topic: 'orders',
 			async run(ctx) {
 				await ctx.engine.post('orders', [{key: 'k', value: 'first'}]);
 				ctx.fact('locked', ctx.engine.stats().storage.locked);
 			},
-			after: (f) => `locked = ${f.locked}. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
+			after: (f) => `The header says "lock ${f.locked ? 'held' : 'lost'}": this instance owns the directory. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
+			cites: (f) => [{pane: 'Header', text: `lock ${f.locked ? 'held' : 'lost'}`}],
 		},
 		{
 			title: 'A second instance is refused',
-			before: 'A second FlashQ tries to open the same directory while the first is running.',
-			highlight: ['Events'],
+			before: "A second FlashQ tries to open the same directory while the first is running; then the first posts another record to 'orders'. Watch Topics.",
+			highlight: ['Topics'],
+			topic: 'orders',
 			question: {
 				prompt: 'What happens?',
 				choices: [
@@ -55,17 +59,21 @@ export const lockLesson: Lesson<LockFacts> = {
 					ctx.fact('mentionsLocked', message.includes('locked'));
 					ctx.fact('mentionsDir', message.includes(ctx.dataDir!));
 					ctx.fact('refusalCode', (error as {code?: string}).code ?? null);
-					ctx.fact('refusal', withoutDir(message, ctx.dataDir));
+					// The pid is this test process's: name it, so the text repeats between runs.
+					ctx.fact('refusal', withoutDir(message, ctx.dataDir)!.replaceAll(String(process.pid), '<this pid>'));
 				}
 				ctx.measure('refusalMs', Date.now() - started);
 				ctx.fact('firstStillWorks', (await ctx.engine.post('orders', [{value: 'second'}]))[0]!.offset === 1);
 			},
-			after: (f) => `Refused: "${f.refusal}". The first instance carries on undisturbed.`,
+			after: (f) =>
+				`The second was refused at once, with an error naming the directory and its owner: "${f.refusal}". The refusal happened inside the second instance, so this engine's panes and Events have nothing to show for it: the first carries on undisturbed, and Topics shows its new record (orders at 2).`,
+			cites: () => [pane.topic('orders', 2, 2)],
 		},
 		{
 			title: 'Released on close',
 			before: 'The first instance closes cleanly, which releases the lock; now the second may open the directory, and finds the records.',
 			highlight: ['Topics', 'Events'],
+			topic: 'orders',
 			async run(ctx) {
 				await ctx.close();
 				const second = await ctx.openOther({storage: 'file', dataDir: ctx.dataDir!});
@@ -75,7 +83,8 @@ export const lockLesson: Lesson<LockFacts> = {
 				await ctx.reopen();
 			},
 			after: (f) =>
-				`The second instance opened and sees ${String(f.secondSees)}. A lock left by a killed process is taken over at once by the next opener (its pid is gone), never while its owner is alive, even a stopped one.`,
+				`The second instance opened and saw ${f.secondSees.join(', ').replaceAll(':', ' at ')}, as Topics shows now that the first is back. A lock left by a killed process is taken over at once by the next opener (its pid is gone), never while its owner is alive, even a stopped one.`,
+			cites: () => [pane.topic('orders', 2, 2)],
 		},
 	],
 };

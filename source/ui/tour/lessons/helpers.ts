@@ -1,6 +1,9 @@
 import type {FlashQ} from '../../../engine/flashq.js';
 import type {TopicStats} from '../../../core/stats.js';
 import type {RecordInput} from '../../../engine/types.js';
+import type {IndexLookup} from '../../../core/stats.js';
+import {formatBytes, formatCount} from '../../format.js';
+import type {Claim} from '../lesson.js';
 
 /** A topic's stats as the TUI sees them (throws if the topic does not exist: a lesson bug). */
 export function topicStats(engine: FlashQ, topic: string): TopicStats {
@@ -14,10 +17,14 @@ export const hwm = (engine: FlashQ, topic: string): number => (engine.hasTopic(t
 /** Yields a macrotask, as time passing between producers would: scheduled fsyncs get to run. */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Posts records one per call, letting the event loop turn between them. Returns the offsets. */
-export async function postOneByOne(engine: FlashQ, topic: string, records: readonly RecordInput[]): Promise<number[]> {
+/**
+ * Posts records one per call, letting the event loop turn between them (and, given `pace`, waiting
+ * so the class sees each one land). Returns the offsets.
+ */
+export async function postOneByOne(engine: FlashQ, topic: string, records: readonly RecordInput[], pace?: () => Promise<void>): Promise<number[]> {
 	const offsets: number[] = [];
-	for (const record of records) {
+	for (const [i, record] of records.entries()) {
+		if (i > 0) await pace?.();
 		const [appended] = await engine.post(topic, [record]);
 		offsets.push(appended!.offset);
 		await tick();
@@ -46,3 +53,24 @@ export const fmtMs = (ms: number | undefined): string => (ms === undefined ? '?'
 /** A message with the lesson's (random) directory replaced, so facts repeat between runs. */
 export const withoutDir = (message: string | null | undefined, dataDir: string | null): string | null =>
 	message == null ? null : dataDir ? message.replaceAll(dataDir, '<data dir>') : message;
+
+/** How the panes draw a figure, for a step's `cites` (the fidelity test looks for each on screen). */
+export const pane = {
+	/** A Topics row: name, record count, high water mark. */
+	topic: (name: string, records: number, highWaterMark: number): Claim => ({pane: 'Topics', text: `${name} ${formatCount(records)} ${formatCount(highWaterMark)}`}),
+	/** A Consumer Groups row: group, topic, committed offset, high water mark, lag. */
+	group: (group: string, topic: string, committed: number, highWaterMark: number, lag: number): Claim => ({
+		pane: 'Consumer Groups',
+		text: `${group} ${topic} ${formatCount(committed)} ${formatCount(highWaterMark)} ${formatCount(lag)}`,
+	}),
+	/** The Records pane's title: topic and the offsets it lists (`first..last of count`). */
+	records: (topic: string, first: number, last: number, count: number): Claim => ({pane: 'Records', text: `${topic} ${first}..${last} of ${count}`}),
+	/** A Records row: the record at this offset is listed. */
+	record: (offset: number): Claim => ({pane: 'Records', text: String(offset), start: true}),
+	wal: (text: string): Claim => ({pane: 'WAL', text}),
+	pending: (records: number, bytes: number): Claim => ({pane: 'WAL', text: `pending ${formatCount(records)} rec / ${formatBytes(bytes)}`}),
+	cache: (text: string): Claim => ({pane: 'Cache', text}),
+	index: (text: string): Claim => ({pane: 'Offset Index', text}),
+	/** An Offset Index lookup line. */
+	lookup: (l: Readonly<IndexLookup>): Claim => ({pane: 'Offset Index', text: `offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`}),
+};
