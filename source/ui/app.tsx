@@ -95,7 +95,7 @@ function AppScreen(props: AppProps) {
 	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows - reserved, hasServer), [size.columns, size.rows, reserved, hasServer]);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
-	const records = useRecordsView({store, engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
+	const records = useRecordsView({engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
 
 	const rows = useMemo(() => groupRows(snapshot.groups), [snapshot.groups]);
 	const groupSelected = Math.min(groupIndex, Math.max(0, rows.length - 1));

@@ -56,8 +56,6 @@ export class TuiStore {
 	private readonly pacer: PublishPacer;
 	private readonly now: () => number;
 	private unsubscribers: (() => void)[] = [];
-	/** Polls the UI itself made (topic@offset -> count): their events are not the engine's story. */
-	private readonly ownReads = new Map<string, number>();
 	private snapshot: TuiSnapshot;
 	private version = 0;
 	private closed = false;
@@ -110,14 +108,6 @@ export class TuiStore {
 		this.pacer.schedule(true);
 	}
 
-	/** Marks the next poll event for `topic` from `fromOffset` as the UI's own read (kept out of Events). */
-	ownRead(topic: string, fromOffset: number): void {
-		const key = `${topic}@${fromOffset}`;
-		this.ownReads.set(key, (this.ownReads.get(key) ?? 0) + 1);
-		// Bounded: a read that emitted no event (empty range) must not leave an entry forever.
-		if (this.ownReads.size > 256) this.ownReads.clear();
-	}
-
 	/** The renderer reports what drawing a frame cost (Ink's onRender), for the frame budget. */
 	reportRenderTime(ms: number): void {
 		this.pacer.reportRenderTime(ms);
@@ -142,15 +132,6 @@ export class TuiStore {
 	private onEngineEvents(events: readonly FlashQEvent[], dropped: number): void {
 		this.log.dropped += dropped;
 		for (const event of events) {
-			if (event.type === 'poll' && event.group === undefined && this.ownReads.size > 0) {
-				const key = `${event.topic}@${event.fromOffset}`;
-				const own = this.ownReads.get(key);
-				if (own !== undefined) {
-					if (own <= 1) this.ownReads.delete(key);
-					else this.ownReads.set(key, own - 1);
-					continue;
-				}
-			}
 			this.log.add(event);
 			if (event.type === 'index.lookup') {
 				let ring = this.lookups.get(event.topic);

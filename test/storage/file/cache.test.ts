@@ -14,6 +14,8 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 	const operation = fc.oneof(
 		fc.record({op: fc.constant('append' as const), count: fc.integer({min: 1, max: 40})}),
 		fc.record({op: fc.constant('read' as const), from: fc.nat(), max: fc.integer({min: 1, max: 30})}),
+		// A view's quiet read: the same records, and the model (recency, hits, misses) untouched.
+		fc.record({op: fc.constant('peek' as const), from: fc.nat(), max: fc.integer({min: 1, max: 30})}),
 		fc.record({op: fc.constant('stats' as const)}),
 	);
 
@@ -45,6 +47,13 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 					if (model.get(r.offset)) hits++;
 					else misses++;
 				}
+			} else if (o.op === 'peek') {
+				const from = next === 0 ? 0 : o.from % next;
+				const index = () => JSON.stringify(log.stats().index);
+				const indexBefore = index();
+				const records = await log.read(from, o.max, Infinity, true);
+				expect(records).toEqual(Array.from({length: Math.min(o.max, next - from)}, (_, i) => stored(from + i, 1)));
+				expect(index()).toBe(indexBefore);
 			} else {
 				const cache = log.stats().cache!;
 				expect({hits: cache.hits, misses: cache.misses, entries: cache.entries, bytes: cache.bytes}).toEqual({
