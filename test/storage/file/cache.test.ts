@@ -88,6 +88,29 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 		);
 	});
 
+	it('a quiet read (a view looking) changes neither the counts nor which record is evicted next', async () => {
+		for (const quiet of [true, false]) {
+			const {backend} = await openOn(new FaultyIo(), {sync: 'never', commitThreshold: 1, cacheSize: 3});
+			const log = await backend.openTopic('t');
+			for (let i = 0; i < 3; i++) await log.append([rec(i)], 1, 0);
+			const before = log.stats().cache!;
+			await log.read(0, 1, Infinity, quiet);
+			const after = log.stats().cache!;
+			// Offset 0 is the least recently used: the next append evicts it, unless a counted read just used it.
+			await log.append([rec(3)], 1, 0);
+			await log.read(0, 1);
+			const final = log.stats().cache!;
+			if (quiet) {
+				expect([after.hits, after.misses]).toEqual([before.hits, before.misses]);
+				expect(final.misses - after.misses).toBe(1);
+			} else {
+				expect(after.hits - before.hits).toBe(1);
+				expect(final.hits - after.hits).toBe(1);
+			}
+			await backend.close();
+		}
+	});
+
 	it('keeps what was appended even if the caller then changes its record objects', async () => {
 		const {backend} = await openOn(new FaultyIo(), {sync: 'never', commitThreshold: 1, cacheSize: 10});
 		const log = await backend.openTopic('t');
