@@ -180,7 +180,8 @@ export class FlashQ {
 		this.totals.bytes += bytes;
 		this.totals.appends++;
 		if (this.events.active) {
-			this.events.emit({type: 'append', at: timestamp, topic, baseOffset, count, bytes});
+			// At acknowledgement, not at the records' timestamp: the event follows the WAL write and fsync it waited for.
+			this.events.emit({type: 'append', at: Date.now(), topic, baseOffset, count, bytes});
 		}
 		const stamp = iso(timestamp);
 		const offsets = new Array<AppendedOffset>(count);
@@ -189,7 +190,20 @@ export class FlashQ {
 	}
 
 	/** Stateless read of a topic (the plain poll). */
-	async poll(topic: string, options: PollOptions = {}): Promise<PollResult> {
+	poll(topic: string, options: PollOptions = {}): Promise<PollResult> {
+		return this.readTopic(topic, options, true);
+	}
+
+	/**
+	 * The same read as `poll`, counted nowhere: no poll in the stats, no cache hit or miss, no index
+	 * lookup, no LRU recency change, no event. For views that show the queue (the TUI's Records pane),
+	 * so that looking at the queue does not change the figures shown about it.
+	 */
+	peek(topic: string, options: PollOptions = {}): Promise<PollResult> {
+		return this.readTopic(topic, options, false);
+	}
+
+	private async readTopic(topic: string, options: PollOptions, counted: boolean): Promise<PollResult> {
 		this.assertOpen();
 		validateName(topic, 'topic');
 		const maxRecords = validateMaxRecords(options.maxRecords);
@@ -198,10 +212,10 @@ export class FlashQ {
 		const state = this.topicStates.get(topic);
 		if (!state) throw topicNotFound(topic);
 		const fromOffset = options.fromOffset ?? 0;
-		const stored = await this.read(state, fromOffset, maxRecords, maxBytes);
+		const stored = await this.read(state, fromOffset, maxRecords, maxBytes, !counted);
 		const highWaterMark = state.log.highWaterMark;
 		const nextOffset = stored.length > 0 ? stored[stored.length - 1]!.offset + 1 : (options.fromOffset ?? highWaterMark);
-		this.countPoll(topic, state, fromOffset, stored.length);
+		if (counted) this.countPoll(topic, state, fromOffset, stored.length);
 		const result: PollResult = {records: toWire(stored, options.includeHeaders ?? true), nextOffset, highWaterMark};
 		if (highWaterMark >= nextOffset) result.lag = highWaterMark - nextOffset;
 		return result;
@@ -404,7 +418,8 @@ export class FlashQ {
 					const log = await this.storage(() => this.backend.openTopic(topic));
 					const state: TopicState = {log, counters: emptyCounters(), lastAppendTime: null};
 					this.topicStates.set(topic, state);
-					if (this.events.active) this.events.emit({type: 'topic.create', at: Date.now(), topic});
+					// Existing topics are opened at open (create=false): only a new one is a creation.
+					if (create && this.events.active) this.events.emit({type: 'topic.create', at: Date.now(), topic});
 					return state;
 				} finally {
 					this.openingTopics.delete(topic);
@@ -415,9 +430,9 @@ export class FlashQ {
 		return opening;
 	}
 
-	private async read(state: TopicState, fromOffset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
+	private async read(state: TopicState, fromOffset: number, maxRecords: number, maxBytes: number, quiet = false): Promise<StoredRecord[]> {
 		if (fromOffset >= state.log.highWaterMark) return [];
-		return this.storage(() => state.log.read(fromOffset, maxRecords, maxBytes));
+		return this.storage(() => state.log.read(fromOffset, maxRecords, maxBytes, quiet));
 	}
 
 	private countPoll(topic: string, state: TopicState, fromOffset: number, count: number, group?: string): void {

@@ -22,6 +22,9 @@ import type {FileIo} from './file/io.js';
  *   value, header names and header values), so the bound means the same on every backend.
  *   Without `maxBytes` (storage-level callers, tests) only `maxRecords` bounds the read; the engine
  *   always passes one.
+ * - A `quiet` read returns exactly what the same read would, but is counted nowhere: no cache hits
+ *   or misses, no index lookup (nor `lastLookup`), no LRU recency change, no event. Views that show
+ *   the queue (the TUI's Records pane) read quietly, so showing the queue does not change its figures.
  */
 export interface TopicLog {
 	readonly topic: string;
@@ -40,7 +43,7 @@ export interface TopicLog {
 	 * all-ASCII batch (bytes equal to the UTF-16 length) without UTF-8 encoding.
 	 */
 	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number>;
-	read(fromOffset: number, maxRecords: number, maxBytes?: number): Promise<StoredRecord[]>;
+	read(fromOffset: number, maxRecords: number, maxBytes?: number, quiet?: boolean): Promise<StoredRecord[]>;
 	/** What this log reports about itself (WAL, fsync, cache, index...). */
 	stats(): TopicStorageStats;
 	/**

@@ -98,7 +98,7 @@ function AppScreen(props: AppProps) {
 	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows - reserved, hasServer), [size.columns, size.rows, reserved, hasServer]);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
-	const records = useRecordsView({store, engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
+	const records = useRecordsView({engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
 	// A new focusTopic selects it, set while rendering (React's "adjust state when a prop changes"): no frame on the old topic.
 	if ((props.focusTopic ?? null) !== focusedTopic) {
 		setFocusedTopic(props.focusTopic ?? null);

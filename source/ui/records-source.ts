@@ -1,8 +1,11 @@
 import type {PollOptions, PollResult, RecordWithOffset} from '../engine/types.js';
 
-/** The engine calls the Records pane makes (FlashQ fits). */
+/**
+ * The engine call the Records pane makes (FlashQ fits): `peek`, a poll counted nowhere, so the
+ * pane's reads never show as cache hits/misses, index lookups or polls in the panes beside it.
+ */
 export interface RecordReader {
-	poll(topic: string, options?: PollOptions): Promise<PollResult>;
+	peek(topic: string, options?: PollOptions): Promise<PollResult>;
 }
 
 /** A filtered page never examines more than this many records: the UI stays responsive on big topics. */
@@ -44,7 +47,7 @@ export async function loadPage(reader: RecordReader, req: PageRequest): Promise<
 	const {topic, size, filter} = req;
 	if (filter === '') {
 		const start = req.follow ? Math.max(0, req.highWaterMark - size) : req.start;
-		const result = await reader.poll(topic, {fromOffset: start, maxRecords: size});
+		const result = await reader.peek(topic, {fromOffset: start, maxRecords: size});
 		return {topic, records: result.records, start, scanned: result.records.length};
 	}
 	// Filtered: scan forward in chunks; when following, scan the newest records and keep the last matches.
@@ -53,7 +56,7 @@ export async function loadPage(reader: RecordReader, req: PageRequest): Promise<
 	let offset = from;
 	let scanned = 0;
 	while (scanned < FILTER_SCAN_LIMIT) {
-		const result = await reader.poll(topic, {fromOffset: offset, maxRecords: SCAN_CHUNK});
+		const result = await reader.peek(topic, {fromOffset: offset, maxRecords: SCAN_CHUNK});
 		if (result.records.length === 0) break;
 		for (const record of result.records) {
 			if (matchesFilter(record, filter)) matches.push(record);
@@ -76,7 +79,7 @@ export async function offsetForTime(reader: RecordReader, topic: string, time: n
 	let high = highWaterMark;
 	while (low < high) {
 		const mid = Math.floor((low + high) / 2);
-		const result = await reader.poll(topic, {fromOffset: mid, maxRecords: 1});
+		const result = await reader.peek(topic, {fromOffset: mid, maxRecords: 1});
 		const record = result.records[0];
 		if (!record) {
 			high = mid;

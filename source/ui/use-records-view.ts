@@ -1,14 +1,12 @@
-import {useEffect, useMemo, useState} from 'react';
+import {useEffect, useState} from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
 import type {RecordsViewState} from './panes/records-pane.js';
 import type {Page, RecordReader} from './records-source.js';
-import type {TuiStore} from './store/tui-store.js';
 import {usePage} from './use-page.js';
 
 export const INITIAL_VIEW: RecordsViewState = {start: 0, follow: false, filter: '', pretty: true, cursor: 0};
 
 export interface RecordsViewInput {
-	store: TuiStore;
 	engine: RecordReader;
 	topic: string | null;
 	highWaterMark: number;
@@ -22,7 +20,7 @@ export interface RecordsViewInput {
  * loaded for them. Every move is a functional update, so keys that come faster than renders each
  * apply to what the one before left.
  */
-export function useRecordsView({store, engine, topic, highWaterMark, pageSize, initialPage}: RecordsViewInput) {
+export function useRecordsView({engine, topic, highWaterMark, pageSize, initialPage}: RecordsViewInput) {
 	const [view, setView] = useState<RecordsViewState>(INITIAL_VIEW);
 	// A static page that is full does not change when records arrive: reload only when following or short.
 	const [lastLength, setLastLength] = useState(0);
@@ -30,16 +28,8 @@ export function useRecordsView({store, engine, topic, highWaterMark, pageSize, i
 	const request = topic
 		? {topic, start: view.start, follow: view.follow, filter: view.filter, size: pageSize, highWaterMark: watchTail ? highWaterMark : -1}
 		: null;
-	// The Records pane's reads are marked so the Events log shows the engine's work, not the UI's.
-	const reader = useMemo<RecordReader>(
-		() => ({
-			poll: (t, options) => {
-				store.ownRead(t, options?.fromOffset ?? 0);
-				return engine.poll(t, options);
-			},
-		}),
-		[engine, store],
-	);
+	// The engine's peek: these reads are counted nowhere, so the panes show the workload's figures only.
+	const reader = engine;
 	const {page, error} = usePage(reader, request, initialPage);
 	const records: readonly RecordWithOffset[] = page && page.topic === topic ? page.records : [];
 	useEffect(() => setLastLength(records.length), [records.length]);

@@ -611,6 +611,31 @@ export function describeEngine(backendCase: BackendCase): void {
 				expect(events.some((e) => e.type === 'group.commit' && e.offset === 50)).toBe(true);
 			});
 
+			it('peek reads what poll reads and changes no figure: no poll, hit, miss, index lookup or event', async () => {
+				await q.post('t', Array.from({length: 40}, (_, i) => ({key: `k${i}`, value: `v${i}`})));
+				if (backendCase.persistent) {
+					// Reopened, the cache is cold: a counted read would miss and look up the index.
+					await q.close();
+					q = await FlashQ.open(options);
+				}
+				const seen: FlashQEvent[] = [];
+				const unsubscribe = q.subscribe((events) => seen.push(...events));
+				const figures = () => JSON.stringify({topics: q.stats().topics, totals: q.stats().totals});
+				const before = figures();
+				const peeked = await q.peek('t', {fromOffset: 5, maxRecords: 20});
+				await q.peek('t', {fromOffset: 0, maxRecords: 40});
+				q.events.flush();
+				expect(figures()).toBe(before);
+				expect(seen).toEqual([]);
+				const polled = await q.poll('t', {fromOffset: 5, maxRecords: 20});
+				expect(peeked).toEqual(polled);
+				q.events.flush();
+				// The same read, counted: the comparison above would have seen it.
+				expect(figures()).not.toBe(before);
+				expect(seen.some((e) => e.type === 'poll')).toBe(true);
+				unsubscribe();
+			});
+
 			it('builds no events when nobody listens', async () => {
 				expect(q.events.active).toBe(false);
 				const unsubscribe = q.subscribe(() => undefined);

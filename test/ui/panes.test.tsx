@@ -106,7 +106,7 @@ describe('Offset Index pane', () => {
 		];
 		const f = frameOf(<IndexPane width={70} height={10} storage={fileInfo} topic={topicView({lookups})} />);
 		expect(f).toContain('Offset Index');
-		expect(f).toContain('entries 17  every 64 B of log  lookups 9');
+		expect(f).toContain('entries 17  lookups 9  (1 per 64 B)');
 		const first = f.indexOf('offset 70 -> entry 64 @ byte 4096, scanned 6');
 		const second = f.indexOf('offset 5 -> entry 0 @ byte 0, scanned 5');
 		expect(first).toBeGreaterThan(0);

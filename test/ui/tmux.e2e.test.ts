@@ -128,7 +128,7 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 				await s.waitFor((screen) => fsyncs(screen) > fsyncs(afterOne));
 				// The Records pane reads through the cache: hits or misses show up.
 				await s.waitFor(/hits \d+ +misses [1-9]|hits [1-9]/);
-				await s.waitFor(/entries \d+ +every [\d.]+ \S+ of log/);
+				await s.waitFor(/entries \d+ +lookups \d+ +\(1 per [\d.]+ \S+\)/);
 				await s.waitFor(/wal\.write( x\d+)? ledger/);
 				await s.press('q');
 				expect(await s.exitCode()).toBe(0);

@@ -162,10 +162,12 @@ class FileBackend implements StorageBackend {
 		this.guard();
 		const dir = path.join(this.topicsDir, encodeName(topic));
 		const nameFile = path.join(dir, NAME_FILE);
+		let created = false;
 		if (this.io.exists(nameFile)) {
 			const stored = this.io.readFile(nameFile).toString('utf8');
 			if (stored !== topic) throw new Error(`topic directory ${dir} belongs to topic '${stored}', not '${topic}'`);
 		} else {
+			created = true;
 			try {
 				this.createTopicFiles(dir, topic);
 			} catch (error) {
@@ -181,7 +183,8 @@ class FileBackend implements StorageBackend {
 				repair: this.options.repair ?? false,
 				indexInterval: Math.max(1, this.options.indexIntervalBytes ?? 4096),
 				walPreallocBytes: this.walPreallocStartBytes,
-				events: this.events,
+				// A topic made just now has nothing to recover: no "opened from checkpoint" line for it.
+				events: created ? null : this.events,
 			});
 			this.info.notices.push(...recovered.notices);
 			const log = new FileTopicLog(topic, dir, this.io, fds, this.settings, this.events, recovered);
@@ -231,8 +234,9 @@ class FileBackend implements StorageBackend {
 		}
 		writeCheckpoint(this.io, dir, {logBytes: 0, nextOffset: 0, indexEntries: 0});
 		writeFileAtomic(this.io, dir, NAME_FILE, Buffer.from(topic, 'utf8'));
+		const started = performance.now();
 		this.io.fsyncDir(this.topicsDir);
-		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic, file: 'dir', latencyMs: 0, records: 0});
+		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic, file: 'dir', latencyMs: performance.now() - started, records: 0});
 	}
 
 	close(): Promise<void> {

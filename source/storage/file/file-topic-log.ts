@@ -66,8 +66,8 @@ export class FileTopicLog implements TopicLog {
 		return this.writer.append(records, timestamp, bytes);
 	}
 
-	read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
-		return this.reader.read(fromOffset, maxRecords, maxBytes);
+	read(fromOffset: number, maxRecords: number, maxBytes = Infinity, quiet = false): Promise<StoredRecord[]> {
+		return this.reader.read(fromOffset, maxRecords, maxBytes, quiet);
 	}
 
 	locateFrame(offset: number): Promise<FrameLocation | null> {

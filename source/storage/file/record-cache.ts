@@ -90,6 +90,13 @@ export class RecordCache {
 		return record?.headers == null ? record : {...record, headers: {...record.headers}};
 	}
 
+	/** Like `get`, but leaves the LRU's order alone: a view's look must not decide what is evicted next. */
+	peek(offset: number): StoredRecord | undefined {
+		this.drain();
+		const record = this.lru.peek(offset);
+		return record?.headers == null ? record : {...record, headers: {...record.headers}};
+	}
+
 	has(offset: number): boolean {
 		this.drain();
 		return this.lru.has(offset);

@@ -58,7 +58,8 @@ export interface RecoveryOptions {
 	indexInterval: number;
 	/** The WAL file is kept at least this large (zero-filled): overwriting allocated blocks fsyncs faster than growing a file. */
 	walPreallocBytes: number;
-	events: EventHub<FlashQEvent>;
+	/** Null: say nothing (a topic created just now has nothing to recover). */
+	events: EventHub<FlashQEvent> | null;
 }
 
 /** The frame header at `position` of a file, or null when there is none. */
@@ -131,7 +132,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			io.write(fds.wal, encodeWalHeader({sync: options.sync, durableLogBytes: logBytes, nextOffset: next}), 0, WAL_HEADER_BYTES, 0);
 			io.fdatasyncSync(fds.wal);
 		}
-		if (events.active) events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes: 0, message: 'clean: opened from checkpoint'});
+		if (events?.active) events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes: 0, message: 'clean: opened from checkpoint'});
 		return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: true, scannedBytes: 0, truncatedBytes: 0, replayedRecords: 0, notices};
 	}
 
@@ -177,7 +178,7 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 			index.maybeAdd(next, item.position);
 			next += item.header.count;
 			scannedBytes += item.header.length;
-			if (events.active && scannedBytes - lastProgress >= PROGRESS_EVERY) {
+			if (events?.active && scannedBytes - lastProgress >= PROGRESS_EVERY) {
 				lastProgress = scannedBytes;
 				events.emit({type: 'recovery.progress', at: Date.now(), topic, bytesScanned: scannedBytes, totalBytes});
 			}
@@ -277,10 +278,11 @@ export async function recoverTopic(io: FileIo, fds: TopicFds, options: RecoveryO
 	writeCheckpoint(io, dir, {logBytes, nextOffset: next, indexEntries: index.length});
 	if (replayedRecords > 0) notice({level: 'info', file: walPath, message: `replayed ${replayedRecords} records from the WAL`});
 	const message = notes.length > 0 ? notes.join('; ') : undefined;
-	if (events.active) {
+	// A torn tail is normal after a crash (its records were never acknowledged): recovery.done says it,
+	// at warning level, and the notices say what was dropped; storage.error is kept for failures.
+	if (events?.active) {
 		events.emit({type: 'recovery.progress', at: Date.now(), topic, bytesScanned: totalBytes, totalBytes});
 		events.emit({type: 'recovery.done', at: Date.now(), topic, records: next, truncatedBytes, message});
-		if (truncatedBytes > 0 || message?.includes('dropped')) events.emit({type: 'storage.error', at: Date.now(), topic, message: message!});
 	}
 	return {logBytes, nextOffset: next, index, indexPersisted: index.length, clean: false, scannedBytes, truncatedBytes, replayedRecords, message, notices};
 }

@@ -19,7 +19,8 @@ export class TopicReader {
 		private readonly files: TopicFiles,
 	) {}
 
-	async read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
+	/** `quiet`: the same records, counted nowhere (see TopicLog.read). */
+	async read(fromOffset: number, maxRecords: number, maxBytes = Infinity, quiet = false): Promise<StoredRecord[]> {
 		const s = this.s;
 		const end = Math.min(s.highWaterMark, fromOffset + maxRecords);
 		const out: StoredRecord[] = [];
@@ -56,7 +57,7 @@ export class TopicReader {
 		const evictionsBefore = s.evictions();
 		while (offset < end) {
 			// (Appends made while this read awaited the disk are in the cache now, as if inserted then.)
-			const cached = s.cache?.get(offset);
+			const cached = quiet ? s.cache?.peek(offset) : s.cache?.get(offset);
 			if (cached) {
 				if (!take(cached)) break;
 				offset++;
@@ -76,7 +77,7 @@ export class TopicReader {
 			let stop = offset + 1;
 			while (stop < limit && !s.cache?.has(stop)) stop++;
 			if (maxBytes !== Infinity) settle();
-			const {records, bytes} = await this.readLog(offset, stop, maxBytes - exactBytes, out.length === 0);
+			const {records, bytes} = await this.readLog(offset, stop, maxBytes - exactBytes, out.length === 0, quiet);
 			misses += records.length;
 			for (const record of records) out.push(record);
 			offset += records.length;
@@ -85,6 +86,7 @@ export class TopicReader {
 			// Fewer than asked for: the byte budget ran out inside the log.
 			if (offset < stop) break;
 		}
+		if (quiet) return out;
 		s.counters.hits += hits;
 		s.counters.misses += misses;
 		if (s.events.active && (hits > 0 || misses > 0)) {
@@ -136,17 +138,17 @@ export class TopicReader {
 	 * streaming scan: each frame is read from disk asynchronously, so a long read gives the event loop
 	 * a turn between frames (or 64 KiB chunks of small ones), and only the records returned are decoded.
 	 */
-	private async readLog(from: number, stop: number, budget = Infinity, takeOne = true, indexChecked = false): Promise<{records: StoredRecord[]; bytes: number}> {
+	private async readLog(from: number, stop: number, budget: number, takeOne: boolean, quiet: boolean, indexChecked = false): Promise<{records: StoredRecord[]; bytes: number}> {
 		// The stream holds the log's fd across awaits: the files stay open until it is done.
 		this.files.inUse++;
 		try {
-			return await this.streamLog(from, stop, budget, takeOne, indexChecked);
+			return await this.streamLog(from, stop, budget, takeOne, quiet, indexChecked);
 		} finally {
 			this.files.inUse--;
 		}
 	}
 
-	private async streamLog(from: number, stop: number, budget: number, takeOne: boolean, indexChecked: boolean): Promise<{records: StoredRecord[]; bytes: number}> {
+	private async streamLog(from: number, stop: number, budget: number, takeOne: boolean, quiet: boolean, indexChecked: boolean): Promise<{records: StoredRecord[]; bytes: number}> {
 		const s = this.s;
 		const entry = s.index.find(from);
 		const position = entry >= 0 ? s.index.positionAt(entry) : 0;
@@ -162,7 +164,7 @@ export class TopicReader {
 			// data) is what is damaged, not necessarily the log: rebuild it from the log and read again.
 			if (scanned === 0 && entry >= 0 && !indexChecked && (item.kind !== 'frame' || item.header.baseOffset !== entryOffset)) {
 				await this.rebuildIndex(`entry ${entry} points at byte ${position}, where ${item.kind === 'frame' ? `a frame of offset ${item.header.baseOffset}` : 'no valid frame'} starts`);
-				return this.readLog(from, stop, budget, takeOne, true);
+				return this.readLog(from, stop, budget, takeOne, quiet, true);
 			}
 			if (item.kind !== 'frame') {
 				const reason = item.kind === 'bad' ? `${item.reason} at byte ${item.position}` : 'unexpected end of log';
@@ -185,6 +187,7 @@ export class TopicReader {
 			if (fit.count > 0) for (const record of decodeRecords(item.buf, header, item.at, first, fit.count)) out.push(record);
 			if (fit.count < want) break;
 		}
+		if (quiet) return {records: out, bytes};
 		const lookup = {offset: from, entryOffset, position, scanned};
 		s.counters.lookups++;
 		s.counters.lastLookup = lookup;

@@ -67,6 +67,10 @@ export class TopicWriter implements Committer {
 		const s = this.s;
 		s.writing = 'log';
 		s.io.write(this.files.fds.log, buffer, 0, buffer.length, s.logBytes);
+		// Said in the order it happens: the log write, then the index entry pointing into it.
+		if (s.events.active) {
+			s.events.emit({type: 'wal.commit', at: Date.now(), topic: s.topic, records: count, bytes: buffer.length, logBytes: s.logBytes + buffer.length});
+		}
 		this.addIndex(base, s.logBytes);
 		s.logBytes += buffer.length;
 		s.committedNext = base + count;
@@ -74,9 +78,6 @@ export class TopicWriter implements Committer {
 		this.persistIndex();
 		s.counters.commits++;
 		s.counters.lastCommitTime = Date.now();
-		if (s.events.active) {
-			s.events.emit({type: 'wal.commit', at: Date.now(), topic: s.topic, records: count, bytes: buffer.length, logBytes: s.logBytes});
-		}
 		if (s.settings.sync === 'periodic') this.rounds.startSync();
 	}
 
@@ -123,13 +124,17 @@ export class TopicWriter implements Committer {
 		const data = frames.length === 1 ? frames[0]!.buf : Buffer.concat(frames.map((f) => f.buf));
 		s.writing = 'log';
 		s.io.write(this.files.fds.log, data, 0, data.length, s.logBytes);
+		const records = s.pendingRecords.length;
+		// Said in the order it happens: the log write, then the index entries pointing into it.
+		if (s.events.active) {
+			s.events.emit({type: 'wal.commit', at: Date.now(), topic: s.topic, records, bytes: data.length, logBytes: s.logBytes + data.length});
+		}
 		let position = s.logBytes;
 		for (const frame of frames) {
 			this.addIndex(frame.baseOffset, position);
 			position += frame.buf.length;
 		}
 		s.logBytes = position;
-		const records = s.pendingRecords.length;
 		s.committedNext += records;
 		s.pendingFrames = [];
 		s.pendingRecords = [];
@@ -137,9 +142,6 @@ export class TopicWriter implements Committer {
 		this.persistIndex();
 		s.counters.commits++;
 		s.counters.lastCommitTime = Date.now();
-		if (s.events.active) {
-			s.events.emit({type: 'wal.commit', at: Date.now(), topic: s.topic, records, bytes: data.length, logBytes: s.logBytes});
-		}
 		if (s.settings.sync === 'periodic') this.rounds.startSync();
 		if (s.walBytes + s.unwrittenBytes >= s.settings.walResetBytes) this.resetWal();
 	}

@@ -24,6 +24,8 @@ export const CachePane = memo(function CachePane({width, height, focused, highli
 			{text: `hits ${formatCount(cache.hits)}  misses ${formatCount(cache.misses)}`},
 			{text: `hit rate ${formatPercent(topic.hitRate)}  evictions ${formatCount(cache.evictions)}`, color: topic.hitRate !== null && topic.hitRate < 0.5 ? 'yellow' : undefined},
 			{text: `${label}${sparkline(topic.hitRateHistory, Math.max(4, cols - label.length), 1)}`, color: 'green'},
+			// The Records pane reads with FlashQ.peek: looking at the queue does not move these figures.
+			{text: "counts consumer reads, not this app's", dim: true},
 		];
 	}
 	return <TopicTextPane id="cache" width={width} height={height} focused={focused} highlighted={highlighted} topic={topic} lines={lines} />;

@@ -22,7 +22,7 @@ export const EventsPane = memo(function EventsPane({width, height, focused, high
 	const rows = contentRows(height);
 	const end = Math.max(0, events.length - Math.min(scroll, Math.max(0, events.length - rows)));
 	const shown = events.slice(Math.max(0, end - rows), end);
-	const hint = `${formatCount(total)} events${dropped > 0 ? `, ${formatCount(dropped)} dropped` : ''}${scroll > 0 ? `, scrolled ${scroll}` : ''}`;
+	const hint = `${formatCount(total)} ${total === 1 ? 'event' : 'events'}${dropped > 0 ? `, ${formatCount(dropped)} dropped` : ''}${scroll > 0 ? `, scrolled ${scroll}` : ''}`;
 	return (
 		<PaneFrame id="events" width={width} height={height} focused={focused} highlighted={highlighted} hint={hint}>
 			{shown.length === 0 ? (

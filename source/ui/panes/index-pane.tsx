@@ -23,8 +23,8 @@ export const IndexPane = memo(function IndexPane({width, height, focused, highli
 		// The event stream gives the recent lookups; stats carry the last one even when nobody listened.
 		const lookups: IndexLookup[] = topic.lookups.length > 0 ? [...topic.lookups].reverse() : index.lastLookup ? [{at: 0, ...index.lastLookup}] : [];
 		lines = [
-			{text: `entries ${formatCount(index.entries)}  every ${formatBytes(index.interval)} of log  lookups ${formatCount(index.lookups)}`},
-			{text: lookups.length > 0 ? 'latest lookups (offset -> byte position):' : 'no lookups yet: read some records', dim: true},
+			{text: `entries ${formatCount(index.entries)}  lookups ${formatCount(index.lookups)}  (1 per ${formatBytes(index.interval)})`},
+			{text: lookups.length > 0 ? 'latest lookups (offset -> byte position):' : "no lookups yet: consumer reads make them", dim: true},
 			...lookups.map((l) => ({text: describe(l)})),
 		];
 	}

@@ -71,8 +71,12 @@ function describe(a: Aggregate): string {
 		}
 		case 'wal.write':
 			return `wal.write${n} ${e.topic}: ${a.records} rec, ${formatBytes(a.bytes)}; pending ${e.pendingRecords} rec / ${formatBytes(e.pendingBytes)}`;
-		case 'fsync':
-			return `fsync${n} ${e.file}${e.topic ? ` ${e.topic}` : ''}: ${formatMs(a.latencyMs / a.count)}${a.count > 1 ? ' avg' : ''}, ${a.records} rec durable`;
+		case 'fsync': {
+			const took = `fsync${n} ${e.file}${e.topic ? ` ${e.topic}` : ''}: ${formatMs(a.latencyMs / a.count)}${a.count > 1 ? ' avg' : ''}`;
+			// Only a WAL fsync acknowledges records; the others make files, names or the log durable.
+			if (e.file === 'wal') return `${took}, ${a.records} rec durable`;
+			return `${took}${FSYNC_MEANING[e.file]}`;
+		}
 		case 'wal.commit':
 			return `wal.commit${n} ${e.topic}: ${a.records} rec, ${formatBytes(a.bytes)} -> log ${formatBytes(e.logBytes)}`;
 		case 'cache':
@@ -103,6 +107,14 @@ function describe(a: Aggregate): string {
 			return `sync mode -> ${e.sync}`;
 	}
 }
+
+/** What an fsync of each other file makes durable (a WAL fsync says how many records). */
+const FSYNC_MEANING: Record<Exclude<Extract<FlashQEvent, {type: 'fsync'}>['file'], 'wal'>, string> = {
+	log: ' (log writes durable)',
+	index: ' (index entries durable)',
+	group: ' (committed offset durable)',
+	dir: ' (new file names durable)',
+};
 
 function start(e: FlashQEvent): Aggregate {
 	const a: Aggregate = {first: e, last: e, count: 0, records: 0, bytes: 0, latencyMs: 0, hits: 0, misses: 0, evictions: 0};
@@ -150,6 +162,7 @@ export class EventLog {
 	private nextId = 1;
 	/** Events the hub dropped before we saw them (it keeps the newest when a listener lags). */
 	dropped = 0;
+	/** Everything added: engine events and notes (a line may hold several coalesced events). */
 	total = 0;
 
 	constructor(capacity = 200) {
@@ -180,6 +193,7 @@ export class EventLog {
 
 	/** A line from the UI itself (errors of UI actions, notices). */
 	note(text: string, level: EventLevel = 'info', at = Date.now()): void {
+		this.total++;
 		this.lines.push({agg: null, line: {id: this.nextId++, at, type: 'ui', topic: undefined, count: 1, level, text}, stale: false});
 	}
 

@@ -40,6 +40,17 @@ export interface TuiStoreOptions {
 }
 
 const LOOKUPS_KEPT = 8;
+/**
+ * A UI note waits this long for the engine's events that came before it: the hub delivers events
+ * at most 50 ms after they happen, and a note ("produced orders@0") must follow its causes.
+ */
+const NOTE_WAIT_MS = 60;
+
+interface PendingNote {
+	text: string;
+	level: EventLevel;
+	at: number;
+}
 
 /**
  * The TUI's store: subscribes to the engine's (and server's) batched events, keeps bounded state
@@ -56,8 +67,8 @@ export class TuiStore {
 	private readonly pacer: PublishPacer;
 	private readonly now: () => number;
 	private unsubscribers: (() => void)[] = [];
-	/** Polls the UI itself made (topic@offset -> count): their events are not the engine's story. */
-	private readonly ownReads = new Map<string, number>();
+	private pendingNotes: PendingNote[] = [];
+	private noteTimer: NodeJS.Timeout | undefined;
 	private snapshot: TuiSnapshot;
 	private version = 0;
 	private closed = false;
@@ -91,6 +102,7 @@ export class TuiStore {
 
 	close(): void {
 		this.closed = true;
+		clearTimeout(this.noteTimer);
 		for (const unsubscribe of this.unsubscribers) unsubscribe();
 		this.unsubscribers = [];
 		this.pacer.close();
@@ -106,16 +118,21 @@ export class TuiStore {
 
 	/** A line from the UI in the Events log (action results, readable errors). */
 	note(text: string, level: EventLevel = 'info'): void {
-		this.log.note(text, level, this.now());
-		this.pacer.schedule(true);
+		this.pendingNotes.push({text, level, at: this.now()});
+		this.noteTimer ??= setTimeout(() => {
+			this.noteTimer = undefined;
+			this.addNotesUpTo(Infinity);
+			this.pacer.schedule(true);
+		}, NOTE_WAIT_MS);
+		this.noteTimer.unref?.();
 	}
 
-	/** Marks the next poll event for `topic` from `fromOffset` as the UI's own read (kept out of Events). */
-	ownRead(topic: string, fromOffset: number): void {
-		const key = `${topic}@${fromOffset}`;
-		this.ownReads.set(key, (this.ownReads.get(key) ?? 0) + 1);
-		// Bounded: a read that emitted no event (empty range) must not leave an entry forever.
-		if (this.ownReads.size > 256) this.ownReads.clear();
+	/** Moves pending notes made before `at` (all, for Infinity) into the log, in time order with the events. */
+	private addNotesUpTo(at: number): void {
+		while (this.pendingNotes.length > 0 && this.pendingNotes[0]!.at < at) {
+			const note = this.pendingNotes.shift()!;
+			this.log.note(note.text, note.level, note.at);
+		}
 	}
 
 	/** The renderer reports what drawing a frame cost (Ink's onRender), for the frame budget. */
@@ -135,6 +152,8 @@ export class TuiStore {
 
 	/** Builds and publishes a snapshot now (tests, `--once`). */
 	publishNow(): TuiSnapshot {
+		// Notes still waiting for their causes' events stay pending; older ones are placed.
+		this.addNotesUpTo(this.now() - NOTE_WAIT_MS);
 		this.pacer.publishNow();
 		return this.snapshot;
 	}
@@ -142,15 +161,8 @@ export class TuiStore {
 	private onEngineEvents(events: readonly FlashQEvent[], dropped: number): void {
 		this.log.dropped += dropped;
 		for (const event of events) {
-			if (event.type === 'poll' && event.group === undefined && this.ownReads.size > 0) {
-				const key = `${event.topic}@${event.fromOffset}`;
-				const own = this.ownReads.get(key);
-				if (own !== undefined) {
-					if (own <= 1) this.ownReads.delete(key);
-					else this.ownReads.set(key, own - 1);
-					continue;
-				}
-			}
+			// A note made before this event happened goes first; one made after (same ms included) after it.
+			if (this.pendingNotes.length > 0) this.addNotesUpTo(event.at);
 			this.log.add(event);
 			if (event.type === 'index.lookup') {
 				let ring = this.lookups.get(event.topic);
@@ -158,6 +170,8 @@ export class TuiStore {
 				ring.push({at: event.at, offset: event.offset, entryOffset: event.entryOffset, position: event.position, scanned: event.scanned});
 			}
 		}
+		// The hub delivers everything emitted so far: the notes left were made after all of it.
+		this.addNotesUpTo(Infinity);
 		this.pacer.onEvents(events.length);
 	}
 

@@ -14,6 +14,8 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 	const operation = fc.oneof(
 		fc.record({op: fc.constant('append' as const), count: fc.integer({min: 1, max: 40})}),
 		fc.record({op: fc.constant('read' as const), from: fc.nat(), max: fc.integer({min: 1, max: 30})}),
+		// A view's quiet read: the same records, and the model (recency, hits, misses) untouched.
+		fc.record({op: fc.constant('peek' as const), from: fc.nat(), max: fc.integer({min: 1, max: 30})}),
 		fc.record({op: fc.constant('stats' as const)}),
 	);
 
@@ -45,6 +47,13 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 					if (model.get(r.offset)) hits++;
 					else misses++;
 				}
+			} else if (o.op === 'peek') {
+				const from = next === 0 ? 0 : o.from % next;
+				const index = () => JSON.stringify(log.stats().index);
+				const indexBefore = index();
+				const records = await log.read(from, o.max, Infinity, true);
+				expect(records).toEqual(Array.from({length: Math.min(o.max, next - from)}, (_, i) => stored(from + i, 1)));
+				expect(index()).toBe(indexBefore);
 			} else {
 				const cache = log.stats().cache!;
 				expect({hits: cache.hits, misses: cache.misses, entries: cache.entries, bytes: cache.bytes}).toEqual({
@@ -77,6 +86,29 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 			),
 			{numRuns: 100},
 		);
+	});
+
+	it('a quiet read (a view looking) changes neither the counts nor which record is evicted next', async () => {
+		for (const quiet of [true, false]) {
+			const {backend} = await openOn(new FaultyIo(), {sync: 'never', commitThreshold: 1, cacheSize: 3});
+			const log = await backend.openTopic('t');
+			for (let i = 0; i < 3; i++) await log.append([rec(i)], 1, 0);
+			const before = log.stats().cache!;
+			await log.read(0, 1, Infinity, quiet);
+			const after = log.stats().cache!;
+			// Offset 0 is the least recently used: the next append evicts it, unless a counted read just used it.
+			await log.append([rec(3)], 1, 0);
+			await log.read(0, 1);
+			const final = log.stats().cache!;
+			if (quiet) {
+				expect([after.hits, after.misses]).toEqual([before.hits, before.misses]);
+				expect(final.misses - after.misses).toBe(1);
+			} else {
+				expect(after.hits - before.hits).toBe(1);
+				expect(final.hits - after.hits).toBe(1);
+			}
+			await backend.close();
+		}
 	});
 
 	it('keeps what was appended even if the caller then changes its record objects', async () => {

@@ -1,0 +1,209 @@
+import {randomBytes} from 'node:crypto';
+import type {ServerResponse} from 'node:http';
+import type {BatchListener} from '../core/event-hub.js';
+
+/** A source of batched events (an EventHub fits): subscribed only while a watcher is connected. */
+export interface EventSourceChannel {
+	/** The SSE event name the batches go out under (`event: <name>`). */
+	name: string;
+	subscribe(listener: BatchListener<unknown>): () => void;
+}
+
+export interface EventStreamOptions {
+	/** Batches kept for watchers that reconnect with Last-Event-ID (default 1024). */
+	keepBatches?: number;
+	/**
+	 * A watcher whose socket holds more than this many unsent bytes is skipping: it gets nothing until
+	 * its socket drains, then one `missed` notice (default 1 MiB). Bounds server memory per watcher.
+	 */
+	maxBufferedBytes?: number;
+	/** A comment line this often keeps idle connections (and proxies) alive (default 15 s). */
+	keepAliveMs?: number;
+}
+
+interface Sent {
+	/** Sequence number of the batch's last event (events are numbered from 1 per server start). */
+	seq: number;
+	/** Sequence number of its first event. */
+	first: number;
+	frame: string;
+}
+
+interface Watcher {
+	res: ServerResponse;
+	/** Events not delivered to this watcher since its last notice (skipped while its socket was full). */
+	missed: number;
+	/** The last sequence number this watcher was sent or told it missed. */
+	seq: number;
+}
+
+/**
+ * Server-Sent Events fan-out of the engine's (and server's) event batches. Each batch is serialised
+ * once and written to every watcher; ids are `<server start id>-<event sequence number>`, so a
+ * watcher reconnecting with Last-Event-ID gets what it missed from the kept batches, or a `missed`
+ * notice with the exact count when they are gone, or `reset` after a server restart. A watcher that
+ * stops reading is never buffered without bound: it skips batches while its socket is full and is
+ * told how many events it missed when it drains. Producers never wait for watchers.
+ */
+export class EventStream {
+	readonly startId = randomBytes(4).toString('hex');
+	private readonly channels: readonly EventSourceChannel[];
+	private readonly keepBatches: number;
+	private readonly maxBufferedBytes: number;
+	private readonly keepAliveMs: number;
+	private readonly watchers = new Set<Watcher>();
+	private readonly kept: Sent[] = [];
+	private seq = 0;
+	/** Events the engine's hub dropped before this stream saw them (counted into the sequence). */
+	private unsubscribers: (() => void)[] = [];
+	private keepAlive: NodeJS.Timeout | undefined;
+	private closed = false;
+
+	constructor(channels: readonly EventSourceChannel[], options: EventStreamOptions = {}) {
+		this.channels = channels;
+		this.keepBatches = options.keepBatches ?? 1024;
+		this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+		this.keepAliveMs = options.keepAliveMs ?? 15_000;
+	}
+
+	/** Connected watchers. */
+	get size(): number {
+		return this.watchers.size;
+	}
+
+	/** Events numbered so far (the last id's sequence number). */
+	get lastSeq(): number {
+		return this.seq;
+	}
+
+	/** Takes over `res` as an event stream; `lastEventId` is the request's Last-Event-ID header, if any. */
+	attach(res: ServerResponse, lastEventId: string | undefined): void {
+		if (this.closed) {
+			res.writeHead(503, {'content-type': 'application/json'}).end('{"error":"server is closing"}');
+			return;
+		}
+		res.writeHead(200, {
+			'content-type': 'text/event-stream; charset=utf-8',
+			'cache-control': 'no-store',
+			connection: 'keep-alive',
+			'x-accel-buffering': 'no',
+		});
+		const watcher: Watcher = {res, missed: 0, seq: this.seq};
+		// A reconnecting browser waits this long before retrying (ms).
+		res.write(`retry: 1000\n: flashq-demo events, ids <server start>-<event number>\n\n`);
+		this.resume(watcher, lastEventId);
+		this.watchers.add(watcher);
+		res.on('drain', () => this.catchUp(watcher));
+		res.on('close', () => this.detach(watcher));
+		if (this.watchers.size === 1) this.start();
+	}
+
+	/** Ends every stream (server shutdown). */
+	close(): void {
+		this.closed = true;
+		this.stop();
+		for (const watcher of this.watchers) watcher.res.end();
+		this.watchers.clear();
+	}
+
+	private resume(watcher: Watcher, lastEventId: string | undefined): void {
+		const match = lastEventId === undefined ? null : /^([0-9a-f]+)-(\d+)$/.exec(lastEventId.trim());
+		if (lastEventId === undefined) return;
+		if (!match || match[1] !== this.startId || Number(match[2]) > this.seq) {
+			// Another server start (or a made-up id): the watcher's picture is from a queue that restarted.
+			this.send(watcher, `event: reset\ndata: ${JSON.stringify({reason: 'the server restarted: earlier events are gone; reload the snapshot'})}\n\n`);
+			return;
+		}
+		const after = Number(match[2]);
+		const oldest = this.kept[0];
+		let from = 0;
+		if (!oldest || oldest.first > after + 1) {
+			const missed = (oldest ? oldest.first - 1 : this.seq) - after;
+			if (missed > 0) this.send(watcher, missedFrame(missed, oldest ? oldest.first - 1 : this.seq, this.startId));
+		} else {
+			from = this.kept.findIndex((b) => b.seq > after);
+			if (from < 0) from = this.kept.length;
+		}
+		for (let i = from; i < this.kept.length; i++) {
+			const batch = this.kept[i]!;
+			if (batch.seq <= after) continue;
+			if (!this.writable(watcher)) {
+				// Replaying more than the socket takes: the rest becomes one notice once it drains.
+				watcher.missed += this.kept[this.kept.length - 1]!.seq - batch.first + 1;
+				watcher.seq = this.seq;
+				return;
+			}
+			this.send(watcher, batch.frame);
+		}
+		watcher.seq = this.seq;
+	}
+
+	private start(): void {
+		for (const channel of this.channels) {
+			this.unsubscribers.push(channel.subscribe((events, dropped) => this.publish(channel.name, events, dropped)));
+		}
+		this.keepAlive = setInterval(() => {
+			for (const watcher of this.watchers) if (this.writable(watcher)) watcher.res.write(': keep-alive\n\n');
+		}, this.keepAliveMs);
+		this.keepAlive.unref();
+	}
+
+	private stop(): void {
+		for (const unsubscribe of this.unsubscribers) unsubscribe();
+		this.unsubscribers = [];
+		clearInterval(this.keepAlive);
+		this.keepAlive = undefined;
+	}
+
+	private detach(watcher: Watcher): void {
+		if (!this.watchers.delete(watcher)) return;
+		// Nobody watching: unsubscribe, so the engine builds no events for nobody.
+		if (this.watchers.size === 0) this.stop();
+	}
+
+	private publish(name: string, events: readonly unknown[], dropped: number): void {
+		// Events the hub dropped (its listener lagged) still take sequence numbers: watchers are told.
+		if (dropped > 0) {
+			this.seq += dropped;
+			for (const watcher of this.watchers) watcher.missed += dropped;
+		}
+		if (events.length === 0) return;
+		const first = this.seq + 1;
+		this.seq += events.length;
+		const sent: Sent = {seq: this.seq, first, frame: `id: ${this.startId}-${this.seq}\nevent: ${name}\ndata: ${JSON.stringify(events)}\n\n`};
+		this.kept.push(sent);
+		if (this.kept.length > this.keepBatches) this.kept.splice(0, this.kept.length - this.keepBatches);
+		for (const watcher of this.watchers) {
+			if (watcher.missed > 0 || !this.writable(watcher)) {
+				watcher.missed += events.length;
+				watcher.seq = this.seq;
+				if (this.writable(watcher)) this.catchUp(watcher);
+				continue;
+			}
+			this.send(watcher, sent.frame);
+			watcher.seq = this.seq;
+		}
+	}
+
+	/** After a full socket drained: one notice for everything skipped, then live again. */
+	private catchUp(watcher: Watcher): void {
+		if (watcher.missed === 0 || !this.writable(watcher)) return;
+		const missed = watcher.missed;
+		watcher.missed = 0;
+		this.send(watcher, missedFrame(missed, watcher.seq, this.startId));
+	}
+
+	private writable(watcher: Watcher): boolean {
+		const {res} = watcher;
+		return !res.destroyed && res.writableLength <= this.maxBufferedBytes;
+	}
+
+	private send(watcher: Watcher, frame: string): void {
+		if (!watcher.res.destroyed) watcher.res.write(frame);
+	}
+}
+
+/** `missed` carries an id too: a watcher reconnecting after it resumes from there, not before. */
+function missedFrame(count: number, upTo: number, startId: string): string {
+	return `id: ${startId}-${upTo}\nevent: missed\ndata: ${JSON.stringify({count, message: `you missed ${count} events (the connection was too slow or away too long); reload the snapshot for current figures`})}\n\n`;
+}
