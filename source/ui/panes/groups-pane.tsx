@@ -30,18 +30,16 @@ export interface GroupsPaneProps {
 	selected: number;
 }
 
-/** Consumer groups: committed offset per topic, high water mark, lag. */
+/** Consumer groups: committed offset per topic, high water mark, lag (lag = hwm - commit, so all three stay when they fit). */
 export const GroupsPane = memo(function GroupsPane({width, height, focused, highlighted, rows, selected}: GroupsPaneProps) {
 	const cols = contentColumns(width);
 	const lines = contentRows(height);
-	const num = cols < 44 ? 6 : 7;
-	// Narrow panes drop the high water mark column: names matter more.
-	const withHwm = cols >= 50;
+	const num = 6;
+	// One "group/topic" column: the numbers get the room, the name is cut last.
+	const longest = Math.min(24, Math.max(11, ...rows.map((r) => r.group.length + 1 + (r.topic ?? '(no commits)').length)));
+	const withHwm = cols - 2 - 3 * (num + 1) >= Math.min(longest, 14);
 	const numbers = withHwm ? 3 : 2;
-	// Below 44 columns group and topic share one column ("billing/orders"): names matter more than alignment.
-	const combined = cols < 44;
-	const nameWidth = combined ? Math.max(6, cols - 2 - numbers * (num + 1)) : Math.max(6, Math.min(24, Math.floor((cols - numbers * (num + 1) - 4) / 2)));
-	const names = (group: string, topic: string) => (combined ? pad(`${group}/${topic}`, nameWidth) : `${pad(group, nameWidth)} ${pad(topic, nameWidth)}`);
+	const nameWidth = Math.max(6, Math.min(longest, cols - 2 - numbers * (num + 1)));
 	const hwm = (text: string) => (withHwm ? ` ${padLeft(text, num)}` : '');
 	const listRows = Math.max(0, lines - 1);
 	const first = windowStart(rows.length, listRows, selected);
@@ -52,13 +50,14 @@ export const GroupsPane = memo(function GroupsPane({width, height, focused, high
 				<Line dim>no groups: press c to create one</Line>
 			) : (
 				<>
-					<Line dim>{`  ${names('group', 'topic')} ${padLeft('commit', num)}${hwm('hwm')} ${padLeft('lag', num)}`}</Line>
+					<Line dim>{`  ${pad('group/topic', nameWidth)} ${padLeft('commit', num)}${hwm('hwm')} ${padLeft('lag', num)}`}</Line>
 					{rows.slice(first, first + listRows).map((r, i) => {
 						const isSelected = first + i === selected;
+						const marker = isSelected ? '›' : ' ';
 						const text =
 							r.topic === null
-								? `${isSelected ? '›' : ' '} ${combined ? pad(`${r.group} (no commits)`, nameWidth + numbers * (num + 1)) : names(r.group, '(no commits)')}`
-								: `${isSelected ? '›' : ' '} ${names(r.group, r.topic)} ${padLeft(formatCount(r.committed ?? 0), num)}${hwm(formatCount(r.highWaterMark ?? 0))} ${padLeft(formatCount(r.lag ?? 0), num)}`;
+								? `${marker} ${r.group} (no commits)`
+								: `${marker} ${pad(`${r.group}/${r.topic}`, nameWidth)} ${padLeft(formatCount(r.committed ?? 0), num)}${hwm(formatCount(r.highWaterMark ?? 0))} ${padLeft(formatCount(r.lag ?? 0), num)}`;
 						return (
 							<Line key={`${r.group}/${r.topic ?? ''}`} inverse={isSelected && focused} color={isSelected ? 'cyan' : r.lag ? 'yellow' : undefined}>
 								{text}

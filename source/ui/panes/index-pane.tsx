@@ -5,8 +5,8 @@ import {type TextLine, type TopicStoragePaneProps, TopicTextPane} from './pane.j
 
 export type IndexPaneProps = TopicStoragePaneProps;
 
-const describe = (l: IndexLookup): string =>
-	`offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`;
+// No "offset" prefix (the line above says it): at 160x45 the pane is about 40 columns and the scan count must fit.
+const describe = (l: IndexLookup): string => `${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`;
 
 /** The selected topic's sparse offset index: entries, interval, latest lookups. */
 export const IndexPane = memo(function IndexPane({width, height, focused, highlighted, storage, topic}: IndexPaneProps) {

@@ -16,8 +16,10 @@ export interface TopicsPaneProps {
 export const TopicsPane = memo(function TopicsPane({width, height, focused, highlighted, topics, selected}: TopicsPaneProps) {
 	const cols = contentColumns(width);
 	const rows = contentRows(height);
-	const numbers = cols >= 40 ? 3 : 2;
-	const numWidth = 8;
+	// Names come first: the rate column goes when the longest name (up to 16) would not fit beside it.
+	const longest = Math.min(16, Math.max(4, ...topics.map((t) => t.name.length)));
+	const numWidth = cols < 40 ? 7 : 8;
+	const numbers = cols - 2 - 3 * (numWidth + 1) >= longest ? 3 : 2;
 	const nameWidth = Math.max(6, cols - numbers * (numWidth + 1) - 2);
 	const selectedIndex = Math.max(0, topics.findIndex((t) => t.name === selected));
 	const listRows = Math.max(0, rows - 1);

@@ -113,7 +113,7 @@ export const cacheLesson: Lesson<CacheFacts> = {
 			},
 			after: (f) => {
 				const l = f.coldLookup;
-				const lookup = l ? `offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}` : 'no index lookup';
+				const lookup = l ? `${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}` : 'no index lookup';
 				return `hits ${f.coldTotalHits} misses ${f.coldTotalMisses}: hits did not move, every record of this read was a miss. The Offset Index shows the lookup (${lookup}): the read went to the log file from there, checked each frame's CRC and decoded it, work a hit never does.`;
 			},
 			cites: (f) => [pane.cache(`hits ${f.coldTotalHits} misses ${f.coldTotalMisses}`), ...(f.coldLookup ? [pane.lookup(f.coldLookup)] : [])],

@@ -48,9 +48,9 @@ export const indexLesson: Lesson<IndexFacts> = {
 				ctx.fact('entryList', entries.map((e) => [e.offset, e.position]));
 			},
 			after: (f) => {
-				return `The Offset Index pane: entries ${f.entries} every ${formatBytes(f.interval)} of log. Each entry maps an offset to the byte where its frame starts (Events lists them as index.append); one per interval, not one per record, so even a huge log's index fits in memory.`;
+				return `The Offset Index pane: entries ${f.entries} (1 per ${formatBytes(f.interval)} of log). Each entry maps an offset to the byte where its frame starts (Events lists them as index.append); one per interval, not one per record, so even a huge log's index fits in memory.`;
 			},
-			cites: (f) => [pane.index(`entries ${f.entries} every ${formatBytes(f.interval)} of log`)],
+			cites: (f) => [pane.index(`entries ${f.entries}`), pane.index(`(1 per ${formatBytes(f.interval)})`)],
 		},
 		{
 			title: 'A lookup',
@@ -74,7 +74,7 @@ export const indexLesson: Lesson<IndexFacts> = {
 			},
 			after: (f) => {
 				const l = f.lookup;
-				return `The lookup line reads "offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}": entry ${l.entryOffset} was the closest, and the read scanned ${l.scanned} frame(s) from its byte to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from its first byte.`;
+				return `The lookup line reads "${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}": entry ${l.entryOffset} was the closest, and the read scanned ${l.scanned} frame(s) from its byte to reach offset ${l.offset} (each frame holds one batch of 3 records). Without the index it would read the log from its first byte.`;
 			},
 			cites: (f) => [pane.lookup(f.lookup)],
 		},

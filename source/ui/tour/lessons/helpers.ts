@@ -61,7 +61,7 @@ export const pane = {
 	/** A Consumer Groups row: group, topic, committed offset, high water mark, lag. */
 	group: (group: string, topic: string, committed: number, highWaterMark: number, lag: number): Claim => ({
 		pane: 'Consumer Groups',
-		text: `${group} ${topic} ${formatCount(committed)} ${formatCount(highWaterMark)} ${formatCount(lag)}`,
+		text: `${group}/${topic} ${formatCount(committed)} ${formatCount(highWaterMark)} ${formatCount(lag)}`,
 	}),
 	/** The Records pane's title: topic and the offsets it lists (`first..last of count`). */
 	records: (topic: string, first: number, last: number, count: number): Claim => ({pane: 'Records', text: `${topic} ${first}..${last} of ${count}`}),
@@ -72,5 +72,5 @@ export const pane = {
 	cache: (text: string): Claim => ({pane: 'Cache', text}),
 	index: (text: string): Claim => ({pane: 'Offset Index', text}),
 	/** An Offset Index lookup line. */
-	lookup: (l: Readonly<IndexLookup>): Claim => ({pane: 'Offset Index', text: `offset ${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`}),
+	lookup: (l: Readonly<IndexLookup>): Claim => ({pane: 'Offset Index', text: `${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`}),
 };
