@@ -34,13 +34,15 @@ export interface GroupsPaneProps {
 export const GroupsPane = memo(function GroupsPane({width, height, focused, highlighted, rows, selected}: GroupsPaneProps) {
 	const cols = contentColumns(width);
 	const lines = contentRows(height);
-	const num = 6;
-	// One "group/topic" column: the numbers get the room, the name is cut last.
+	// Each number column as wide as its label or widest value; one "group/topic" column takes the rest, cut last.
+	const columnWidth = (label: string, values: (number | null)[]) => Math.max(label.length, ...values.map((v) => formatCount(v ?? 0).length));
+	const commitWidth = columnWidth('commit', rows.map((r) => r.committed));
+	const hwmWidth = columnWidth('hwm', rows.map((r) => r.highWaterMark));
+	const lagWidth = columnWidth('lag', rows.map((r) => r.lag));
 	const longest = Math.min(24, Math.max(11, ...rows.map((r) => r.group.length + 1 + (r.topic ?? '(no commits)').length)));
-	const withHwm = cols - 2 - 3 * (num + 1) >= Math.min(longest, 14);
-	const numbers = withHwm ? 3 : 2;
-	const nameWidth = Math.max(6, Math.min(longest, cols - 2 - numbers * (num + 1)));
-	const hwm = (text: string) => (withHwm ? ` ${padLeft(text, num)}` : '');
+	const withHwm = cols - 2 - (commitWidth + hwmWidth + lagWidth + 3) >= Math.min(longest, 14);
+	const nameWidth = Math.max(6, Math.min(longest, cols - 2 - (commitWidth + lagWidth + 2) - (withHwm ? hwmWidth + 1 : 0)));
+	const hwm = (text: string) => (withHwm ? ` ${padLeft(text, hwmWidth)}` : '');
 	const listRows = Math.max(0, lines - 1);
 	const first = windowStart(rows.length, listRows, selected);
 	const groups = new Set(rows.map((r) => r.group)).size;
@@ -50,14 +52,14 @@ export const GroupsPane = memo(function GroupsPane({width, height, focused, high
 				<Line dim>no groups: press c to create one</Line>
 			) : (
 				<>
-					<Line dim>{`  ${pad('group/topic', nameWidth)} ${padLeft('commit', num)}${hwm('hwm')} ${padLeft('lag', num)}`}</Line>
+					<Line dim>{`  ${pad('group/topic', nameWidth)} ${padLeft('commit', commitWidth)}${hwm('hwm')} ${padLeft('lag', lagWidth)}`}</Line>
 					{rows.slice(first, first + listRows).map((r, i) => {
 						const isSelected = first + i === selected;
 						const marker = isSelected ? '›' : ' ';
 						const text =
 							r.topic === null
 								? `${marker} ${r.group} (no commits)`
-								: `${marker} ${pad(`${r.group}/${r.topic}`, nameWidth)} ${padLeft(formatCount(r.committed ?? 0), num)}${hwm(formatCount(r.highWaterMark ?? 0))} ${padLeft(formatCount(r.lag ?? 0), num)}`;
+								: `${marker} ${pad(`${r.group}/${r.topic}`, nameWidth)} ${padLeft(formatCount(r.committed ?? 0), commitWidth)}${hwm(formatCount(r.highWaterMark ?? 0))} ${padLeft(formatCount(r.lag ?? 0), lagWidth)}`;
 						return (
 							<Line key={`${r.group}/${r.topic ?? ''}`} inverse={isSelected && focused} color={isSelected ? 'cyan' : r.lag ? 'yellow' : undefined}>
 								{text}

@@ -60,6 +60,8 @@ export interface TourOptions {
 	minReadMs?: number;
 	/** The clock `minReadMs` is measured with (tests). */
 	now?: () => number;
+	/** How `pace` waits (tests). */
+	sleep?: (ms: number) => Promise<void>;
 }
 
 /** What the interactive tour uses: posts a quarter second apart, and a result shown at least 0.8 s before `n` moves on. */
@@ -93,6 +95,7 @@ export class TourRunner {
 	private readonly paceMs: number;
 	private readonly minReadMs: number;
 	private readonly now: () => number;
+	private readonly sleep: (ms: number) => Promise<void>;
 	/** When the showing text (before or after) appeared. */
 	private shownAt = -Infinity;
 
@@ -112,6 +115,7 @@ export class TourRunner {
 		this.paceMs = options.paceMs ?? 0;
 		this.minReadMs = options.minReadMs ?? 0;
 		this.now = options.now ?? Date.now;
+		this.sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 		this.current = this.build();
 	}
 
@@ -360,7 +364,7 @@ export class TourRunner {
 				return [...this.stepEvents];
 			},
 			// Replays (back, restart) catch up silently: only a step run in front of the class is paced.
-			pace: () => (this.paceMs > 0 && !this.replaying ? new Promise<void>((resolve) => setTimeout(resolve, this.paceMs)) : Promise.resolve()),
+			pace: () => (this.paceMs > 0 && !this.replaying ? this.sleep(this.paceMs) : Promise.resolve()),
 		};
 		try {
 			await step.run(context);

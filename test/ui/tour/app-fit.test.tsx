@@ -26,7 +26,7 @@ describe('the tour inside the TUI App', () => {
 			try {
 				const frame = await app.see('Lesson 2/8  Step 1/4');
 				expect(frame).toContain('Tour · Lesson 2/8  Step 1/4 · The write-ahead log and the commit threshold');
-				expect(frame).toContain('4 WAL writes, 4 records (412 bytes) pending');
+				expect(frame).toContain('pending 4 rec / 412 B, commits 0');
 				expect(frame).toMatch(/pending 4 rec \/ 412 B/);
 				expect(frame.split('\n').length).toBeLessThanOrEqual(45);
 				expect(highlightedPanes(snapshot)).toEqual(['wal', 'events']);

@@ -55,6 +55,82 @@ const probe: Lesson = {
 	})),
 };
 
+/** A lesson whose first step posts three records one by one through `pace`, on a topic it names. */
+const paced: Lesson = {
+	id: 'paced',
+	title: 'Paced',
+	summary: 'The intro sentence.',
+	storage: 'any',
+	steps: [
+		{
+			title: 'three posts',
+			before: 'b0',
+			highlight: ['Topics'],
+			topic: 'climb',
+			async run(ctx) {
+				for (let i = 0; i < 3; i++) {
+					if (i > 0) await ctx.pace();
+					await ctx.engine.post('climb', [{value: String(i)}]);
+				}
+				ctx.fact('posted', 3);
+			},
+			after: (f) => `posted ${String(f['posted'])}`,
+		},
+		{title: 'second', before: 'b1', highlight: ['Topics'], topic: (f) => (f['posted'] === 3 ? 'from-facts' : null), run: async () => undefined, after: () => 'a1'},
+	],
+};
+
+describe('TourRunner pacing, reading time, topic and intro', () => {
+	it('paces a step only when asked to (interactive), and never while replaying it', async () => {
+		const waits: number[] = [];
+		const runner = new TourRunner({lessons: [paced], seed: 1, storage: 'memory', paceMs: 250, sleep: async (ms) => void waits.push(ms)});
+		runners.push(runner);
+		await runner.start(0);
+		await runner.next();
+		expect(waits).toEqual([250, 250]);
+		await runner.next();
+		await runner.next();
+		await runner.back();
+		// Back from step 2's result replays step 1 silently: no pause.
+		expect(runner.snapshot().stepIndex).toBe(1);
+		expect(waits).toEqual([250, 250]);
+		const quick = make([paced]);
+		await quick.playLesson(0);
+		expect(quick.lessonFacts()['posted']).toBe(3);
+	});
+
+	it('ignores n until the showing text has been on screen minReadMs: a double n never skips an explanation', async () => {
+		let now = 1000;
+		const runner = new TourRunner({lessons: [paced], seed: 1, storage: 'memory', minReadMs: 800, now: () => now});
+		runners.push(runner);
+		await runner.start(0);
+		await runner.next();
+		expect(runner.snapshot().phase).toBe('before');
+		now += 800;
+		await runner.next();
+		expect(runner.snapshot().phase).toBe('after');
+		// The second n of a double press arrives at once: the result stays.
+		await runner.next();
+		expect(runner.snapshot()).toMatchObject({phase: 'after', stepIndex: 0, after: 'posted 3'});
+		now += 799;
+		await runner.next();
+		expect(runner.snapshot().stepIndex).toBe(0);
+		now += 1;
+		await runner.next();
+		expect(runner.snapshot()).toMatchObject({phase: 'before', stepIndex: 1});
+	});
+
+	it("names the step's topic (a string, or from the facts) and shows the lesson's intro until the first step has run", async () => {
+		const runner = make([paced]);
+		await runner.start(0);
+		expect(runner.snapshot()).toMatchObject({topic: 'climb', intro: 'The intro sentence.'});
+		await runner.next();
+		expect(runner.snapshot()).toMatchObject({topic: 'climb', intro: null});
+		await runner.next();
+		expect(runner.snapshot()).toMatchObject({topic: 'from-facts', intro: null, stepIndex: 1});
+	});
+});
+
 describe('TourRunner', () => {
 	it('walks before → after → next step, with header and highlight', async () => {
 		const runner = make([probe, probe]);
@@ -218,7 +294,7 @@ describe('tourTranscript', () => {
 		expect(a).toContain('Lesson 1/2: Topics, records and offsets');
 		expect(a).toContain('  Step 2/4: Offsets are per topic  [watch Topics, Records]');
 		expect(a).toContain('      [1] 0  <- answer');
-		expect(a).toContain("    => 'clicks' started again at offset 0 (offsets 0,1)");
+		expect(a).toContain("    => 'clicks' started again at offset 0 (offsets 0..1)");
 		expect(a).toContain('Lesson 2/2: Consumer groups, commits and lag');
 		expect(a).toContain('lag grew to 10 = 15 - 5');
 	});

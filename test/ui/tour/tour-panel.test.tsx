@@ -60,7 +60,7 @@ describe('TourPanel', () => {
 		await runner.next();
 		rerender(<TourPanel snapshot={runner.snapshot()} width={100} />);
 		text = frame(lastFrame());
-		expect(text).toContain('The records got offsets 0,1,2');
+		expect(text).toContain('The records got offsets 0..2');
 		expect(text).toContain('n/Space next step');
 		unmount();
 	});
@@ -73,7 +73,7 @@ describe('TourPanel', () => {
 		await settle(runner);
 		stdin.write('n');
 		await settle(runner);
-		expect(frame(lastFrame())).toContain('The records got offsets 0,1,2');
+		expect(frame(lastFrame())).toContain('The records got offsets 0..2');
 		stdin.write(' ');
 		await settle(runner);
 		let text = frame(lastFrame());
@@ -100,6 +100,24 @@ describe('TourPanel', () => {
 		stdin.write('\u001B');
 		await settle(runner);
 		expect(left).toBe(true);
+		unmount();
+	});
+
+	it("shows the lesson's intro sentence before its first step runs, and a question as one answered line once the step ran", async () => {
+		const runner = tour();
+		await runner.start();
+		const {lastFrame, rerender, unmount} = render(<TourPanel snapshot={runner.snapshot()} width={160} />);
+		expect(frame(lastFrame())).toContain(topicsLesson.summary);
+		await runner.next();
+		rerender(<TourPanel snapshot={runner.snapshot()} width={160} />);
+		expect(frame(lastFrame())).not.toContain(topicsLesson.summary);
+		await runner.next();
+		runner.answer('2');
+		await runner.next();
+		rerender(<TourPanel snapshot={runner.snapshot()} width={160} />);
+		const text = frame(lastFrame());
+		expect(text).toContain("Predict: What offset will the first record of 'clicks' get? Answer: [1] 0 ✓ (you chose [2] 3 (it continues after orders))");
+		expect(text).not.toContain('[3] a random id');
 		unmount();
 	});
 
