@@ -1,3 +1,4 @@
+import {hostname} from 'node:os';
 import type {Lesson} from '../lesson.js';
 import {pane, withoutDir} from './helpers.js';
 
@@ -59,8 +60,8 @@ export const lockLesson: Lesson<LockFacts> = {
 					ctx.fact('mentionsLocked', message.includes('locked'));
 					ctx.fact('mentionsDir', message.includes(ctx.dataDir!));
 					ctx.fact('refusalCode', (error as {code?: string}).code ?? null);
-					// The pid is this test process's: name it, so the text repeats between runs.
-					ctx.fact('refusal', withoutDir(message, ctx.dataDir)!.replaceAll(String(process.pid), '<this pid>'));
+					// The pid and host are this process's and machine's: named, so the text repeats between runs.
+					ctx.fact('refusal', withoutDir(message, ctx.dataDir)!.replaceAll(String(process.pid), '<this pid>').replaceAll(` on ${hostname()}:`, ' on <this host>:'));
 				}
 				ctx.measure('refusalMs', Date.now() - started);
 				ctx.fact('firstStillWorks', (await ctx.engine.post('orders', [{value: 'second'}]))[0]!.offset === 1);
