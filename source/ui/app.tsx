@@ -1,4 +1,4 @@
-import {Box, useApp, useStdin} from 'ink';
+import {Box, Text, useApp, useStdin} from 'ink';
 import React, {type ReactNode, useCallback, useMemo, useRef, useState} from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
 import {paneAction, overlayAction, type AppAction} from './app-actions.js';
@@ -10,9 +10,9 @@ import type {KeyPress} from './input/parse-keys.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
 import {commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
-import {type Layout, type PaneId, computeLayout} from './layout.js';
+import {type Layout, MIN_COLUMNS, MIN_ROWS, type PaneId, computeLayout} from './layout.js';
 import {isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
-import {OverlayView} from './overlay-view.js';
+import {OverlayView, overlayMaxScroll} from './overlay-view.js';
 import {PaneGrid} from './pane-grid.js';
 import {groupRows} from './panes/groups-pane.js';
 import {recordRows} from './panes/records-pane.js';
@@ -79,7 +79,7 @@ function AppScreen(props: AppProps) {
 	const [selectedTopic, setSelectedTopic] = useState<string | null>(props.initialPage?.topic ?? null);
 	const [groupIndex, setGroupIndex] = useState(0);
 	const [eventsScroll, setEventsScroll] = useState(0);
-	const [detailScroll, setDetailScroll] = useState(0);
+	const [viewScroll, setViewScroll] = useState(0);
 	const [modal, setModal] = useState<Modal>({kind: 'none'});
 	const [message, setMessage] = useState<{text: string; level: 'info' | 'error'} | null>(null);
 	const quitting = useRef(false);
@@ -90,9 +90,14 @@ function AppScreen(props: AppProps) {
 	const topicView = snapshot.topics.find((t) => t.name === topic) ?? null;
 	const highWaterMark = topicView?.highWaterMark ?? 0;
 
-	const reserved = modalRows(modal) + (bottomSlot?.rows ?? 0);
+	const formRows = modalRows(modal);
+	const slotRows = bottomSlot?.rows ?? 0;
 	const hasServer = snapshot.server !== null;
-	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows - reserved, hasServer), [size.columns, size.rows, reserved, hasServer]);
+	// The watched (highlighted) panes get the rows they need; the bottom slot gets what is left.
+	const layout: Layout = useMemo(
+		() => computeLayout(size.columns, size.rows, hasServer, {favour: highlight, formRows, bottomRows: slotRows}),
+		[size.columns, size.rows, hasServer, highlight, formRows, slotRows],
+	);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
 	const records = useRecordsView({engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
@@ -149,7 +154,10 @@ function AppScreen(props: AppProps) {
 	// The byte inspector asks the engine where the frame is; a failure is a message.
 	const inspect = (name: string, record: RecordWithOffset) => {
 		// The answer may come after the user moved on to a form: it then opens nothing.
-		const open = (inspection: FrameInspection) => setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
+		const open = (inspection: FrameInspection) => {
+			setViewScroll(0);
+			setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
+		};
 		inspectRecord(engine, name, record).then(open, (error: unknown) => say(`byte inspector failed: ${errorMessage(error)}`, 'error'));
 	};
 
@@ -172,7 +180,7 @@ function AppScreen(props: AppProps) {
 			else if (command === 'pretty') records.togglePretty();
 			else if (command === 'inspect' && records.selected) inspect(topic, records.selected);
 			else if (command === 'open' && records.selected) {
-				setDetailScroll(0);
+				setViewScroll(0);
 				setModal({kind: 'detail', record: records.selected, topic});
 			}
 		} else if (pane === 'groups') {
@@ -207,6 +215,7 @@ function AppScreen(props: AppProps) {
 			case 'quit':
 				return quit();
 			case 'help':
+				setViewScroll(0);
 				return setModal({kind: 'help'});
 			case 'focus':
 				return setFocus(action.pane);
@@ -231,12 +240,15 @@ function AppScreen(props: AppProps) {
 		(key: KeyPress) => {
 			if (!isView(modal)) return true;
 			const command = overlayAction(modal.kind, key);
+			const page = Math.max(1, layout.bodyHeight - 4);
+			const by = command === 'up' ? -1 : command === 'down' ? 1 : command === 'pageUp' ? -page : command === 'pageDown' ? page : 0;
 			if (command === 'close') setModal({kind: 'none'});
 			else if (command === 'quit') quit();
-			else if (modal.kind === 'detail') {
+			else if (by !== 0) {
+				const most = overlayMaxScroll(modal, layout.columns, layout.bodyHeight, records.view.pretty);
+				setViewScroll((s) => Math.max(0, Math.min(most, s + by)));
+			} else if (modal.kind === 'detail') {
 				if (command === 'inspect') inspect(modal.topic, modal.record);
-				else if (command === 'up') setDetailScroll((s) => Math.max(0, s - 1));
-				else if (command === 'down') setDetailScroll((s) => s + 1);
 				else if (command === 'pretty') records.togglePretty();
 				else if (command === 'produce') openProduce(modal.record);
 			}
@@ -247,12 +259,14 @@ function AppScreen(props: AppProps) {
 	useKeyLayer('pane', (key: KeyPress) => {
 		if (key.ctrl) return true;
 		setMessage(null);
-		run(paneAction({focus, panes: layout.panes}, key));
+		const action = paneAction({focus, panes: layout.panes}, key);
+		// Too small to show what a key does: only quitting works.
+		if (!layout.tooSmall || action.type === 'quit') run(action);
 		return true;
 	});
 
 	const body = isView(modal) ? (
-		<OverlayView modal={modal} width={layout.columns} height={layout.bodyHeight} pretty={records.view.pretty} detailScroll={detailScroll} />
+		<OverlayView modal={modal} width={layout.columns} height={layout.bodyHeight} pretty={records.view.pretty} scroll={viewScroll} />
 	) : (
 		<PaneGrid
 			layout={layout}
@@ -268,8 +282,10 @@ function AppScreen(props: AppProps) {
 		/>
 	);
 
+	if (layout.tooSmall) return <TooSmall columns={size.columns} rows={size.rows} />;
+
 	return (
-		<Box flexDirection="column" width={layout.columns} height={layout.rows - 1 + reserved}>
+		<Box flexDirection="column" width={layout.columns} height={layout.rows - 1}>
 			<Header
 				width={layout.columns}
 				storage={snapshot.storage}
@@ -293,8 +309,24 @@ function AppScreen(props: AppProps) {
 				say={(text) => setMessage({text, level: 'info'})}
 				onGroupDeleted={() => setGroupIndex((i) => Math.max(0, i - 1))}
 			/>
-			{bottomSlot?.node}
+			{bottomSlot ? (
+				<Box height={layout.bottomRows} overflow="hidden" flexShrink={0}>
+					{bottomSlot.node}
+				</Box>
+			) : null}
 			<Footer width={layout.columns} keys={footerKeys(modal, focus, props.extraFooterKeys)} message={message} />
+		</Box>
+	);
+}
+
+/** Below the smallest supported size: what is wrong and what is needed (q still quits). */
+function TooSmall({columns, rows}: {columns: number; rows: number}) {
+	return (
+		<Box flexDirection="column" width={Math.max(1, columns)} height={Math.max(1, rows - 1)} overflow="hidden">
+			<Text color="yellow" bold wrap="wrap">
+				terminal too small ({columns}x{rows}, need {MIN_COLUMNS}x{MIN_ROWS})
+			</Text>
+			<Text wrap="wrap">Enlarge the window or make the font smaller; q quits.</Text>
 		</Box>
 	);
 }

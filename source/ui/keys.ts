@@ -138,10 +138,13 @@ export const CHOICE_BINDINGS: readonly Binding<'up' | 'down' | 'choose' | 'pick'
 	{keys: 'Esc', does: 'cancel', on: {cancel: ['escape']}},
 ];
 
-export type OverlayCommand = 'up' | 'down' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit';
+export type OverlayCommand = 'up' | 'down' | 'pageUp' | 'pageDown' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit';
+
+/** Scrolling a view that does not fit (help, detail, byte inspector). */
+const SCROLL = {...UP_DOWN, pageUp: ['pageup'], pageDown: ['pagedown']} as const;
 
 export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
-	{keys: '↑↓/j k', does: 'scroll', on: UP_DOWN},
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
 	{keys: 'x', does: 'byte inspector', on: {inspect: ['x']}},
 	{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 	{keys: 'p', does: 're-produce', on: {produce: ['p']}},
@@ -150,11 +153,15 @@ export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
 ];
 
 export const INSPECTOR_BINDINGS: readonly Binding<OverlayCommand>[] = [
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
 	{keys: 'Esc/x', does: 'close the byte inspector', on: {close: ['escape', 'x', 'return']}},
 	{keys: 'q', does: 'quit', on: {quit: ['q']}},
 ];
 
-export const HELP_BINDINGS: readonly Binding<OverlayCommand>[] = [{keys: 'Esc/?', does: 'close help', on: {close: ['escape', '?', 'q', 'return']}}];
+export const HELP_BINDINGS: readonly Binding<OverlayCommand>[] = [
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
+	{keys: 'Esc/?', does: 'close help', on: {close: ['escape', '?', 'q', 'return']}},
+];
 
 export type TourCommand = 'next' | 'back' | 'restart' | 'leave';
 

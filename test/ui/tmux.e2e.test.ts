@@ -97,6 +97,31 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 		expect(s.capture()).not.toContain('1 Topics');
 	}, 90_000);
 
+	it('resizes 160x45 -> 80x24 -> 60x18 (too small) -> 160x45, then q leaves no stale frame on the shell', async () => {
+		const s = session();
+		s.start(['bash', '-c', `echo SHELL-BEFORE; exec ${process.execPath} ${cli}`], root);
+		await s.waitFor('1 Topics', 20_000);
+		s.resize(80, 24);
+		// The whole re-laid frame at 80 columns: header, panes and the footer's keys.
+		await s.waitFor((screen) => {
+			const lines = screen.split('\n');
+			return (lines[1] ?? '').length === 80 && /^[╭╔]/.test(lines[1] ?? '') && screen.includes('? help q quit') && screen.includes('7 Events');
+		});
+		s.resize(60, 18);
+		await s.waitFor('terminal too small (60x18, need 80x24)');
+		s.resize(160, 45);
+		await s.waitFor((screen) => (screen.split('\n')[1] ?? '').length === 160 && screen.includes('7 Events') && !screen.includes('too small'));
+		await s.press('q');
+		expect(await s.exitCode()).toBe(0);
+		// Only what the shell printed is left: no row of any frame the app drew.
+		const left = s
+			.capture()
+			.split('\n')
+			.map((line) => line.trimEnd())
+			.filter((line) => line !== '');
+		expect(left).toEqual(['SHELL-BEFORE', expect.stringMatching(/^__FLASHQ_EXIT__0$/)]);
+	}, 90_000);
+
 	it('opens help and record detail, quits with Ctrl+C', async () => {
 		const s = session();
 		s.start([process.execPath, cli], root);
