@@ -28,3 +28,6 @@ export const USAGE = `
     $ flashq-demo --serve
     $ flashq-demo --tour --seed 7
 `;
+
+/** What a usage error prints after its one line. */
+export const USAGE_HINT = 'Run flashq-demo --help for the flags.';
