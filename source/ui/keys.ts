@@ -198,7 +198,7 @@ export const SEEK_HELP: readonly KeyHelp[] = [
 	{keys: 'beginning', does: 'offset 0'},
 	{keys: 'end', does: 'the last page'},
 	{keys: 'offset', does: 'a given offset'},
-	{keys: 'time', does: 'first record at/after (UTC HH:MM[:SS], ISO, -5m)'},
+	{keys: 'time', does: 'first record at/after (local HH:MM[:SS], ISO, -5m)'},
 ];
 
 export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [
