@@ -1,7 +1,7 @@
 import {Box, Text, useApp, useStdin} from 'ink';
 import React, {type ReactNode, useCallback, useMemo, useRef, useState} from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
-import {paneAction, overlayAction, type AppAction} from './app-actions.js';
+import {paneAction, overlayAction, type AppAction, StrayKeys} from './app-actions.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {errorMessage, formatHeaders} from './format.js';
@@ -9,7 +9,7 @@ import {KeypressProvider, useKeyLayer} from './input/keypress.js';
 import type {KeyPress} from './input/parse-keys.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
-import {commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
+import {CHOICE_KEYS, commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
 import {type Layout, MIN_COLUMNS, MIN_ROWS, type PaneId, computeLayout} from './layout.js';
 import {isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
 import {OverlayView, overlayMaxScroll} from './overlay-view.js';
@@ -43,10 +43,14 @@ export interface AppProps {
 	initialFocus?: PaneId;
 	/** Keys shown first in the footer (e.g. the tour's). */
 	extraFooterKeys?: readonly KeyHelp[];
+	/** What `t` does (start the guided tour); without it, t says the tour is not available. */
+	onTour?: () => void;
+	/** Shown for the server in the header instead of its address or 'off' (the tour explains whose queue it serves). */
+	serverLabel?: string;
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
-	if (isForm(modal)) return FORM_KEYS;
+	if (isForm(modal)) return modal.kind === 'seek' || modal.kind === 'group-delete' ? CHOICE_KEYS : FORM_KEYS;
 	switch (modal.kind) {
 		case 'detail':
 			return DETAIL_KEYS;
@@ -83,6 +87,7 @@ function AppScreen(props: AppProps) {
 	const [modal, setModal] = useState<Modal>({kind: 'none'});
 	const [message, setMessage] = useState<{text: string; level: 'info' | 'error'} | null>(null);
 	const quitting = useRef(false);
+	const stray = useRef(new StrayKeys()).current;
 
 	// Keep a topic selected: the first one as soon as any exists.
 	const topicNames = snapshot.topics.map((t) => t.name);
@@ -194,7 +199,8 @@ function AppScreen(props: AppProps) {
 					return;
 				}
 				const hwm = snapshot.topics.find((t) => t.name === target)?.highWaterMark ?? 0;
-				if (command === 'commit') setModal({kind: 'group-commit', group: groupRow.group, topic: target, offset: hwm});
+				const highWaterMarks = Object.fromEntries(snapshot.topics.map((t) => [t.name, t.highWaterMark]));
+				if (command === 'commit') setModal({kind: 'group-commit', group: groupRow.group, topic: target, offset: hwm, highWaterMarks});
 				else
 					void act('rewind', async () => {
 						await engine.commitOffset(groupRow.group, target, 0);
@@ -223,6 +229,10 @@ function AppScreen(props: AppProps) {
 				return openProduce(focus === 'records' ? records.selected : null);
 			case 'pane':
 				return runPaneCommand(action.pane, action.command);
+			case 'tour':
+				return props.onTour ? props.onTour() : setMessage({text: 't: the guided tour is not available here', level: 'error'});
+			case 'notHere':
+				return setMessage({text: action.text, level: 'error'});
 			case 'none':
 				return;
 		}
@@ -258,8 +268,10 @@ function AppScreen(props: AppProps) {
 	);
 	useKeyLayer('pane', (key: KeyPress) => {
 		if (key.ctrl) return true;
+		const swallowed = stray.swallow(key, Date.now());
+		const action = swallowed === null ? paneAction({focus, panes: layout.panes}, key) : ({type: 'notHere', text: swallowed} as const);
+		if (swallowed === null) stray.saw(key, action, Date.now());
 		setMessage(null);
-		const action = paneAction({focus, panes: layout.panes}, key);
 		// Too small to show what a key does: only quitting works.
 		if (!layout.tooSmall || action.type === 'quit') run(action);
 		return true;
@@ -289,7 +301,7 @@ function AppScreen(props: AppProps) {
 			<Header
 				width={layout.columns}
 				storage={snapshot.storage}
-				serverUrl={snapshot.server?.url ?? null}
+				serverUrl={props.serverLabel ?? snapshot.server?.url ?? null}
 				uptimeMs={snapshot.now - snapshot.startedAt}
 				appendRate={snapshot.appendRate}
 				extra={headerExtra}

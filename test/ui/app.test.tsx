@@ -360,7 +360,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 		ui = await renderApp(queue);
 		await ui.press('?');
 		const f = await ui.see('Help: keys');
-		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (keep engine)']) {
+		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)', '1-7 (8)      pane (8 = Server)']) {
 			expect(f).toContain(text);
 		}
 		await ui.press(KEY.escape);

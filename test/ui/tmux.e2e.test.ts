@@ -202,12 +202,13 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 				expect(tourWhere(screen)).toMatchObject({lesson: 3, step: 1, ready: true});
 				expect(screen).toContain('Sync modes');
 
-				// Esc: the tour goes, its engine stays for free exploration.
-				screen = await s.press('Escape', 'exploring the tour engine');
+				// Esc: the tour goes; started by --tour, the app goes on with a fresh memory engine.
+				screen = await s.press('Escape', 'a fresh memory engine');
 				expect(screen).not.toContain('Tour · Lesson');
+				expect(screen).toContain('storage memory');
 				await s.press('q');
 				expect(await s.exitCode()).toBe(0);
-				// Quitting closed the engines and removed every lesson directory, the kept one too.
+				// Quitting closed the engines and removed every lesson directory.
 				expect(readdirSync(dir)).toEqual([]);
 			} finally {
 				await cleanup();
