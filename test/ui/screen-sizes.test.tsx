@@ -67,7 +67,7 @@ describe.each(SIZES)('at %ix%i', (columns, rows) => {
 			expectFits(frame, columns, rows);
 			seen.push(frame);
 		}
-		for (const text of ['Everywhere', 'Consumer Groups', 'rewind to 0', 'Tour (t)', 'leave (keep engine)', 'Seek (s)']) expect(seen.join('\n')).toContain(text);
+		for (const text of ['Everywhere', 'Consumer Groups', 'rewind to 0', 'Tour (t)', 'leave (your engine)', 'Seek (s)']) expect(seen.join('\n')).toContain(text);
 	});
 
 	it('the byte inspector: first hex row, legend with version and flags, the field table reachable by scrolling', async () => {
