@@ -113,7 +113,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const metrics = createMetrics(queue);
 	let openapi: unknown;
 	const router = new Router<Handler>(
-		apiRoutes({queue, version, metrics: () => metrics.scrape(), openapi: () => (openapi ??= openApiDocument(version))}),
+		apiRoutes({queue, version, metrics: () => metrics.scrape(), openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null}))}),
 	);
 	const events = new EventHub<RequestEvent>();
 	const counters = {requests: 0, errors: 0, serverErrors: 0, inFlight: 0};

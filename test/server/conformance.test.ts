@@ -7,8 +7,14 @@
  * when it needs one); otherwise it starts its own (node dist/cli.js --headless --serve 0).
  * Only HTTP is used, names are unique per run, so a server holding other data is fine.
  * Closes its output with a bare "N passed, M failed" line.
+ *
+ * Every response is also replayed through an OpenAPI response validator (openapi-backend) against
+ * the server's own GET /openapi.json: a status, header or body the document does not describe
+ * fails the case, so document and server cannot drift. Servers without a document are not
+ * checked; FLASHQ_CONFORMANCE_VALIDATE=0 turns it off.
  */
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {responseValidator} from './openapi-validator.js';
 import {type Reply, client, startServerProcess, unique, type ServerProcess} from './process.js';
 
 const MIB = 1_048_576;
@@ -23,7 +29,17 @@ beforeAll(async () => {
 		own = await startServerProcess();
 		base = own.url;
 	}
-	api = client(base.replace(/\/$/, ''), process.env['FLASHQ_CONFORMANCE_TOKEN'] || undefined);
+	const plain = client(base.replace(/\/$/, ''), process.env['FLASHQ_CONFORMANCE_TOKEN'] || undefined);
+	api = plain;
+	if (process.env['FLASHQ_CONFORMANCE_VALIDATE'] === '0') return;
+	const document = await plain('GET', '/openapi.json');
+	if (document.status !== 200 || typeof document.json?.openapi !== 'string') return;
+	const validator = await responseValidator(document.json);
+	api = async (method, path, options) => {
+		const reply = await plain(method, path, options);
+		expect(validator.check(method, path, reply), 'the response fits GET /openapi.json').toEqual([]);
+		return reply;
+	};
 }, 120_000);
 
 afterAll(async () => {
