@@ -71,10 +71,9 @@ interface ConnectionTail {
 	res: ServerResponse;
 	/** Settles when this request's handler is done (its answer is written or queued). */
 	handled: Promise<void>;
-	/** Settles when this answer is out (or the connection is gone). */
-	answered: Promise<void>;
-	/** `answered` of the request before this one (undefined: none was pending). */
-	previous: Promise<void> | undefined;
+	done: boolean;
+	/** The request before this one (its answer may still be queued behind others in node:http). */
+	previous: {handled: Promise<void>; res: ServerResponse} | undefined;
 }
 
 /** Metrics labels of requests that never parsed into a method and path (400, 408, 431). */
@@ -248,12 +247,11 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
 		const {socket} = req;
 		const before = tails.get(socket);
-		const handled = before === undefined ? handle(req, res) : before.handled.then(() => handle(req, res));
-		const tail: ConnectionTail = {req, res, handled, answered: handled.then(() => responseOut(res)), previous: before?.answered};
+		const busy = before !== undefined && !before.done;
+		const handled = busy ? before.handled.then(() => handle(req, res)) : handle(req, res);
+		const tail: ConnectionTail = {req, res, handled, done: false, previous: before === undefined ? undefined : {handled: before.handled, res: before.res}};
 		tails.set(socket, tail);
-		void tail.answered.then(() => {
-			if (tails.get(socket) === tail) tails.delete(socket);
-		});
+		void handled.then(() => (tail.done = true));
 	};
 
 	/**
@@ -273,7 +271,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 		if (tail !== undefined && !tail.req.complete) answeredHere.add(tail.req);
 		// A request still reading its body is the one that failed (a bad chunk, a timeout): it gets
 		// no answer of its own; only the requests before it are waited for.
-		const pending = tail === undefined ? undefined : tail.req.complete ? tail.answered : tail.previous;
+		const owed = tail === undefined ? undefined : tail.req.complete ? tail : tail.previous;
+		const pending = owed === undefined ? undefined : owed.handled.then(() => responseOut(owed.res));
 		const reply = (): void => {
 			const midAnswer = tail !== undefined && !tail.req.complete && tail.res.headersSent;
 			if (socket.writable && !midAnswer) {
