@@ -4,7 +4,7 @@ import type {SyncMode} from '../engine/types.js';
 import {SYNC_MODES} from '../engine/types.js';
 import {DEFAULT_MAX_TOPICS} from '../engine/flashq.js';
 import type {FileStorageOptions, StorageOptions} from '../storage/types.js';
-import {isLoopback} from '../server/auth.js';
+import {bearerTokenProblem, isLoopback} from '../server/auth.js';
 import {USAGE} from './usage.js';
 
 /** A bad flag or value: the CLI prints the message and a pointer to --help on stderr and exits 2. */
@@ -236,6 +236,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	if (hostFlag === '') throw new UsageError('--host needs a value (an address such as 127.0.0.1)');
 	if (tokenFlag === '') throw new UsageError('--token needs a value (a secret string)');
 	const token = tokenFlag ?? (env['FLASHQ_TOKEN'] || undefined);
+	const tokenProblem = token === undefined ? undefined : bearerTokenProblem(token);
+	if (tokenProblem !== undefined) throw new UsageError(`${tokenFlag === undefined ? 'FLASHQ_TOKEN' : '--token'} ${tokenProblem}`);
 	const host = hostFlag ?? '127.0.0.1';
 	if (port === null && (hostFlag !== undefined || tokenFlag !== undefined)) {
 		throw new UsageError(`--${hostFlag !== undefined ? 'host' : 'token'} applies only with --serve [PORT] or --headless`);
