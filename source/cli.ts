@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {onShutdownSignals} from './cli/lifecycle.js';
 import {reportStorageNotices} from './cli/notices.js';
 import {type CliOptions, UsageError, parseArgs} from './cli/options.js';
-import {USAGE} from './cli/usage.js';
+import {USAGE, USAGE_HINT} from './cli/usage.js';
 import {FlashQ} from './engine/flashq.js';
 import {type ServerLogger, startServer} from './server/server.js';
 import type {ServerHandle} from './server/types.js';
@@ -25,6 +25,18 @@ function version(): string {
 async function runClientCommand(args: string[]): Promise<number> {
 	const {runClient} = await import('./client/run-client.js');
 	return runClient(args, process.env);
+}
+
+/** Why a data dir did not open, in words: mkdir's EEXIST/ENOTDIR mean a file is in the way. */
+function dataDirReason(dataDir: string, error: unknown): string {
+	const text = reason(error);
+	if (!/\b(EEXIST|ENOTDIR)\b/.test(text)) return text;
+	try {
+		if (!statSync(dataDir).isDirectory()) return 'it is a file, not a directory (choose a directory with --data-dir DIR)';
+	} catch {
+		// Not there: a part of the path above it is the file.
+	}
+	return 'a part of the path is a file, not a directory (choose a directory with --data-dir DIR)';
 }
 
 function listenError(error: unknown, host: string, port: number): string {
@@ -69,7 +81,7 @@ async function run(options: CliOptions): Promise<number> {
 	try {
 		queue = await FlashQ.open({...options.storage, maxTopics: options.maxTopics});
 	} catch (error) {
-		say(options.dataDir === null ? `flashq-demo: cannot open storage: ${reason(error)}` : `flashq-demo: cannot open data dir ${options.dataDir}: ${reason(error)}`);
+		say(options.dataDir === null ? `flashq-demo: cannot open storage: ${reason(error)}` : `flashq-demo: cannot open data dir ${options.dataDir}: ${dataDirReason(options.dataDir, error)}`);
 		return 1;
 	}
 	let server: ServerHandle | null = null;
@@ -134,8 +146,9 @@ async function main(argv: string[]): Promise<number> {
 		parsed = parseArgs(argv, process.env, import.meta);
 	} catch (error) {
 		if (error instanceof UsageError) {
+			// The error and one pointer: the full usage would scroll the error off a 24-row screen.
 			say(`flashq-demo: ${error.message}`);
-			process.stderr.write(USAGE);
+			say(USAGE_HINT);
 			return 2;
 		}
 		throw error;

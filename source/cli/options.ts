@@ -4,10 +4,10 @@ import type {SyncMode} from '../engine/types.js';
 import {SYNC_MODES} from '../engine/types.js';
 import {DEFAULT_MAX_TOPICS} from '../engine/flashq.js';
 import type {FileStorageOptions, StorageOptions} from '../storage/types.js';
-import {isLoopback} from '../server/auth.js';
+import {bearerTokenProblem, isLoopback} from '../server/auth.js';
 import {USAGE} from './usage.js';
 
-/** A bad flag or value: the CLI prints the message and the usage on stderr and exits 2. */
+/** A bad flag or value: the CLI prints the message and a pointer to --help on stderr and exits 2. */
 export class UsageError extends Error {
 	override name = 'UsageError';
 }
@@ -63,7 +63,8 @@ function preprocess(argv: readonly string[]): string[] {
 				continue;
 			}
 			const next = argv[index + 1];
-			if (name === 'serve' && (next === undefined || !/^\d+$/.test(next))) {
+			// flashq-demo takes no positional argument: a word after --serve is its (perhaps bad) port.
+			if (name === 'serve' && (next === undefined || next.startsWith('-'))) {
 				values.set('serve', ''); // bare --serve: the default port
 				continue;
 			}
@@ -187,19 +188,20 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const thresholdFlag = last(flags['commitThreshold']);
 	const cacheFlag = last(flags['cacheSize']);
 	const repair = flags['repair'] === true;
+	// A bad value is named first, whatever the storage: its fix comes before "file storage only".
+	if (syncFlag !== undefined && !(SYNC_MODES as readonly string[]).includes(syncFlag)) {
+		throw new UsageError(`--sync must be one of ${SYNC_MODES.join(', ')}, got '${syncFlag}'`);
+	}
+	const threshold = thresholdFlag === undefined ? 10 : integer('commit-threshold', thresholdFlag, 1, 1_000_000);
+	const cacheSize = cacheFlag === undefined ? 1000 : integer('cache-size', cacheFlag, 0, 100_000_000);
 	let storage: StorageOptions;
 	let dataDir: string | null = null;
 	if (kind === 'file') {
 		dataDir = dataDirFlag ?? DEFAULT_DATA_DIR;
 		const file: FileStorageOptions = {storage: 'file', dataDir: path.resolve(dataDir), sync: 'always'};
-		if (syncFlag !== undefined) {
-			if (!(SYNC_MODES as readonly string[]).includes(syncFlag)) {
-				throw new UsageError(`--sync must be one of ${SYNC_MODES.join(', ')}, got '${syncFlag}'`);
-			}
-			file.sync = syncFlag as SyncMode;
-		}
-		file.commitThreshold = thresholdFlag === undefined ? 10 : integer('commit-threshold', thresholdFlag, 1, 1_000_000);
-		file.cacheSize = cacheFlag === undefined ? 1000 : integer('cache-size', cacheFlag, 0, 100_000_000);
+		if (syncFlag !== undefined) file.sync = syncFlag as SyncMode;
+		file.commitThreshold = threshold;
+		file.cacheSize = cacheSize;
 		if (repair) file.repair = true;
 		storage = file;
 	} else {
@@ -217,6 +219,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const maxTopics = maxTopicsFlag === undefined ? DEFAULT_MAX_TOPICS : integer('max-topics', maxTopicsFlag, 1, 100_000_000);
 
 	const headless = flags['headless'] === true;
+	if (flags['once'] === true) {
+		// --once prints a frame and exits: a server would bind a port that nothing can reach.
+		const serving = (['serve', 'port', 'host', 'token', 'headless'] as const).find((name) => flags[name] !== undefined && flags[name] !== false);
+		if (serving) throw new UsageError(`--${serving} does not apply with --once (it prints one frame and exits; nothing would be served)`);
+	}
 	const serveFlag = last(flags['serve']);
 	const portFlag = last(flags['port']);
 	let port: number | null = null;
@@ -229,6 +236,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	if (hostFlag === '') throw new UsageError('--host needs a value (an address such as 127.0.0.1)');
 	if (tokenFlag === '') throw new UsageError('--token needs a value (a secret string)');
 	const token = tokenFlag ?? (env['FLASHQ_TOKEN'] || undefined);
+	const tokenProblem = token === undefined ? undefined : bearerTokenProblem(token);
+	if (tokenProblem !== undefined) throw new UsageError(`${tokenFlag === undefined ? 'FLASHQ_TOKEN' : '--token'} ${tokenProblem}`);
 	const host = hostFlag ?? '127.0.0.1';
 	if (port === null && (hostFlag !== undefined || tokenFlag !== undefined)) {
 		throw new UsageError(`--${hostFlag !== undefined ? 'host' : 'token'} applies only with --serve [PORT] or --headless`);

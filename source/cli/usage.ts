@@ -16,7 +16,7 @@ export const USAGE = `
     --host HOST                      address to bind (default 127.0.0.1); any other than loopback needs a token
     --token TOKEN                    require "Authorization: Bearer TOKEN" (or set FLASHQ_TOKEN)
     --headless                       no TUI: run the server alone (implies --serve)
-    --once                           print one frame of the current state and exit
+    --once                           print one frame of the current state and exit (no server)
     --tour                           start in the guided tour (lessons on their own engines, file
                                      storage in a fresh temp dir, or inside --data-dir DIR); with
                                      --once, print the whole tour as a transcript
@@ -28,3 +28,6 @@ export const USAGE = `
     $ flashq-demo --serve
     $ flashq-demo --tour --seed 7
 `;
+
+/** What a usage error prints after its one line. */
+export const USAGE_HINT = 'Run flashq-demo --help for the flags.';

@@ -2,7 +2,7 @@ import {type Command, GLOBAL_OPTIONS_HELP, show} from './command.js';
 import {CommandFailure} from './errors.js';
 import {table} from './format.js';
 import {callApi} from './http.js';
-import {array, integer, type JsonObject, object, optionalString, string} from './shape.js';
+import {array, integer, type JsonObject, object, optionalInteger, optionalString, string} from './shape.js';
 
 export const healthCommand: Command = {
 	kind: 'command',
@@ -10,8 +10,9 @@ export const healthCommand: Command = {
 	summary: 'check that the server is up',
 	usage: `Usage: flashq-demo client health
 
-Sends GET /health and prints the server's status, service name and Unix timestamp.
-Exits 1 when the server is unreachable or not healthy.
+Sends GET /health and prints the server's status, service name and Unix timestamp (a server
+with a token tells only its status to a client without it). Exits 1 when the server is
+unreachable or not healthy.
 
 ${GLOBAL_OPTIONS_HELP}`,
 	args: [],
@@ -22,8 +23,11 @@ ${GLOBAL_OPTIONS_HELP}`,
 		show(context, operation, response, (json) => {
 			const body = object(json, 'the response');
 			context.print(`Server Status: ${string(body, 'status')}`);
-			context.print(`Service: ${string(body, 'service')}`);
-			context.print(`Timestamp: ${integer(body, 'timestamp')}`);
+			// Both absent when the server has a token and this client did not send it.
+			const service = optionalString(body, 'service');
+			const timestamp = optionalInteger(body, 'timestamp');
+			if (service !== undefined) context.print(`Service: ${service}`);
+			if (timestamp !== undefined) context.print(`Timestamp: ${timestamp}`);
 		});
 		// Scripts (`--json`) rely on the exit status too.
 		const status = (response.json as {status?: unknown} | undefined)?.status;

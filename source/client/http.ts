@@ -44,7 +44,17 @@ export function buildUrl(base: URL, segments: readonly string[], query: Record<s
 	return url;
 }
 
+/** OpenSSL messages end in a newline (and may hold more): one terminal line per failure. */
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+/** An https:// URL pointed at a plain-HTTP server fails in OpenSSL with one of these. */
+const PLAIN_HTTP_ANSWER = /wrong version number|packet length too long|http request/i;
+
 function describeCause(error: unknown): string {
+	return oneLine(describeRawCause(error));
+}
+
+function describeRawCause(error: unknown): string {
 	if (error instanceof Error) {
 		const cause = (error as Error & {cause?: unknown}).cause;
 		// undici reports "fetch failed" and keeps the useful part (ECONNREFUSED ...) in `cause`.
@@ -107,7 +117,16 @@ export async function callApi(context: ClientContext, request: ApiRequest): Prom
 		if (isTimeout(error)) {
 			throw new CommandFailure(`Failed to connect to server: no response from ${context.baseUrl.origin} within ${context.timeoutMs} ms`);
 		}
-		throw new CommandFailure(`Failed to connect to server: ${describeCause(error)} (${context.baseUrl.origin})`);
+		const cause = describeCause(error);
+		const plainHttp = context.baseUrl.protocol === 'https:' ? PLAIN_HTTP_ANSWER.exec(cause) : null;
+		if (plainHttp !== null) {
+			const plain = new URL(context.baseUrl.href);
+			plain.protocol = 'http:';
+			throw new CommandFailure(
+				`Failed to connect to server: ${context.baseUrl.origin} does not speak TLS (TLS: ${plainHttp[0]}); is it plain HTTP? Try --url ${plain.href.replace(/\/$/, '')}`,
+			);
+		}
+		throw new CommandFailure(`Failed to connect to server: ${cause} (${context.baseUrl.origin})`);
 	}
 	let text: string;
 	try {

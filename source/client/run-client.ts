@@ -96,6 +96,37 @@ function normaliseBooleans(args: readonly string[], names: readonly string[]): s
 	return out;
 }
 
+/**
+ * `--timeout -1` becomes `--timeout=-1`: parseArgs refuses a value that starts with '-' ("argument
+ * is ambiguous"), but for a value-taking option a negative number is plainly its value, and the
+ * option's own check then says what is wrong with it.
+ */
+function joinNegativeValues(args: readonly string[], options: Record<string, OptionSpec>): string[] {
+	const takesValue = new Set<string>();
+	for (const [name, spec] of Object.entries(options)) {
+		if (spec.type !== 'string') continue;
+		takesValue.add(`--${name}`);
+		if (spec.short !== undefined) takesValue.add(`-${spec.short}`);
+	}
+	const out: string[] = [];
+	for (let index = 0; index < args.length; index++) {
+		const arg = args[index]!;
+		if (arg === '--') {
+			out.push(...args.slice(index));
+			break;
+		}
+		const next = args[index + 1];
+		if (takesValue.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
+			// `-p-1` for a short option: parseArgs would read `-p=-1` as the value "=-1".
+			out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+			index++;
+		} else {
+			out.push(arg);
+		}
+	}
+	return out;
+}
+
 function parseErrorMessage(error: unknown): string {
 	const err = error as Error & {code?: string};
 	const unknown = /^Unknown option '([^']+)'/.exec(err.message);
@@ -168,9 +199,10 @@ function parseCommandLine(argv: readonly string[]): Parsed {
 	const rest = normaliseBooleans(argv.slice(index), command.booleanValued ?? []);
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
+		const options = {...GLOBAL_OPTIONS, ...command.options};
 		parsed = parseArgs({
-			args: [...leading, ...rest],
-			options: {...GLOBAL_OPTIONS, ...command.options},
+			args: joinNegativeValues([...leading, ...rest], options),
+			options,
 			allowPositionals: true,
 			strict: true,
 		});

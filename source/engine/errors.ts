@@ -59,3 +59,13 @@ export const storageError = (error: unknown): FlashQError => {
 	const message = error instanceof Error ? error.message : String(error);
 	return new FlashQError('internal_error', `Storage error: ${message}`, undefined, {cause: error});
 };
+
+/** How much of a client's input an error message or `details` quotes. */
+export const QUOTE_LIMIT = 64;
+
+/**
+ * `text` cut to its first QUOTE_LIMIT characters (marked with "…"): errors quote what the client
+ * sent, and an unbounded echo would let one request make the answer (and the logs) as big as itself.
+ */
+export const clip = (text: string, limit = QUOTE_LIMIT): string =>
+	text.length <= limit ? text : `${text.slice(0, limit)}…`;

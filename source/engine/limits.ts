@@ -6,6 +6,10 @@ export const LIMITS = {
 	maxKeyBytes: 1024,
 	maxValueBytes: 1_048_576,
 	maxHeaderValueBytes: 1024,
+	/** Not limited by the reference; bounded here so one record cannot carry megabytes of names. */
+	maxHeaderNameBytes: 1024,
+	/** Not limited by the reference; bounded here for the same reason. */
+	maxHeadersPerRecord: 100,
 	minMaxRecords: 1,
 	maxMaxRecords: 10_000,
 	/** A poll or fetch without max_records returns at most this many (bounded, unlike the original). */

@@ -1,4 +1,4 @@
-import {FlashQError} from './errors.js';
+import {FlashQError, clip} from './errors.js';
 import {LIMITS} from './limits.js';
 
 const NAME_PATTERN = /^[a-zA-Z0-9._][a-zA-Z0-9._-]*$/;
@@ -35,8 +35,8 @@ export function validateName(name: unknown, parameter: NameParameter): asserts n
 
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-function sizeError(field: string, maxSize: number, actualSize: number): FlashQError {
-	return new FlashQError('validation_error', `${field} is ${actualSize} bytes, more than the limit of ${maxSize}`, {
+function sizeError(field: string, maxSize: number, actualSize: number, unit = 'bytes'): FlashQError {
+	return new FlashQError('validation_error', `${field} is ${actualSize} ${unit}, more than the limit of ${maxSize}`, {
 		field,
 		max_size: maxSize,
 		actual_size: actualSize,
@@ -58,7 +58,7 @@ export function validateBatch(records: unknown): number {
 	if (records.length < LIMITS.minBatch) {
 		throw new FlashQError('invalid_parameter', 'records must contain at least one record', {parameter: 'records'});
 	}
-	if (records.length > LIMITS.maxBatch) throw sizeError('records', LIMITS.maxBatch, records.length);
+	if (records.length > LIMITS.maxBatch) throw sizeError('records', LIMITS.maxBatch, records.length, 'records');
 	let bytes = 0;
 	for (let index = 0; index < records.length; index++) {
 		bytes += validateRecord(records[index], index);
@@ -102,16 +102,30 @@ function validateRecord(record: unknown, index: number): number {
 		if (typeof headers !== 'object' || Array.isArray(headers)) {
 			throw schemaError(`records[${index}].headers must be an object`, `records[${index}].headers`);
 		}
+		let count = 0;
+		for (const _ in headers) count++;
+		if (count > LIMITS.maxHeadersPerRecord) {
+			throw sizeError(`records[${index}].headers`, LIMITS.maxHeadersPerRecord, count, 'headers');
+		}
 		// for-in as in encodeFrame's size pass, whose ASCII shortcut relies on this byte count matching it.
 		for (const name in headers) {
-			const field = `records[${index}].headers.${name}`;
+			// The name is the client's text: quoted only in part (it may be megabytes long).
+			const field = `records[${index}].headers.${clip(name)}`;
 			if (!isWellFormed(name)) throw unicodeError(field, `the name of header ${field}`);
+			const nameSize = byteLength(name);
+			if (nameSize > LIMITS.maxHeaderNameBytes) {
+				throw new FlashQError(
+					'validation_error',
+					`the name of header ${field} is ${nameSize} bytes, more than the limit of ${LIMITS.maxHeaderNameBytes}`,
+					{field, max_size: LIMITS.maxHeaderNameBytes, actual_size: nameSize},
+				);
+			}
 			const headerValue = (headers as Record<string, unknown>)[name];
 			if (typeof headerValue !== 'string') throw schemaError(`${field} must be a string`, field);
 			if (!isWellFormed(headerValue)) throw unicodeError(field);
 			const size = byteLength(headerValue);
 			if (size > LIMITS.maxHeaderValueBytes) throw sizeError(field, LIMITS.maxHeaderValueBytes, size);
-			bytes += byteLength(name) + size;
+			bytes += nameSize + size;
 		}
 	}
 	return bytes;

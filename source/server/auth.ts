@@ -17,6 +17,17 @@ export function bearerCheck(token: string): (header: string | undefined) => bool
 	};
 }
 
+/** RFC 6750 §2.1 b64token: the only tokens a client can present in `Authorization: Bearer <token>`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export const isBearerToken = (token: string): boolean => B64TOKEN.test(token);
+
+/** Why `token` cannot be a bearer token, or undefined when it can. */
+export function bearerTokenProblem(token: string): string | undefined {
+	if (isBearerToken(token)) return undefined;
+	return 'is not a valid bearer token: use only letters, digits and - . _ ~ + / (then optional trailing =), no spaces (RFC 6750)';
+}
+
 /** 127.0.0.0/8, ::1 and localhost: the hosts that need no token. */
 export function isLoopback(host: string): boolean {
 	const h = host.replace(/^\[|\]$/g, '').toLowerCase();

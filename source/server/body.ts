@@ -1,5 +1,6 @@
 import {isUtf8} from 'node:buffer';
 import type {IncomingMessage} from 'node:http';
+import {clip} from '../engine/errors.js';
 import {HttpError} from './http-error.js';
 
 /** 2 MiB: one 1 MiB value (plus JSON overhead) still reaches the per-field check and gets 400. */
@@ -19,6 +20,26 @@ export function isJsonContentType(header: string | undefined): boolean {
 	return subtype === 'json' || subtype.endsWith('+json');
 }
 
+/**
+ * The declared charset when it is not UTF-8 (JSON is UTF-8, RFC 8259 §8.1), else undefined.
+ * `charset=utf-8` in any case, `utf8`, quoted or not, and no charset at all are UTF-8.
+ */
+export function foreignCharset(header: string | undefined): string | undefined {
+	if (header === undefined || header === JSON_TYPE) return undefined;
+	const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(header);
+	if (match === null) return undefined;
+	const charset = match[1]!.toLowerCase();
+	return charset === 'utf-8' || charset === 'utf8' ? undefined : match[1]!;
+}
+
+/** The client went away before its body arrived: nobody reads the answer, and it is no server fault. */
+export class ClientAborted extends Error {
+	constructor() {
+		super('the client closed the connection before its request body arrived');
+		this.name = 'ClientAborted';
+	}
+}
+
 const tooLarge = (limit: number) =>
 	new HttpError(413, 'payload_too_large', `request body is larger than ${limit} bytes`, {max_size: limit});
 
@@ -34,6 +55,12 @@ const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<unknown> {
 	if (!isJsonContentType(req.headers['content-type'])) {
 		return Promise.reject(new HttpError(415, 'unsupported_media_type', 'expected a JSON body (Content-Type: application/json)'));
+	}
+	const charset = foreignCharset(req.headers['content-type']);
+	if (charset !== undefined) {
+		return Promise.reject(
+			new HttpError(415, 'unsupported_media_type', `JSON bodies must be UTF-8, not charset ${clip(charset, 32)}`, {charset: clip(charset, 32)}),
+		);
 	}
 	const declared = req.headers['content-length'];
 	if (declared !== undefined && Number(declared) > limit) {
@@ -75,19 +102,20 @@ export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Pr
 			try {
 				resolve(JSON.parse(text) as unknown);
 			} catch (error) {
-				reject(new HttpError(400, 'validation_error', `request body is not valid JSON: ${(error as Error).message}`));
+				reject(new HttpError(400, 'validation_error', `request body is not valid JSON: ${clip((error as Error).message, 200)}`));
 			}
 		});
-		req.on('error', (error: Error) => {
+		// A request stream fails only when its connection does ('aborted', ECONNRESET): the client
+		// went away mid-body. Settle either way, so the request is still counted (as aborted).
+		req.on('error', () => {
 			if (settled) return;
 			settled = true;
-			reject(error);
+			reject(new ClientAborted());
 		});
-		// A client that goes away mid-body: settle, so the request is still answered and counted.
 		req.on('close', () => {
 			if (settled) return;
 			settled = true;
-			reject(new HttpError(400, 'validation_error', 'the request body was cut off'));
+			reject(new ClientAborted());
 		});
 	});
 }

@@ -10,7 +10,8 @@ const json = (schema: unknown) => ({'application/json': {schema}});
 /** GET /health, healthy or not (503 when the data directory lock is lost). */
 const healthSchema = {
 	type: 'object',
-	required: ['status', 'service', 'timestamp'],
+	description: 'With a token configured, a request without it gets only `status`.',
+	required: ['status'],
 	properties: {
 		status: {type: 'string', enum: ['healthy', 'unhealthy']},
 		service: {type: 'string'},
@@ -72,12 +73,45 @@ const readQuery = [
 	{name: 'include_headers', in: 'query', schema: {type: 'boolean', default: true}},
 ];
 const jsonBodyErrors = {
-	'413': error('Body larger than 2 MiB (payload_too_large)'),
-	'415': error('Content-Type is not JSON (unsupported_media_type)'),
+	'413': error('Body larger than 2 MiB (payload_too_large), also refused before "100 Continue"'),
+	'415': error('Content-Type is not JSON, or declares a charset other than UTF-8 (unsupported_media_type)'),
 	'422': error('Body is JSON but not the request schema (record_validation_error)'),
 };
 
-export function openApiDocument(version: string): Record<string, unknown> {
+export interface DocumentOptions {
+	/** The server runs with a token: operations declare bearer security and their 401. */
+	auth?: boolean;
+}
+
+const unauthorized = {
+	description: 'Missing or wrong bearer token (unauthorized); never 403',
+	headers: {'WWW-Authenticate': {schema: {type: 'string', const: 'Bearer'}}},
+	content: json({$ref: '#/components/schemas/Error'}),
+};
+
+/**
+ * Security that applies: with a token, every operation but GET /health requires it and may answer
+ * 401; GET /health takes it optionally (without, it answers only `status`). Without a token the
+ * document declares no security at all, as the server checks none.
+ */
+function withSecurity(paths: Record<string, Record<string, unknown>>, auth: boolean): Record<string, Record<string, unknown>> {
+	if (!auth) return paths;
+	const out: Record<string, Record<string, unknown>> = {};
+	for (const [path, item] of Object.entries(paths)) {
+		out[path] = Object.fromEntries(
+			Object.entries(item).map(([method, operation]) => {
+				if (method === 'parameters') return [method, operation];
+				const op = operation as {responses: Record<string, unknown>};
+				if (path === '/health') return [method, {...op, security: [{}, {bearer: []}]}];
+				return [method, {...op, responses: {...op.responses, '401': unauthorized}}];
+			}),
+		);
+	}
+	return out;
+}
+
+export function openApiDocument(version: string, options: DocumentOptions = {}): Record<string, unknown> {
+	const auth = options.auth === true;
 	return {
 		openapi: '3.1.0',
 		info: {
@@ -85,10 +119,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
 			version,
 			description:
 				'A Kafka-style record queue. Errors are {error, message, details?}; clients switch on `error` and the status. ' +
-				'When the server runs with a token, every request except GET /health needs `Authorization: Bearer <token>` (else 401 unauthorized).',
+				'When the server runs with a token, every request except GET /health needs `Authorization: Bearer <token>` (else 401 unauthorized), ' +
+				'and GET /health without it answers only `status`; this document then declares the bearer scheme. ' +
+				'HEAD is answered on every GET route like GET, without a body.',
 		},
 		components: {
-			securitySchemes: {bearer: {type: 'http', scheme: 'bearer'}},
+			...(auth ? {securitySchemes: {bearer: {type: 'http', scheme: 'bearer'}}} : {}),
 			schemas: {
 				Error: {
 					type: 'object',
@@ -101,7 +137,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
 					properties: {
 						key: {type: ['string', 'null'], description: `at most ${LIMITS.maxKeyBytes} UTF-8 bytes`},
 						value: {type: 'string', description: `at most ${LIMITS.maxValueBytes.toLocaleString('en-US')} UTF-8 bytes`},
-						headers: {type: ['object', 'null'], additionalProperties: {type: 'string', description: `at most ${LIMITS.maxHeaderValueBytes} UTF-8 bytes`}},
+						headers: {
+							type: ['object', 'null'],
+							description: `at most ${LIMITS.maxHeadersPerRecord} headers; each name at most ${LIMITS.maxHeaderNameBytes} UTF-8 bytes`,
+							maxProperties: LIMITS.maxHeadersPerRecord,
+							additionalProperties: {type: 'string', description: `at most ${LIMITS.maxHeaderValueBytes} UTF-8 bytes`},
+						},
 					},
 				},
 				RecordWithOffset: {
@@ -138,12 +179,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				},
 			},
 		},
-		security: [{bearer: []}],
-		paths: {
+		...(auth ? {security: [{bearer: []}]} : {}),
+		paths: withSecurity({
 			'/health': {
 				get: {
-					summary: 'Liveness check (never needs the token)',
-					security: [],
+					summary: 'Liveness check (never needs the token; without it, only `status`)',
+					operationId: 'health',
 					responses: {
 						'200': {description: 'Healthy', content: json(healthSchema)},
 						'503': {description: 'Unhealthy: the queue lost its data directory lock and accepts no more writes', content: json(healthSchema)},
@@ -153,6 +194,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 			'/topics': {
 				get: {
 					summary: 'List topics',
+					operationId: 'listTopics',
 					responses: {
 						'200': {
 							description: 'Topics by name',
@@ -183,6 +225,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				parameters: [name('topic')],
 				post: {
 					summary: `Produce ${LIMITS.minBatch}..${LIMITS.maxBatch} records (the topic is created on first produce)`,
+					operationId: 'produce',
 					requestBody: {
 						required: true,
 						content: json({
@@ -209,13 +252,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
 								},
 							}),
 						},
-						'400': error('Bad JSON, bad topic name, empty batch (invalid_parameter), a size limit (validation_error)'),
+						'400': error(
+							'Bad JSON, bad topic name, empty batch (invalid_parameter), a limit (validation_error: batch size, key, value, ' +
+								'header name or value bytes, headers per record; details {field, max_size, actual_size})',
+						),
 						'409': error('The topic does not exist and the server already holds --max-topics topics (topic_limit_reached)'),
 						...jsonBodyErrors,
 					},
 				},
 				get: {
 					summary: 'Plain, stateless poll of a topic',
+					operationId: 'poll',
 					parameters: readQuery,
 					responses: {
 						'200': {description: 'Records from from_offset (default 0)', content: json({$ref: '#/components/schemas/ReadResult'})},
@@ -227,6 +274,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 			'/consumer': {
 				get: {
 					summary: 'List consumer groups with their committed offsets and lag',
+					operationId: 'listGroups',
 					responses: {
 						'200': {
 							description: 'Groups by id',
@@ -255,6 +303,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				parameters: [name('group_id')],
 				post: {
 					summary: 'Create a consumer group (any body is ignored)',
+					operationId: 'createGroup',
 					responses: {
 						'200': {
 							description: 'Created',
@@ -266,6 +315,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				},
 				delete: {
 					summary: 'Delete a consumer group and its persisted offsets',
+					operationId: 'deleteGroup',
 					responses: {
 						'204': {description: 'Deleted'},
 						'400': error('Bad group id (invalid_parameter)'),
@@ -277,6 +327,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				parameters: [name('group_id'), name('topic')],
 				get: {
 					summary: 'Fetch for a group from its committed offset (never commits; next_offset is the committed offset)',
+					operationId: 'fetch',
 					parameters: readQuery,
 					responses: {
 						'200': {description: 'Records', content: json({$ref: '#/components/schemas/ReadResult'})},
@@ -289,6 +340,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				parameters: [name('group_id'), name('topic')],
 				get: {
 					summary: 'Committed offset, high water mark and lag (an unknown topic reads as 0/0/0)',
+					operationId: 'committedOffset',
 					responses: {
 						'200': {description: 'Offset', content: json({$ref: '#/components/schemas/OffsetInfo'})},
 						'400': error('Bad name (invalid_parameter)'),
@@ -297,6 +349,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
 				},
 				post: {
 					summary: 'Commit (or rewind) an offset; at most the high water mark',
+					operationId: 'commitOffset',
 					requestBody: {
 						required: true,
 						content: json({type: 'object', required: ['offset'], properties: {offset: {type: 'integer', minimum: 0}}}),
@@ -325,15 +378,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
 			'/metrics': {
 				get: {
 					summary: 'Prometheus metrics from the engine\'s stats',
+					operationId: 'metrics',
 					responses: {'200': {description: 'Prometheus text format', content: {'text/plain': {schema: {type: 'string'}}}}},
 				},
 			},
 			'/openapi.json': {
 				get: {
 					summary: 'This document',
+					operationId: 'openapi',
 					responses: {'200': {description: 'OpenAPI 3.1', content: json({type: 'object', required: ['openapi', 'paths']})}},
 				},
 			},
-		},
+		}, auth),
 	};
 }

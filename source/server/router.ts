@@ -1,3 +1,4 @@
+import {clip} from '../engine/errors.js';
 import {HttpError, invalidParameter} from './http-error.js';
 
 /**
@@ -49,7 +50,11 @@ export class Router<H> {
 		}
 	}
 
-	/** The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method does not). */
+	/**
+	 * The route for a request; throws 404 (no such path) or 405 with `Allow` (path exists, method
+	 * does not; the error carries the route, so metrics can label it). HEAD is served by the GET
+	 * handler (node:http drops the body of a HEAD answer and keeps its headers).
+	 */
 	match(method: string, pathname: string): RouteMatch<H> {
 		let hit = this.recent.get(pathname);
 		if (hit === undefined) {
@@ -60,10 +65,12 @@ export class Router<H> {
 			}
 		}
 		const {compiled, params} = hit;
-		const handler = compiled.methods.get(method);
+		const handler = compiled.methods.get(method) ?? (method === 'HEAD' ? compiled.methods.get('GET') : undefined);
 		if (handler === undefined) {
-			const allow = [...compiled.methods.keys()].join(', ');
-			throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${compiled.pattern}`, {allow}, {Allow: allow});
+			const methods = [...compiled.methods.keys()];
+			if (methods.includes('GET')) methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
+			const allow = methods.join(', ');
+			throw new MethodNotAllowed(compiled.pattern, `method ${clip(method)} is not allowed on ${compiled.pattern}`, allow);
 		}
 		return {route: compiled.pattern, handler, params};
 	}
@@ -83,7 +90,7 @@ export class Router<H> {
 			// Frozen: the same object is handed to every request on this path.
 			if (params) return {compiled, params: Object.freeze(params)};
 		}
-		throw new HttpError(404, 'not_found', `no route for ${pathname}`);
+		throw new HttpError(404, 'not_found', `no route for ${clip(pathname)}`);
 	}
 }
 
@@ -119,8 +126,19 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 		try {
 			params[name] = decodeURIComponent(value);
 		} catch {
-			throw invalidParameter(name, `${name} is not valid percent-encoding`, value);
+			throw invalidParameter(name, `${name} is not valid percent-encoding`, clip(value));
 		}
 	}
 	return params;
+}
+
+/** A 405 that knows its route template (a bounded metrics label, unlike the raw path). */
+export class MethodNotAllowed extends HttpError {
+	constructor(
+		readonly route: string,
+		message: string,
+		allow: string,
+	) {
+		super(405, 'method_not_allowed', message, {allow}, {Allow: allow});
+	}
 }

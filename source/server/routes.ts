@@ -19,6 +19,8 @@ export interface HandlerContext {
 	req: IncomingMessage;
 	params: Record<string, string>;
 	search: URLSearchParams;
+	/** False only when the server has a token and the request did not present it (GET /health gets that far). */
+	trusted: boolean;
 }
 
 export type Handler = (context: HandlerContext) => Reply | Promise<Reply>;
@@ -80,11 +82,13 @@ export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<
 		{
 			method: 'GET',
 			pattern: '/health',
-			handler: () => {
+			handler: ({trusted}) => {
 				const stats = queue.stats();
 				const {storage} = stats;
 				// A file queue that lost its directory lock writes nothing more: not healthy, and a probe must see it.
 				const lockLost = storage.kind === 'file' && !storage.locked;
+				// An unauthenticated probe learns whether the queue is up, not what it holds or runs.
+				if (!trusted) return {status: lockLost ? 503 : 200, json: {status: lockLost ? 'unhealthy' : 'healthy'}};
 				return {
 					status: lockLost ? 503 : 200,
 					json: {

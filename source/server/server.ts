@@ -2,13 +2,14 @@ import {readFileSync} from 'node:fs';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {Socket} from 'node:net';
 import {EventHub} from '../core/event-hub.js';
-import {isFlashQError} from '../engine/errors.js';
+import {clip, isFlashQError} from '../engine/errors.js';
 import type {FlashQ} from '../engine/flashq.js';
-import {bearerCheck} from './auth.js';
+import {bearerCheck, bearerTokenProblem} from './auth.js';
+import {BODY_LIMIT_BYTES, ClientAborted} from './body.js';
 import {HttpError} from './http-error.js';
 import {createMetrics} from './metrics.js';
 import {openApiDocument} from './openapi.js';
-import {Router} from './router.js';
+import {MethodNotAllowed, Router} from './router.js';
 import {type Handler, type Reply, apiRoutes} from './routes.js';
 import type {RequestEvent, ServerHandle, ServerStats} from './types.js';
 
@@ -22,7 +23,10 @@ export interface StartServerOptions {
 	host?: string;
 	/** Default 8080; 0 picks a free port (see `ServerHandle.port`). */
 	port?: number;
-	/** When set, every request except GET /health needs `Authorization: Bearer <token>`. */
+	/**
+	 * When set, every request except GET /health needs `Authorization: Bearer <token>`, and GET
+	 * /health without it answers only `{status}`. Must be an RFC 6750 b64token (see isBearerToken).
+	 */
 	token?: string;
 	logger?: ServerLogger;
 	/** Whole headers must arrive within this (default 10 s); slow-header clients get 408. */
@@ -57,9 +61,41 @@ interface Exchange {
 	/** The matched route template (a bounded metrics label), or 'unmatched'. */
 	route: string;
 	started: number;
+	/** Close the connection after the answer: the client still holds back a body it was not asked for. */
+	close: boolean;
 }
 
+/** The last request seen on a keep-alive connection, for answering them one at a time and in order. */
+interface ConnectionTail {
+	req: IncomingMessage;
+	res: ServerResponse;
+	/** Settles when this request's handler is done (its answer is written or queued). */
+	handled: Promise<void>;
+	done: boolean;
+	/** The request before this one (its answer may still be queued behind others in node:http). */
+	previous: {handled: Promise<void>; res: ServerResponse} | undefined;
+}
+
+/** Metrics labels of requests that never parsed into a method and path (400, 408, 431). */
+const UNPARSED = {method: 'unknown', route: 'unparsed'} as const;
+/** Nginx's code for a request whose client went away before it was answered (never sent on the wire). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** Resolves once `res` is flushed to the socket, or the socket is gone. */
+function responseOut(res: ServerResponse): Promise<void> {
+	if (res.writableFinished || res.destroyed) return Promise.resolve();
+	return new Promise((resolve) => {
+		res.once('finish', resolve);
+		res.once('close', resolve);
+	});
+}
+
+const rawResponse = (status: number, body: string): string =>
+	`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+
 const JSON_TYPE = 'application/json';
+const unauthorized = (): HttpError =>
+	new HttpError(401, 'unauthorized', 'missing or wrong bearer token', undefined, {'www-authenticate': 'Bearer'});
 /** Shared by every request without a query string; handlers only read it. */
 const NO_QUERY = new URLSearchParams();
 
@@ -68,28 +104,35 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const {queue} = options;
 	const host = options.host ?? '127.0.0.1';
 	const logger = options.logger ?? stderrLogger;
+	const tokenProblem = options.token === undefined ? undefined : bearerTokenProblem(options.token);
+	// A token no client can send would lock everyone out: refuse it before listening.
+	if (tokenProblem !== undefined) throw new TypeError(`the server token ${tokenProblem}`);
 	const authorized = options.token === undefined ? null : bearerCheck(options.token);
 	const version = packageVersion();
 	const metrics = createMetrics(queue);
 	let openapi: unknown;
 	const router = new Router<Handler>(
-		apiRoutes({queue, version, metrics: () => metrics.scrape(), openapi: () => (openapi ??= openApiDocument(version))}),
+		apiRoutes({queue, version, metrics: () => metrics.scrape(), openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null}))}),
 	);
 	const events = new EventHub<RequestEvent>();
 	const counters = {requests: 0, errors: 0, serverErrors: 0, inFlight: 0};
 	let closing = false;
+	/** Expect: 100-continue requests answered without "100 Continue": their body never comes. */
+	const notContinued = new WeakSet<IncomingMessage>();
+
+	/** Counts one finished request (also one answered outside the handler: a parse error, CONNECT). */
+	const count = (method: string, route: string, path: string, status: number, started: number): void => {
+		counters.requests++;
+		if (status >= 400) counters.errors++;
+		if (status >= 500) counters.serverErrors++;
+		metrics.observeRequest(method, route, status);
+		if (events.active) events.emit({type: 'request', at: Date.now(), method, path, status, latencyMs: performance.now() - started});
+	};
 
 	/** Counts and reports one answered request. Called from `send`, not from a 'close' listener: cheaper per request. */
 	const finish = (exchange: Exchange, status: number): void => {
 		counters.inFlight--;
-		counters.requests++;
-		if (status >= 400) counters.errors++;
-		if (status >= 500) counters.serverErrors++;
-		metrics.observeRequest(exchange.method, exchange.route, status);
-		if (events.active) {
-			const {method, path, started} = exchange;
-			events.emit({type: 'request', at: Date.now(), method, path, status, latencyMs: performance.now() - started});
-		}
+		count(exchange.method, exchange.route, exchange.path, status, exchange.started);
 	};
 
 	const send = (
@@ -102,7 +145,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	): void => {
 		if (res.headersSent) {
 			res.end();
-		} else if (headers === undefined && !closing && body !== null) {
+		} else if (headers === undefined && !closing && !exchange.close && body !== null) {
 			// The usual answer: a flat header list, no object to build (same bytes on the wire).
 			res.writeHead(status, ['content-type', contentType, 'content-length', String(Buffer.byteLength(body))]);
 			res.end(body);
@@ -112,7 +155,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 				head['content-type'] = contentType;
 				head['content-length'] = Buffer.byteLength(body);
 			}
-			if (closing) head['connection'] = 'close';
+			if (closing || exchange.close) head['connection'] = 'close';
 			res.writeHead(status, head);
 			res.end(body ?? undefined);
 		}
@@ -120,6 +163,12 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	};
 
 	const sendError = (exchange: Exchange, res: ServerResponse, error: unknown): void => {
+		if (error instanceof ClientAborted) {
+			// Nobody is left to read an answer: count it as aborted, log nothing (any client could flood the log).
+			res.destroy();
+			finish(exchange, CLIENT_CLOSED_REQUEST);
+			return;
+		}
 		if (error instanceof HttpError) {
 			// A 413 keeps the connection: the body is drained (up to a bound) so the client, still
 			// uploading, can read the answer instead of failing with EPIPE.
@@ -145,6 +194,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			path: queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt),
 			route: 'unmatched',
 			started: performance.now(),
+			close: notContinued.has(req),
 		};
 		try {
 			if (!exchange.path.startsWith('/')) {
@@ -156,17 +206,27 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 				}
 			}
 			const {method, path} = exchange;
-			if (authorized && !(method === 'GET' && path === '/health') && !authorized(req.headers.authorization)) {
-				throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token', undefined, {'www-authenticate': 'Bearer'});
+			const trusted = authorized === null || authorized(req.headers.authorization);
+			if (!trusted && !((method === 'GET' || method === 'HEAD') && path === '/health')) throw unauthorized();
+			let match;
+			try {
+				match = router.match(method, path);
+			} catch (error) {
+				if (error instanceof MethodNotAllowed) exchange.route = error.route;
+				throw error;
 			}
-			const match = router.match(method, path);
 			exchange.route = match.route;
 			const search = queryAt === -1 ? NO_QUERY : new URLSearchParams(rawUrl.slice(queryAt + 1));
-			const reply: Reply = await match.handler({req, params: match.params, search});
+			const reply: Reply = await match.handler({req, params: match.params, search, trusted});
 			if (reply.text !== undefined) send(exchange, res, reply.status, reply.text, reply.contentType ?? 'text/plain');
 			else if (reply.json !== undefined) send(exchange, res, reply.status, JSON.stringify(reply.json), JSON_TYPE);
 			else send(exchange, res, reply.status, null, JSON_TYPE);
 		} catch (error) {
+			if (error instanceof ClientAborted && answeredHere.has(req)) {
+				// Its connection got a protocol error answer (a bad chunk, a timeout), counted there.
+				counters.inFlight--;
+				return;
+			}
 			try {
 				sendError(exchange, res, error);
 			} catch (failure) {
@@ -176,6 +236,54 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 				finish(exchange, 500);
 			}
 		}
+	};
+
+	/**
+	 * node:http hands pipelined requests to the handler as soon as they parse; they are run one at
+	 * a time per connection instead, so a GET after pipelined POSTs sees them. The tail also lets
+	 * a later protocol error wait for the answers still owed on the connection.
+	 */
+	const tails = new WeakMap<Socket, ConnectionTail>();
+	const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+		const {socket} = req;
+		const before = tails.get(socket);
+		const busy = before !== undefined && !before.done;
+		const handled = busy ? before.handled.then(() => handle(req, res)) : handle(req, res);
+		const tail: ConnectionTail = {req, res, handled, done: false, previous: before === undefined ? undefined : {handled: before.handled, res: before.res}};
+		tails.set(socket, tail);
+		void handled.then(() => (tail.done = true));
+	};
+
+	/**
+	 * Answers what never became a request (a parse error, a timeout, CONNECT) on the raw socket,
+	 * and closes it: but only after every request parsed before it on this connection has its
+	 * answer out, so no acknowledgement of stored records is lost.
+	 */
+	const answeredRaw = new WeakSet<Socket>();
+	const answeredHere = new WeakSet<IncomingMessage>();
+	const answerRaw = (socket: Socket, status: number, code: string, message: string, labels: {method: string; route: string}, path: string): void => {
+		// The parser repeats its error on every later chunk: one answer per connection.
+		if (answeredRaw.has(socket)) return;
+		answeredRaw.add(socket);
+		const started = performance.now();
+		const tail = tails.get(socket);
+		// That request is answered (and counted) here, not by its handler.
+		if (tail !== undefined && !tail.req.complete) answeredHere.add(tail.req);
+		// A request still reading its body is the one that failed (a bad chunk, a timeout): it gets
+		// no answer of its own; only the requests before it are waited for.
+		const owed = tail === undefined ? undefined : tail.req.complete ? tail : tail.previous;
+		const pending = owed === undefined ? undefined : owed.handled.then(() => responseOut(owed.res));
+		const reply = (): void => {
+			const midAnswer = tail !== undefined && !tail.req.complete && tail.res.headersSent;
+			if (socket.writable && !midAnswer) {
+				socket.end(rawResponse(status, JSON.stringify({error: code, message})), () => socket.destroy());
+				count(labels.method, labels.route, path, status, started);
+			} else {
+				socket.destroy();
+			}
+		};
+		if (pending === undefined) reply();
+		else void pending.then(reply);
 	};
 
 	const headersTimeout = options.headersTimeoutMs ?? 10_000;
@@ -188,23 +296,34 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			// How often Node checks the two timeouts above; its 30 s default would make them lax.
 			connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(headersTimeout / 4))),
 		},
-		(req, res) => void handle(req, res),
+		onRequest,
 	);
 	server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
 		// Malformed requests, oversized headers and timeouts never reach the handler: answer them in JSON too.
+		// The client went away (a reset, or the end of its stream mid-request): nobody reads an
+		// answer. A request cut off this way is counted by its handler, as aborted.
+		if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE') {
+			socket.destroy();
+			return;
+		}
 		const [status, code, message] =
 			error.code === 'HPE_HEADER_OVERFLOW'
 				? [431, 'header_too_large', 'request headers are too large']
 				: error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
 					? [408, 'request_timeout', 'the request did not arrive in time']
 					: [400, 'bad_request', 'malformed HTTP request'];
-		if (error.code !== 'ECONNRESET' && socket.writable) {
-			const body = JSON.stringify({error: code, message});
-			socket.end(
-				`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-			);
-		}
-		socket.destroy();
+		answerRaw(socket, status, code, message, UNPARSED, '-');
+	});
+	// Without a listener node:http would drop CONNECT connections without a word.
+	server.on('connect', (req: IncomingMessage, socket: Socket) => {
+		answerRaw(socket, 405, 'method_not_allowed', 'CONNECT is not supported: this is not a proxy', {method: 'CONNECT', route: 'unmatched'}, clip(req.url ?? '', 200));
+	});
+	// "Expect: 100-continue": a body that would be refused (too large, no valid token) is never asked for.
+	server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+		const declared = Number(req.headers['content-length']);
+		if (declared > BODY_LIMIT_BYTES || (authorized !== null && !authorized(req.headers.authorization))) notContinued.add(req);
+		else res.writeContinue();
+		onRequest(req, res);
 	});
 
 	await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@
  * that is valid JSON but not the request schema, 400 on a query value that does not parse).
  * Only types are checked here; sizes, ranges and names are the engine's rules.
  */
+import {clip} from '../engine/errors.js';
+import {LIMITS} from '../engine/limits.js';
 import type {RecordInput} from '../engine/types.js';
 import {invalidParameter, schemaError} from './http-error.js';
 
@@ -26,7 +28,9 @@ export function produceBody(body: unknown): RecordInput[] {
 			if (!isObject(headers)) throw schemaError(`records[${index}].headers must be an object or null`, `records[${index}].headers`);
 			for (const name in headers) {
 				if (typeof headers[name] !== 'string') {
-					throw schemaError(`records[${index}].headers.${name} must be a string`, `records[${index}].headers.${name}`);
+					// The name is quoted only in part: it may be megabytes long.
+					const field = `records[${index}].headers.${clip(name)}`;
+					throw schemaError(`${field} must be a string`, field);
 				}
 			}
 		}
@@ -53,10 +57,11 @@ export interface ReadQuery {
 
 const U64 = /^\d+$/;
 
-function u64(parameter: string, raw: string): number {
+/** `must` completes "<parameter> must ..." when the value does not parse (the range, for bounded parameters). */
+function u64(parameter: string, raw: string, must = 'be a non-negative integer'): number {
 	const n = Number(raw);
 	// Beyond 2^53 a number is not exact; no real offset or limit is that large.
-	if (!U64.test(raw) || !Number.isSafeInteger(n)) throw invalidParameter(parameter, `${parameter} must be a non-negative integer`, raw);
+	if (!U64.test(raw) || !Number.isSafeInteger(n)) throw invalidParameter(parameter, `${parameter} must ${must}`, clip(raw));
 	return n;
 }
 
@@ -64,15 +69,17 @@ function u64(parameter: string, raw: string): number {
 export function readQuery(search: URLSearchParams): ReadQuery {
 	const query: ReadQuery = {};
 	const maxRecords = search.get('max_records');
-	if (maxRecords !== null) query.maxRecords = u64('max_records', maxRecords);
+	if (maxRecords !== null) {
+		query.maxRecords = u64('max_records', maxRecords, `be an integer from ${LIMITS.minMaxRecords} to ${LIMITS.maxMaxRecords}`);
+	}
 	const maxBytes = search.get('max_bytes');
-	if (maxBytes !== null) query.maxBytes = u64('max_bytes', maxBytes);
+	if (maxBytes !== null) query.maxBytes = u64('max_bytes', maxBytes, `be an integer from ${LIMITS.minMaxBytes} to ${LIMITS.maxMaxBytes}`);
 	const fromOffset = search.get('from_offset');
 	if (fromOffset !== null) query.fromOffset = u64('from_offset', fromOffset);
 	const includeHeaders = search.get('include_headers');
 	if (includeHeaders !== null) {
 		if (includeHeaders !== 'true' && includeHeaders !== 'false') {
-			throw invalidParameter('include_headers', 'include_headers must be true or false', includeHeaders);
+			throw invalidParameter('include_headers', 'include_headers must be true or false', clip(includeHeaders));
 		}
 		query.includeHeaders = includeHeaders === 'true';
 	}

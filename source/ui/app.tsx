@@ -1,7 +1,7 @@
-import {Box, useApp, useStdin} from 'ink';
+import {Box, Text, useApp, useStdin} from 'ink';
 import React, {type ReactNode, useCallback, useMemo, useRef, useState} from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
-import {paneAction, overlayAction, type AppAction} from './app-actions.js';
+import {paneAction, overlayAction, type AppAction, StrayKeys} from './app-actions.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {errorMessage, formatHeaders} from './format.js';
@@ -9,10 +9,10 @@ import {KeypressProvider, useKeyLayer} from './input/keypress.js';
 import type {KeyPress} from './input/parse-keys.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
-import {commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
-import {type Layout, type PaneId, computeLayout} from './layout.js';
+import {CHOICE_KEYS, commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
+import {type Layout, MIN_COLUMNS, MIN_ROWS, type PaneId, computeLayout} from './layout.js';
 import {isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
-import {OverlayView} from './overlay-view.js';
+import {OverlayView, overlayMaxScroll} from './overlay-view.js';
 import {PaneGrid} from './pane-grid.js';
 import {groupRows} from './panes/groups-pane.js';
 import {recordRows} from './panes/records-pane.js';
@@ -45,10 +45,14 @@ export interface AppProps {
 	extraFooterKeys?: readonly KeyHelp[];
 	/** Selects this topic whenever the value changes (the tour's step names the topic its text is about). */
 	focusTopic?: string | null;
+	/** What `t` does (start the guided tour); without it, t says the tour is not available. */
+	onTour?: () => void;
+	/** Shown for the server in the header instead of its address or 'off' (the tour explains whose queue it serves). */
+	serverLabel?: string;
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
-	if (isForm(modal)) return FORM_KEYS;
+	if (isForm(modal)) return modal.kind === 'seek' || modal.kind === 'group-delete' ? CHOICE_KEYS : FORM_KEYS;
 	switch (modal.kind) {
 		case 'detail':
 			return DETAIL_KEYS;
@@ -81,11 +85,12 @@ function AppScreen(props: AppProps) {
 	const [selectedTopic, setSelectedTopic] = useState<string | null>(props.initialPage?.topic ?? null);
 	const [groupIndex, setGroupIndex] = useState(0);
 	const [eventsScroll, setEventsScroll] = useState(0);
-	const [detailScroll, setDetailScroll] = useState(0);
+	const [viewScroll, setViewScroll] = useState(0);
 	const [modal, setModal] = useState<Modal>({kind: 'none'});
 	const [message, setMessage] = useState<{text: string; level: 'info' | 'error'} | null>(null);
 	const quitting = useRef(false);
 	const [focusedTopic, setFocusedTopic] = useState<string | null>(null);
+	const stray = useRef(new StrayKeys()).current;
 
 	// Keep a topic selected: the first one as soon as any exists.
 	const topicNames = snapshot.topics.map((t) => t.name);
@@ -93,9 +98,14 @@ function AppScreen(props: AppProps) {
 	const topicView = snapshot.topics.find((t) => t.name === topic) ?? null;
 	const highWaterMark = topicView?.highWaterMark ?? 0;
 
-	const reserved = modalRows(modal) + (bottomSlot?.rows ?? 0);
+	const formRows = modalRows(modal);
+	const slotRows = bottomSlot?.rows ?? 0;
 	const hasServer = snapshot.server !== null;
-	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows - reserved, hasServer), [size.columns, size.rows, reserved, hasServer]);
+	// The watched (highlighted) panes get the rows they need; the bottom slot gets what is left.
+	const layout: Layout = useMemo(
+		() => computeLayout(size.columns, size.rows, hasServer, {favour: highlight, formRows, bottomRows: slotRows}),
+		[size.columns, size.rows, hasServer, highlight, formRows, slotRows],
+	);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
 	const records = useRecordsView({engine, topic, highWaterMark, pageSize, initialPage: props.initialPage});
@@ -160,7 +170,10 @@ function AppScreen(props: AppProps) {
 	// The byte inspector asks the engine where the frame is; a failure is a message.
 	const inspect = (name: string, record: RecordWithOffset) => {
 		// The answer may come after the user moved on to a form: it then opens nothing.
-		const open = (inspection: FrameInspection) => setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
+		const open = (inspection: FrameInspection) => {
+			setViewScroll(0);
+			setModal((m) => (m.kind === 'none' || m.kind === 'detail' ? {kind: 'inspect', topic: name, inspection} : m));
+		};
 		inspectRecord(engine, name, record).then(open, (error: unknown) => say(`byte inspector failed: ${errorMessage(error)}`, 'error'));
 	};
 
@@ -183,7 +196,7 @@ function AppScreen(props: AppProps) {
 			else if (command === 'pretty') records.togglePretty();
 			else if (command === 'inspect' && records.selected) inspect(topic, records.selected);
 			else if (command === 'open' && records.selected) {
-				setDetailScroll(0);
+				setViewScroll(0);
 				setModal({kind: 'detail', record: records.selected, topic});
 			}
 		} else if (pane === 'groups') {
@@ -197,7 +210,8 @@ function AppScreen(props: AppProps) {
 					return;
 				}
 				const hwm = snapshot.topics.find((t) => t.name === target)?.highWaterMark ?? 0;
-				if (command === 'commit') setModal({kind: 'group-commit', group: groupRow.group, topic: target, offset: hwm});
+				const highWaterMarks = Object.fromEntries(snapshot.topics.map((t) => [t.name, t.highWaterMark]));
+				if (command === 'commit') setModal({kind: 'group-commit', group: groupRow.group, topic: target, offset: hwm, highWaterMarks});
 				else
 					void act('rewind', async () => {
 						await engine.commitOffset(groupRow.group, target, 0);
@@ -218,6 +232,7 @@ function AppScreen(props: AppProps) {
 			case 'quit':
 				return quit();
 			case 'help':
+				setViewScroll(0);
 				return setModal({kind: 'help'});
 			case 'focus':
 				return setFocus(action.pane);
@@ -225,6 +240,10 @@ function AppScreen(props: AppProps) {
 				return openProduce(focus === 'records' ? records.selected : null);
 			case 'pane':
 				return runPaneCommand(action.pane, action.command);
+			case 'tour':
+				return props.onTour ? props.onTour() : setMessage({text: 't: the guided tour is not available here', level: 'error'});
+			case 'notHere':
+				return setMessage({text: action.text, level: 'error'});
 			case 'none':
 				return;
 		}
@@ -242,12 +261,15 @@ function AppScreen(props: AppProps) {
 		(key: KeyPress) => {
 			if (!isView(modal)) return true;
 			const command = overlayAction(modal.kind, key);
+			const page = Math.max(1, layout.bodyHeight - 4);
+			const by = command === 'up' ? -1 : command === 'down' ? 1 : command === 'pageUp' ? -page : command === 'pageDown' ? page : 0;
 			if (command === 'close') setModal({kind: 'none'});
 			else if (command === 'quit') quit();
-			else if (modal.kind === 'detail') {
+			else if (by !== 0) {
+				const most = overlayMaxScroll(modal, layout.columns, layout.bodyHeight, records.view.pretty);
+				setViewScroll((s) => Math.max(0, Math.min(most, s + by)));
+			} else if (modal.kind === 'detail') {
 				if (command === 'inspect') inspect(modal.topic, modal.record);
-				else if (command === 'up') setDetailScroll((s) => Math.max(0, s - 1));
-				else if (command === 'down') setDetailScroll((s) => s + 1);
 				else if (command === 'pretty') records.togglePretty();
 				else if (command === 'produce') openProduce(modal.record);
 			}
@@ -257,13 +279,17 @@ function AppScreen(props: AppProps) {
 	);
 	useKeyLayer('pane', (key: KeyPress) => {
 		if (key.ctrl) return true;
+		const swallowed = stray.swallow(key, Date.now());
+		const action = swallowed === null ? paneAction({focus, panes: layout.panes}, key) : ({type: 'notHere', text: swallowed} as const);
+		if (swallowed === null) stray.saw(key, action, Date.now());
 		setMessage(null);
-		run(paneAction({focus, panes: layout.panes}, key));
+		// Too small to show what a key does: only quitting works.
+		if (!layout.tooSmall || action.type === 'quit') run(action);
 		return true;
 	});
 
 	const body = isView(modal) ? (
-		<OverlayView modal={modal} width={layout.columns} height={layout.bodyHeight} pretty={records.view.pretty} detailScroll={detailScroll} />
+		<OverlayView modal={modal} width={layout.columns} height={layout.bodyHeight} pretty={records.view.pretty} scroll={viewScroll} />
 	) : (
 		<PaneGrid
 			layout={layout}
@@ -279,12 +305,14 @@ function AppScreen(props: AppProps) {
 		/>
 	);
 
+	if (layout.tooSmall) return <TooSmall columns={size.columns} rows={size.rows} />;
+
 	return (
-		<Box flexDirection="column" width={layout.columns} height={layout.rows - 1 + reserved}>
+		<Box flexDirection="column" width={layout.columns} height={layout.rows - 1}>
 			<Header
 				width={layout.columns}
 				storage={snapshot.storage}
-				serverUrl={snapshot.server?.url ?? null}
+				serverUrl={props.serverLabel ?? snapshot.server?.url ?? null}
 				uptimeMs={snapshot.now - snapshot.startedAt}
 				appendRate={snapshot.appendRate}
 				extra={headerExtra}
@@ -304,8 +332,24 @@ function AppScreen(props: AppProps) {
 				say={(text) => setMessage({text, level: 'info'})}
 				onGroupDeleted={() => setGroupIndex((i) => Math.max(0, i - 1))}
 			/>
-			{bottomSlot?.node}
+			{bottomSlot ? (
+				<Box height={layout.bottomRows} overflow="hidden" flexShrink={0}>
+					{bottomSlot.node}
+				</Box>
+			) : null}
 			<Footer width={layout.columns} keys={footerKeys(modal, focus, props.extraFooterKeys)} message={message} />
+		</Box>
+	);
+}
+
+/** Below the smallest supported size: what is wrong and what is needed (q still quits). */
+function TooSmall({columns, rows}: {columns: number; rows: number}) {
+	return (
+		<Box flexDirection="column" width={Math.max(1, columns)} height={Math.max(1, rows - 1)} overflow="hidden">
+			<Text color="yellow" bold wrap="wrap">
+				terminal too small ({columns}x{rows}, need {MIN_COLUMNS}x{MIN_ROWS})
+			</Text>
+			<Text wrap="wrap">Enlarge the window or make the font smaller; q quits.</Text>
 		</Box>
 	);
 }

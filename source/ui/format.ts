@@ -47,16 +47,31 @@ export function formatUptime(ms: number): string {
 	return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** `2026-11-25T19:43:39.123Z` → `19:43:39.123` (the date only when it is not today). */
+// Times on screen follow the local time zone (the one the user's clock shows); the seek form reads
+// them back the same way and names the zone (zoneLabel). Records keep UTC (RFC 3339, ...Z) inside.
+const two = (n: number): string => String(n).padStart(2, '0');
+const localDate = (d: Date): string => `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+const localClock = (d: Date): string => `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+
+/** `2026-11-25T19:43:39.123Z` → `20:43:39.123` in Paris (the local date only when it is not today). */
 export function formatTimestamp(iso: string, now = Date.now()): string {
-	const date = iso.slice(0, 10);
-	const today = new Date(now).toISOString().slice(0, 10);
-	const time = iso.slice(11, 23);
-	return date === today ? time : `${date} ${time}`;
+	const at = new Date(iso);
+	if (Number.isNaN(at.getTime())) return iso;
+	const date = localDate(at);
+	return date === localDate(new Date(now)) ? localClock(at) : `${date} ${localClock(at)}`;
 }
 
+/** Ms since the epoch → local `HH:MM:SS.mmm`. */
 export function formatClock(ms: number): string {
-	return new Date(ms).toISOString().slice(11, 23);
+	return localClock(new Date(ms));
+}
+
+/** The local zone as an offset from UTC (`UTC`, `UTC+05:30`, `UTC-08:00`) at `now`. */
+export function zoneLabel(now = Date.now()): string {
+	const minutes = -new Date(now).getTimezoneOffset();
+	if (minutes === 0) return 'UTC';
+	const abs = Math.abs(minutes);
+	return `UTC${minutes > 0 ? '+' : '-'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
 const BARS = '▁▂▃▄▅▆▇█';

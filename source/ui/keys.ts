@@ -57,7 +57,8 @@ export type GlobalCommand = 'nextPane' | 'previousPane' | 'jump' | 'produce' | '
 /** Keys that work in every pane. */
 export const GLOBAL_BINDINGS: readonly Binding<GlobalCommand>[] = [
 	{keys: 'Tab/S-Tab', does: 'next/previous pane', short: {keys: 'Tab', does: 'pane'}, on: {nextPane: ['tab'], previousPane: ['shift+tab']}},
-	{keys: '1-8', does: 'jump to pane', on: {jump: DIGITS(8)}},
+	// The Server pane (8) is there only with --serve (8 without it says so): help does not promise eight panes.
+	{keys: '1-7 (8)', does: 'pane (8 = Server)', on: {jump: DIGITS(8)}},
 	{keys: 'p', does: 'produce a record', short: {keys: 'p', does: 'produce'}, on: {produce: ['p']}},
 	{keys: 't', does: 'guided tour', on: {tour: ['t']}},
 	{keys: '?', does: 'help', short: {keys: '?', does: 'help'}, on: {help: ['?']}},
@@ -138,10 +139,13 @@ export const CHOICE_BINDINGS: readonly Binding<'up' | 'down' | 'choose' | 'pick'
 	{keys: 'Esc', does: 'cancel', on: {cancel: ['escape']}},
 ];
 
-export type OverlayCommand = 'up' | 'down' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit';
+export type OverlayCommand = 'up' | 'down' | 'pageUp' | 'pageDown' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit';
+
+/** Scrolling a view that does not fit (help, detail, byte inspector). */
+const SCROLL = {...UP_DOWN, pageUp: ['pageup'], pageDown: ['pagedown']} as const;
 
 export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
-	{keys: '↑↓/j k', does: 'scroll', on: UP_DOWN},
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
 	{keys: 'x', does: 'byte inspector', on: {inspect: ['x']}},
 	{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 	{keys: 'p', does: 're-produce', on: {produce: ['p']}},
@@ -150,11 +154,15 @@ export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
 ];
 
 export const INSPECTOR_BINDINGS: readonly Binding<OverlayCommand>[] = [
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
 	{keys: 'Esc/x', does: 'close the byte inspector', on: {close: ['escape', 'x', 'return']}},
 	{keys: 'q', does: 'quit', on: {quit: ['q']}},
 ];
 
-export const HELP_BINDINGS: readonly Binding<OverlayCommand>[] = [{keys: 'Esc/?', does: 'close help', on: {close: ['escape', '?', 'q', 'return']}}];
+export const HELP_BINDINGS: readonly Binding<OverlayCommand>[] = [
+	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
+	{keys: 'Esc/?', does: 'close help', on: {close: ['escape', '?', 'q', 'return']}},
+];
 
 export type TourCommand = 'next' | 'back' | 'restart' | 'leave';
 
@@ -164,7 +172,7 @@ export const TOUR_BINDINGS: readonly Binding<TourCommand>[] = [
 	{keys: 'b', does: 'back one step', short: {keys: 'b', does: 'back'}, on: {back: ['b']}},
 	{keys: 'r', does: 'restart lesson', short: {keys: 'r', does: 'restart'}, on: {restart: ['r']}},
 	{keys: '1-9', does: 'answer a prediction', on: {}},
-	{keys: 'Esc', does: 'leave (keep engine)', short: {keys: 'Esc', does: 'leave tour'}, on: {leave: ['escape']}},
+	{keys: 'Esc', does: 'leave (your engine)', short: {keys: 'Esc', does: 'leave tour'}, on: {leave: ['escape']}},
 ];
 
 const shortOf = <C extends string>(table: readonly Binding<C>[]): KeyHelp[] => table.flatMap((row) => (row.short ? [row.short] : []));
@@ -183,6 +191,8 @@ export const PANE_KEYS: Record<PaneId, readonly KeyHelp[]> = {
 	server: helpOf(PANE_BINDINGS.server),
 };
 export const FORM_KEYS: readonly KeyHelp[] = helpOf(FORM_BINDINGS);
+/** A choice menu's footer (seek, delete confirmation): it has lines to pick, not fields. */
+export const CHOICE_KEYS: readonly KeyHelp[] = helpOf(CHOICE_BINDINGS);
 export const DETAIL_KEYS: readonly KeyHelp[] = helpOf(DETAIL_BINDINGS);
 export const INSPECTOR_KEYS: readonly KeyHelp[] = helpOf(INSPECTOR_BINDINGS);
 export const HELP_OVERLAY_KEYS: readonly KeyHelp[] = helpOf(HELP_BINDINGS);
@@ -195,7 +205,7 @@ export const SEEK_HELP: readonly KeyHelp[] = [
 	{keys: 'beginning', does: 'offset 0'},
 	{keys: 'end', does: 'the last page'},
 	{keys: 'offset', does: 'a given offset'},
-	{keys: 'time', does: 'first record at/after (UTC HH:MM[:SS], ISO, -5m)'},
+	{keys: 'time', does: 'first record at/after (local HH:MM[:SS], ISO, -5m)'},
 ];
 
 export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [

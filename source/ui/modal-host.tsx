@@ -20,7 +20,7 @@ export type Modal =
 	| {kind: 'seek-time'}
 	| {kind: 'filter'}
 	| {kind: 'group-create'}
-	| {kind: 'group-commit'; group: string; topic: string; offset: number}
+	| {kind: 'group-commit'; group: string; topic: string; offset: number; highWaterMarks?: Readonly<Record<string, number>>}
 	| {kind: 'group-delete'; group: string};
 
 export type FormModal = Exclude<Modal, {kind: 'none' | 'help' | 'detail' | 'inspect'}>;
@@ -77,7 +77,7 @@ export function ModalHost(props: ModalHostProps): ReactNode {
 		case 'group-create':
 			return <GroupCreateForm frame={frame} engine={engine} act={act} />;
 		case 'group-commit':
-			return <GroupCommitForm frame={frame} engine={engine} act={act} group={modal.group} topic={modal.topic} offset={modal.offset} />;
+			return <GroupCommitForm frame={frame} engine={engine} act={act} group={modal.group} topic={modal.topic} offset={modal.offset} highWaterMarks={modal.highWaterMarks} />;
 		case 'group-delete':
 			return <GroupDeleteForm frame={frame} engine={engine} act={act} group={modal.group} onDeleted={props.onGroupDeleted} />;
 	}

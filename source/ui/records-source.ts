@@ -105,7 +105,8 @@ export function parseSeekTime(text: string, now = Date.now()): number | null {
 	const clock = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(t);
 	if (clock) {
 		const date = new Date(now);
-		date.setUTCHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), Number((clock[4] ?? '0').padEnd(3, '0')));
+		// Local time, as the panes show it (format.ts).
+		date.setHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), Number((clock[4] ?? '0').padEnd(3, '0')));
 		return date.getTime();
 	}
 	if (/^\d{4}-\d{2}-\d{2}/.test(t)) {

@@ -1,7 +1,7 @@
 import {rm} from 'node:fs/promises';
 import {Box, Text, useApp} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import type {FlashQ} from '../engine/flashq.js';
+import {FlashQ} from '../engine/flashq.js';
 import {App} from './app.js';
 import {KeypressProvider, useKeyLayer} from './input/keypress.js';
 import type {KeyPress} from './input/parse-keys.js';
@@ -32,8 +32,8 @@ export function newTour(settings: TourSettings): TourRunner {
 
 /**
  * What the root creates and the caller releases once the app has exited: the running tour (its
- * engine and directories) and engines kept from tours left with Esc. The caller's own engine is
- * not in here: the caller opened it and closes it.
+ * engine and directories) and the engines the root opened itself (the memory engine a tour started
+ * by --tour leaves to). The caller's own engine is not in here: the caller opened it and closes it.
  */
 export class TuiResources {
 	tour: TourRunner | null = null;
@@ -65,26 +65,28 @@ export interface TuiRootProps {
 
 /**
  * The TUI with the guided tour around it: picks the engine the panes show (the app's own, the
- * tour's current one, or the one kept after leaving the tour), keeps one store bound to it, and
- * routes the tour's keys. `t` starts a tour; Esc leaves it keeping its engine.
+ * tour's current one), keeps one store bound to it, and routes the tour's keys. `t` starts a tour;
+ * Esc leaves it, back to the user's engine.
  */
 export function TuiRoot(props: TuiRootProps) {
 	const {resources, server = null, onQuit} = props;
 	const size = useTerminalSize(props.size);
 	const [tour, setTour] = useState<TourRunner | null>(resources.tour);
-	const [kept, setKept] = useState<{engine: FlashQ} | null>(null);
+	// The user's engine: the caller's, or (started by --tour) a memory one opened on leaving the tour.
+	const [own, setOwn] = useState<FlashQ | null>(props.engine);
+	const leaving = useRef(false);
 	const snapshot = useTour(tour);
 
 	// The engine on screen. A tour replaces its engine on every lesson start, back, restart and
 	// reopen (snapshot.engineGeneration counts them); between two, it has none for a moment: the
 	// last one stays on screen until the next arrives.
 	const last = useRef<FlashQ | null>(props.engine);
-	const live = tour ? (snapshot?.engine ?? null) : (kept?.engine ?? props.engine);
+	const live = tour ? (snapshot?.engine ?? null) : own;
 	if (live) last.current = live;
 	const engine = live ?? last.current;
 
 	// One store per engine: re-bound whenever the engine changes (the server, if any, serves only
-	// the app's own engine, so its pane goes with that one).
+	// the app's own engine, so its pane goes with that one; the header says so during the tour).
 	const storeOptions = props.storeOptions;
 	const onStore = props.onStore;
 	const store = useMemo(() => {
@@ -109,18 +111,28 @@ export function TuiRoot(props: TuiRootProps) {
 		void runner.start(0);
 	}, [resources, tourSettings]);
 
+	// Esc goes back to the user's engine (the one a --serve server posts to), so what the panes show
+	// is what the server serves; the lesson's engine and directories go. Started by --tour, there is
+	// no engine of the user's: a fresh memory one opens, so the app stays usable.
 	const leaveTour = useCallback(() => {
-		if (!tour) return;
-		const left = tour.leave();
-		if (left.engine) {
-			resources.kept.push({engine: left.engine, dataDir: left.dataDir});
-			setKept({engine: left.engine});
-		}
-		resources.tour = null;
-		setTour(null);
-		// The other lesson directories go; the kept engine's stays until it is closed at quit.
-		void tour.dispose();
-	}, [tour, resources]);
+		if (!tour || leaving.current) return;
+		leaving.current = true;
+		const back = (engine: FlashQ | null) => {
+			leaving.current = false;
+			setOwn(engine);
+			resources.tour = null;
+			setTour(null);
+			void tour.dispose();
+		};
+		if (own) return back(own);
+		FlashQ.open({storage: 'memory'}).then(
+			(engine) => {
+				resources.kept.push({engine, dataDir: null});
+				back(engine);
+			},
+			() => back(null), // no engine then: the screen says so (t starts the tour again)
+		);
+	}, [tour, own, resources]);
 
 	// The tour's keys, below open forms and views and above the panes; t starts a tour (and does
 	// nothing while one runs).
@@ -131,8 +143,9 @@ export function TuiRoot(props: TuiRootProps) {
 			if (action === 'leave') leaveTour();
 			return action !== 'ignored' || t;
 		}
-		if (t) startTour();
-		return t;
+		// With an engine on screen, t goes through the app's keys (which ignore it after a stray key).
+		if (t && !engine) startTour();
+		return t && !engine;
 	};
 
 	if (!engine || !store) {
@@ -145,7 +158,9 @@ export function TuiRoot(props: TuiRootProps) {
 	}
 
 	const bottomSlot = snapshot ? {rows: tourPanelRows(snapshot, size.columns), node: <TourPanel snapshot={snapshot} width={size.columns} />} : null;
-	const headerExtra = snapshot ? snapshot.header : kept && kept.engine === engine ? 'exploring the tour engine (t: tour again)' : undefined;
+	const headerExtra = snapshot ? snapshot.header : own && own !== props.engine && own === engine ? 'a fresh memory engine (t: the tour again)' : undefined;
+	// During the tour the panes show the lesson's engine, while a server still serves the user's.
+	const serverLabel = snapshot && server ? `${server.url} (serves your queue, not the lesson's)` : undefined;
 	const appProps = {
 		store,
 		engine,
@@ -155,6 +170,8 @@ export function TuiRoot(props: TuiRootProps) {
 		bottomSlot,
 		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
 		focusTopic: snapshot?.topic ?? null,
+		onTour: startTour,
+		...(serverLabel ? {serverLabel} : {}),
 		...(onQuit ? {onQuit} : {}),
 	};
 	return (

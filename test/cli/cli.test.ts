@@ -44,12 +44,15 @@ describe('usage', () => {
 		[['--tour', '--seed=-3'], /--seed must be a non-negative integer, got '-3'/],
 		[['--seed', '4'], /--seed applies only with --tour/],
 		[['--tour', '--serve'], /--serve does not apply with --tour/],
-	])('%j: one-line error naming the flag, usage on stderr, exit 2', async (args, message) => {
+		[['--serve', 'notaport'], /--serve must be a port number 0\.\.65535, got 'notaport'/],
+		[['--sync', 'bogus'], /--sync must be one of always, periodic, never, got 'bogus'/],
+		[['--serve', '0', '--once'], /--serve does not apply with --once/],
+	])('%j: one-line error naming the flag and one line pointing at --help (fits a 24-row screen), exit 2', async (args, message) => {
 		const {code, stdout, stderr} = await cli(args);
 		expect(code).toBe(2);
 		expect(stdout).toBe('');
 		expectCleanError(stderr, message);
-		expect(stderr).toContain('Usage');
+		expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message), 'Run flashq-demo --help for the flags.']);
 	});
 
 	test('without a TTY and without --headless: says so, suggests --headless, exit 2', async () => {
@@ -111,8 +114,13 @@ describe('startup failures', () => {
 			await writeFile(file, 'x');
 			const {code, stderr} = await cli(['--headless', '--serve', '0', '--data-dir', file]);
 			expect(code).toBe(1);
-			expectCleanError(stderr, /cannot open data dir/);
+			expectCleanError(stderr, /cannot open data dir \S+not-a-dir: it is a file, not a directory/);
+			expect(stderr).not.toMatch(/EEXIST|mkdir/);
 			expect(stderr.trim().split('\n')).toHaveLength(1);
+			// A file higher up the path: said in words too.
+			const below = await cli(['--headless', '--serve', '0', '--data-dir', path.join(file, 'data')]);
+			expect(below.code).toBe(1);
+			expectCleanError(below.stderr, /cannot open data dir \S+data: a part of the path is a file, not a directory/);
 		} finally {
 			await cleanup();
 		}

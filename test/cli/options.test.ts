@@ -115,7 +115,15 @@ describe('errors name the flag and the allowed values', () => {
 		[['--max-topics', 'many'], /--max-topics must be an integer >= 1, got 'many'/],
 		[['--serve', '70000'], /--serve must be a port number 0..65535, got '70000'/],
 		[['--port', 'http'], /--port must be a port number 0..65535, got 'http'/],
-		[['--serve', 'abc'], /unexpected argument 'abc'/],
+		[['--serve', 'abc'], /--serve must be a port number 0..65535, got 'abc'/],
+		[['--serve', 'notaport', '--data-dir', 'x'], /--serve must be a port number 0..65535, got 'notaport'/],
+		// The bad value is named even without file storage (its fix comes first).
+		[['--sync', 'bogus'], /--sync must be one of always, periodic, never, got 'bogus'/],
+		[['--cache-size', 'lots'], /--cache-size must be an integer >= 0, got 'lots'/],
+		// --once prints a frame and exits: nothing would be served.
+		[['--serve', '--once'], /--serve does not apply with --once/],
+		[['--once', '--port', '9000'], /--port does not apply with --once/],
+		[['--once', '--headless'], /--headless does not apply with --once/],
 		[['--sync', 'never'], /--sync applies only to file storage/],
 		[['--commit-threshold', '5'], /--commit-threshold applies only to file storage/],
 		[['--storage', 'memory', '--data-dir', 'x'], /--data-dir implies --storage file/],

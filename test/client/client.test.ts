@@ -42,7 +42,9 @@ describe('client against the real server and engine', () => {
 			const denied = await runCli(['consumer', 'create', 'g', '--url', live.url]);
 			expect(denied.code).toBe(1);
 			expect(denied.stderr).toMatch(/^Failed to create consumer group: unauthorized.*FLASHQ_TOKEN/);
-			expect((await runCli(['health', '--url', live.url])).code).toBe(0);
+			const health = await runCli(['health', '--url', live.url]);
+			expect({code: health.code, lines: health.lines}).toEqual({code: 0, lines: ['Server Status: healthy']});
+			expect((await runCli(['health', '--url', live.url, '--token', 's3cret'])).lines[1]).toBe('Service: flashq');
 			expect((await runCli(['consumer', 'create', 'g', '--url', live.url, '--token', 's3cret'])).code).toBe(0);
 			const viaEnv = await runCli(['groups'], {FLASHQ_URL: live.url, FLASHQ_TOKEN: 's3cret'});
 			expect(viaEnv.code).toBe(0);
@@ -162,6 +164,16 @@ describe('client failures without a working server', () => {
 		expect(result.stderr).toMatch(/^Failed to connect to server: no response from .* within 200 ms/);
 	});
 
+	it('an https:// URL on a plain-HTTP server: one line that says so, exit 1', async () => {
+		const server = createHttpServer((_req, res) => res.end('{}'));
+		const url = await listen(server);
+		closers.push(() => server.close());
+		const result = await runCli(['health', '--url', url.replace('http://', 'https://')]);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(/^Failed to connect to server: https:\/\/\S+ does not speak TLS .*Try --url http:\/\/\S+\n$/);
+		expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+	});
+
 	it('health exits 1 when the server reports a status other than healthy, also with --json', async () => {
 		const body = '{"status":"degraded","service":"flashq","timestamp":1}';
 		const server = createHttpServer((_req, res) => res.writeHead(200, {'content-type': 'application/json'}).end(body));
@@ -218,6 +230,16 @@ describe('client usage errors (exit 2, message naming the problem, usage on stde
 		await usage(['health', '--timeout', '0'], '--timeout must be a positive number of seconds');
 		await usage(['health', '--port', '70000'], "--port must be a port number (1-65535), got '70000'");
 		await usage(['consumer', 'offset', 'commit', 'g', 't', '-5'], "negative numbers are not allowed ('-5')");
+	});
+
+	it('a negative number after a value-taking option is its value, checked like any other', async () => {
+		await usage(['consumer', 'fetch', 'g', 't', '--max-records', '-1'], "--max-records must be a non-negative integer, got '-1'");
+		await usage(['health', '--timeout', '-1'], "--timeout must be a positive number of seconds, got '-1'");
+		await usage(['--timeout', '-0.5', 'health'], "--timeout must be a positive number of seconds, got '-0.5'");
+		await usage(['health', '-p', '-1'], "--port must be a port number (1-65535), got '-1'");
+		for (const args of [['health', '--timeout', '-1'], ['consumer', 'fetch', 'g', 't', '--max-records', '-1']]) {
+			expect((await runCli(args)).stderr).not.toContain('ambiguous');
+		}
 	});
 
 	it('rejects missing, extra and empty arguments', async () => {

@@ -1,6 +1,6 @@
 /** Bearer-token auth against a real server process: on with --token, on with FLASHQ_TOKEN, off by default. */
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {client, startServerProcess, type ServerProcess} from './process.js';
+import {client, spawnCli, startServerProcess, type ServerProcess} from './process.js';
 
 describe('auth on (--token)', () => {
 	let server: ServerProcess;
@@ -83,6 +83,29 @@ describe('auth off (loopback, no token)', () => {
 			const url = server.url.replace('0.0.0.0', '127.0.0.1');
 			expect((await client(url)('GET', '/topics')).status).toBe(401);
 			expect((await client(url, 'tok')('GET', '/topics')).status).toBe(200);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('tokens that are not RFC 6750 bearer tokens', () => {
+	test.each([
+		['--token', ['--token', 'two words'], {}],
+		['--token', ['--token', 'tab\there'], {}],
+		['--token', ['--token', 'a=b'], {}],
+		['FLASHQ_TOKEN', [], {FLASHQ_TOKEN: 'with "quotes"'}],
+	] as const)('%s %j is refused at startup with a usage error', async (source, flags, env) => {
+		const {out, exited} = spawnCli(['--headless', '--serve', '0', ...flags], env);
+		expect(await exited).toBe(2);
+		expect(out.stderr).toContain(`${source} is not a valid bearer token`);
+		expect(out.stdout).not.toContain('listening');
+	});
+
+	test('b64token characters, with trailing =, are fine', async () => {
+		const server = await startServerProcess(['--token', 'aZ09-._~+/x==']);
+		try {
+			expect((await client(server.url, 'aZ09-._~+/x==')('GET', '/topics')).status).toBe(200);
 		} finally {
 			await server.stop();
 		}

@@ -518,8 +518,8 @@ describe.each(runs)('REST API on $name storage', (run: BackendRun) => {
 		test('known path, wrong method: 405 method_not_allowed with Allow', async () => {
 			const reply = await api('PUT', '/topics/t/records');
 			expectError(reply, 405, 'method_not_allowed');
-			expect(reply.headers.get('allow')).toBe('POST, GET');
-			expect((await api('DELETE', '/health')).headers.get('allow')).toBe('GET');
+			expect(reply.headers.get('allow')).toBe('POST, GET, HEAD');
+			expect((await api('DELETE', '/health')).headers.get('allow')).toBe('GET, HEAD');
 			expect((await api('PATCH', '/consumer/g')).headers.get('allow')).toBe('POST, DELETE');
 		});
 

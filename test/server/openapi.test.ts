@@ -12,6 +12,7 @@ import {startServer} from '../../source/server/server.js';
 import type {ServerHandle} from '../../source/server/types.js';
 import {LOCK_NAME} from '../../source/storage/lock.js';
 import {tempDir} from '../helpers/backends.js';
+import {responseValidator} from './openapi-validator.js';
 import {client, type Reply} from './process.js';
 
 type Schema = Record<string, unknown>;
@@ -193,6 +194,54 @@ describe('OpenAPI document', () => {
 				check(reply.json, schema, '$', errors);
 				expect(errors, key).toEqual([]);
 			}
+		}
+	});
+});
+
+describe('OpenAPI response validation (the validator the conformance suite replays through)', () => {
+	test('it catches drift: an undocumented status, a body off its schema, a wrong content type', async () => {
+		const validator = await responseValidator(doc);
+		const reply = (status: number, json: unknown, type = 'application/json'): Reply => ({
+			status,
+			headers: new Headers({'content-type': type}),
+			text: JSON.stringify(json),
+			json,
+		});
+		expect(validator.check('GET', '/topics', reply(200, {topics: []}))).toEqual([]);
+		expect(validator.check('GET', '/topics', reply(401, {error: 'unauthorized', message: 'm'})).join()).toMatch(/status 401 is not documented/);
+		expect(validator.check('GET', '/topics', reply(200, {topics: 'none'})).join()).toMatch(/body\/topics must be array/);
+		expect(validator.check('GET', '/topics', reply(200, {topics: []}, 'text/plain')).join()).toMatch(/content-type/);
+		// No operation: the document promises nothing about unknown routes.
+		expect(validator.check('GET', '/nope', reply(404, {}))).toEqual([]);
+	});
+
+	test('without a token the document declares no security and no 401', () => {
+		expect(doc['security']).toBeUndefined();
+		expect(JSON.stringify(doc.paths)).not.toContain('"401"');
+	});
+
+	test('with a token: every operation but GET /health documents its 401, and each live 401 fits it', async () => {
+		const secured = await startServer({queue, port: 0, token: 'docs-token'});
+		try {
+			const anonymous = client(secured.url);
+			const securedDoc = (await client(secured.url, 'docs-token')('GET', '/openapi.json')).json as Doc;
+			expect(securedDoc['security']).toEqual([{bearer: []}]);
+			const validator = await responseValidator(securedDoc);
+			for (const operation of documentedOperations()) {
+				const [method, pattern] = operation.split(' ') as [string, string];
+				const path = pattern.replace('{topic}', T).replace('{group_id}', G);
+				const reply = await anonymous(method, path, method === 'POST' ? {json: {records: [{value: 'v'}]}} : {});
+				expect(validator.check(method, path, reply), operation).toEqual([]);
+				if (pattern === '/health') {
+					expect(reply.status).toBe(200);
+					expect(reply.json).toEqual({status: 'healthy'});
+					expect(securedDoc.paths[pattern]!['get']!['security' as never]).toEqual([{}, {bearer: []}]);
+				} else {
+					expect(reply.status, operation).toBe(401);
+				}
+			}
+		} finally {
+			await secured.close();
 		}
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {overlayAction, paneAction} from '../../source/ui/app-actions.js';
+import {overlayAction, paneAction, STRAY_WINDOW_MS, StrayKeys} from '../../source/ui/app-actions.js';
 import {charKey, createKeyParser, type KeyName, type KeyPress} from '../../source/ui/input/parse-keys.js';
 import {PANE_BINDINGS, type PaneCommand} from '../../source/ui/keys.js';
 import {PANE_IDS, type PaneId} from '../../source/ui/layout.js';
@@ -26,7 +26,7 @@ describe('(focus, key) → action', () => {
 		expect(at('topics', '\t')).toEqual({type: 'focus', pane: 'records'});
 		expect(at('topics', '\u001B[Z')).toEqual({type: 'focus', pane: 'events'});
 		expect(at('events', '\t')).toEqual({type: 'focus', pane: 'topics'});
-		expect(at('topics', '8')).toEqual({type: 'none'});
+		expect(at('topics', '8')).toEqual({type: 'notHere', text: 'no Server pane here (it shows with --serve)'});
 		expect(at('topics', '8', PANE_IDS)).toEqual({type: 'focus', pane: 'server'});
 		expect(at('events', '\t', PANE_IDS)).toEqual({type: 'focus', pane: 'server'});
 	});
@@ -40,11 +40,26 @@ describe('(focus, key) → action', () => {
 		expect(at('records', '/')).toEqual({type: 'pane', pane: 'records', command: 'filter'});
 		expect(at('groups', 'r')).toEqual({type: 'pane', pane: 'groups', command: 'rewind'});
 		expect(at('events', 'G')).toEqual({type: 'pane', pane: 'events', command: 'last'});
-		// A key of another pane does nothing here; t belongs to the tour's layer.
-		expect(at('wal', 'x')).toEqual({type: 'none'});
-		expect(at('topics', 'x')).toEqual({type: 'none'});
-		expect(at('records', 't')).toEqual({type: 'none'});
+		// t starts the tour (a running tour's layer takes it first).
+		expect(at('records', 't')).toEqual({type: 'tour'});
 		// Ctrl or Alt with a letter is not the letter.
+		expect(at('topics', '\u0011')).toEqual({type: 'none'});
+		expect(at('topics', '\u001Bq')).toEqual({type: 'none'});
+	});
+
+	it("a typed key that does nothing in the focused pane says where it works and how to get there", () => {
+		expect(at('topics', '/')).toEqual({type: 'notHere', text: '/ (filter) works in Records: press 2 to focus it'});
+		expect(at('wal', 'x')).toEqual({type: 'notHere', text: 'x (byte inspector) works in Records: press 2 to focus it'});
+		for (const [raw, does] of [['s', 'seek'], ['f', 'follow'], ['v', 'JSON pretty/raw']]) {
+			expect(at('topics', raw!)).toEqual({type: 'notHere', text: `${raw} (${does}) works in Records: press 2 to focus it`});
+		}
+		expect(at('topics', 'o')).toEqual({type: 'notHere', text: 'o (commit offset) works in Consumer Groups: press 3 to focus it'});
+		expect(at('topics', 'c', ['topics', 'wal'])).toEqual({type: 'notHere', text: 'c (create group) works in Consumer Groups, not shown at this size'});
+		expect(at('topics', 'n')).toEqual({type: 'notHere', text: 'n works in the tour (t starts it)'});
+		expect(at('topics', 'z')).toEqual({type: 'notHere', text: 'z does nothing here (? lists the keys)'});
+		expect(at('topics', ' ')).toEqual({type: 'notHere', text: 'Space works in the tour (t starts it)'});
+		// Named keys and Ctrl/Alt chords are not typing: nothing to say.
+		expect(at('wal', '\u001B')).toEqual({type: 'none'});
 		expect(at('topics', '\u0011')).toEqual({type: 'none'});
 		expect(at('topics', '\u001Bq')).toEqual({type: 'none'});
 	});
@@ -74,5 +89,37 @@ describe('the key tables', () => {
 				}
 			}
 		}
+	});
+});
+
+describe('a mistyped word swallows nothing dangerous (StrayKeys)', () => {
+	/** Feeds keys at the given times; returns what each did: the action, or the footer message when swallowed. */
+	function typeAt(guard: StrayKeys, keys: readonly [raw: string, at: number][]): unknown[] {
+		return keys.map(([raw, now]) => {
+			const k = key(raw);
+			const swallowed = guard.swallow(k, now);
+			if (swallowed !== null) return swallowed;
+			const action = paneAction({focus: 'topics', panes: withoutServer}, k);
+			guard.saw(k, action, now);
+			return action;
+		});
+	}
+
+	it('/total then q in Topics: / says where it works; t, o, a, l and q are ignored, nothing starts or quits', () => {
+		const done = typeAt(new StrayKeys(), [...'/totalq'].map((ch, i) => [ch, 1000 + i * 100] as [string, number]));
+		expect(done[0]).toEqual({type: 'notHere', text: '/ (filter) works in Records: press 2 to focus it'});
+		expect(done.slice(1)).toEqual(['t', 'to', 'tot', 'tota', 'total', 'totalq'].map((ignored) => `/ (filter) works in Records: press 2 to focus it (ignored '${ignored}')`));
+	});
+
+	it('the word ends at a pause, a digit or a named key: those act', () => {
+		const guard = new StrayKeys();
+		// A pause longer than the window, counted from the last key: t starts the tour again.
+		expect(typeAt(guard, [['/', 0], ['o', STRAY_WINDOW_MS], ['t', 2 * STRAY_WINDOW_MS + 1]]).slice(1)).toEqual([expect.stringContaining("(ignored 'o')"), {type: 'tour'}]);
+		// A digit (the message's advice) acts at once, and ends the word.
+		expect(typeAt(guard, [['s', 0], ['2', 10], ['q', 20]]).slice(1)).toEqual([{type: 'focus', pane: 'records'}, {type: 'quit'}]);
+		// Esc ends it too.
+		expect(typeAt(guard, [['x', 0], ['\u001B', 10], ['?', 20]]).slice(1)).toEqual([{type: 'none'}, {type: 'help'}]);
+		// A key that acted arms nothing.
+		expect(typeAt(new StrayKeys(), [['j', 0], ['q', 10]])).toEqual([{type: 'pane', pane: 'topics', command: 'down'}, {type: 'quit'}]);
 	});
 });

@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
-import React from 'react';
+import React, {useRef} from 'react';
 import type {KeyResult} from '../input/key-router.js';
 import {useKeyLayer} from '../input/keypress.js';
 import type {KeyPress} from '../input/parse-keys.js';
-import {formReducer, formState, textActionFor} from '../input/text-state.js';
+import {type FormAction, type FormState, formReducer, formState, textActionFor, textState} from '../input/text-state.js';
 import {useSyncReducer} from '../input/use-sync-reducer.js';
 import {FORM_BINDINGS, commandFor} from '../keys.js';
 import {TextField} from './text-field.js';
@@ -13,6 +13,11 @@ export interface FieldSpec {
 	label: string;
 	initial?: string;
 	placeholder?: string;
+	/**
+	 * Fills this field from the others (the commit form's offset from its topic) until the user
+	 * edits it; undefined leaves it as it is.
+	 */
+	derive?: (values: Record<string, string>) => string | undefined;
 }
 
 export interface FieldsFormProps {
@@ -26,6 +31,14 @@ export interface FieldsFormProps {
 	width?: number;
 }
 
+type FieldsAction = FormAction | {type: 'derived'; index: number; value: string};
+
+/** The form's reducer, plus a derived field's new value. */
+function fieldsReducer(state: FormState, action: FieldsAction): FormState {
+	if (action.type !== 'derived') return formReducer(state, action);
+	return {...state, fields: state.fields.map((field, i) => (i === action.index ? textState(action.value) : field))};
+}
+
 /** Rows a form takes on screen: border (2), title (1), fields, message line (1). */
 export const formHeight = (fields: number): number => fields + 4;
 
@@ -36,11 +49,24 @@ export const formHeight = (fields: number): number => fields + 4;
  * while a submit runs are ignored.
  */
 export function FieldsForm({title, fields, onSubmit, onCancel, active = true, width}: FieldsFormProps) {
-	const [state, dispatch, read] = useSyncReducer(formReducer, () => formState(fields.map((f) => f.initial ?? '')));
+	const [state, dispatch, read] = useSyncReducer(fieldsReducer, () => formState(fields.map((f) => f.initial ?? '')));
+	// Fields the user typed in: a derived field stops following the others once edited.
+	const edited = useRef(new Set<number>());
+	const valuesOf = (now: FormState) => Object.fromEntries(fields.map((f, i) => [f.name, now.fields[i]?.value ?? '']));
+	const editField = (action: FieldsAction & {type: 'edit'}) => {
+		const index = read().index;
+		edited.current.add(index);
+		const now = dispatch(action);
+		fields.forEach((field, i) => {
+			if (!field.derive || edited.current.has(i) || i === index) return;
+			const value = field.derive(valuesOf(now));
+			if (value !== undefined && value !== now.fields[i]?.value) dispatch({type: 'derived', index: i, value});
+		});
+	};
 	const submit = async () => {
 		const sent = dispatch({type: 'submitting'});
 		try {
-			const result = await onSubmit(Object.fromEntries(fields.map((f, i) => [f.name, sent.fields[i]?.value ?? ''])));
+			const result = await onSubmit(valuesOf(sent));
 			if (typeof result === 'string') dispatch({type: 'failed', error: result});
 		} catch (caught) {
 			dispatch({type: 'failed', error: caught instanceof Error ? caught.message : String(caught)});
@@ -69,7 +95,7 @@ export function FieldsForm({title, fields, onSubmit, onCancel, active = true, wi
 				return true;
 			default: {
 				const edit = textActionFor(key);
-				if (edit) dispatch({type: 'edit', edit});
+				if (edit) editField({type: 'edit', edit});
 				return 'sync';
 			}
 		}

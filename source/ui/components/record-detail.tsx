@@ -12,13 +12,25 @@ export interface RecordDetailProps {
 	scroll: number;
 }
 
-/** One record in full: offset, timestamp, key, headers, and the value (JSON pretty-printed unless raw). */
-export const RecordDetail = memo(function RecordDetail({width, height, topic, record, pretty, scroll}: RecordDetailProps) {
+/** What the detail shows of a record: its header lines and value lines, and the room the value gets. */
+function detailParts(record: RecordWithOffset, pretty: boolean, height: number) {
 	const value = pretty ? prettyJson(record.value) : {text: record.value, json: false};
 	const headerLines = record.headers && Object.keys(record.headers).length > 0 ? Object.entries(record.headers).map(([k, v]) => `  ${printable(k)} = ${printable(v)}`) : ['  (none)'];
 	const fixed = 6 + headerLines.length;
 	const valueLines = value.text.split(/\r?\n/).map(printable);
 	const room = Math.max(1, height - 2 - fixed);
+	return {value, headerLines, valueLines, room};
+}
+
+/** The most `scroll` can be for this record at `height` rows. */
+export function recordDetailMaxScroll(record: RecordWithOffset, pretty: boolean, height: number): number {
+	const {valueLines, room} = detailParts(record, pretty, height);
+	return Math.max(0, valueLines.length - room);
+}
+
+/** One record in full: offset, timestamp, key, headers, and the value (JSON pretty-printed unless raw). */
+export const RecordDetail = memo(function RecordDetail({width, height, topic, record, pretty, scroll}: RecordDetailProps) {
+	const {value, headerLines, valueLines, room} = detailParts(record, pretty, height);
 	const first = Math.max(0, Math.min(scroll, Math.max(0, valueLines.length - room)));
 	return (
 		<Box width={width} height={height} borderStyle="double" borderColor="cyan" flexDirection="column" paddingX={1} overflow="hidden">
@@ -39,7 +51,7 @@ export const RecordDetail = memo(function RecordDetail({width, height, topic, re
 					{line}
 				</Text>
 			))}
-			<Text bold>
+			<Text bold wrap="truncate">
 				value <Text dimColor>({value.json ? 'JSON, pretty' : pretty ? 'text' : 'raw'}, {record.value.length} chars{valueLines.length > room ? `, lines ${first + 1}-${Math.min(valueLines.length, first + room)} of ${valueLines.length}` : ''})</Text>
 			</Text>
 			{valueLines.slice(first, first + room).map((line, i) => (

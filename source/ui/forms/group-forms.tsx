@@ -35,7 +35,8 @@ export function GroupCreateForm({frame, engine, act}: GroupFormProps) {
 	);
 }
 
-export function GroupCommitForm({frame, engine, act, group, topic, offset}: GroupFormProps & {group: string; topic: string; offset: number}) {
+export function GroupCommitForm(props: GroupFormProps & {group: string; topic: string; offset: number; highWaterMarks?: Readonly<Record<string, number>> | undefined}) {
+	const {frame, engine, act, group, topic, offset, highWaterMarks = {}} = props;
 	return (
 		<FieldsForm
 			title={`Commit offset for group ${group}`}
@@ -43,7 +44,8 @@ export function GroupCommitForm({frame, engine, act, group, topic, offset}: Grou
 			active={frame.active}
 			fields={[
 				{name: 'topic', label: 'topic', initial: topic},
-				{name: 'offset', label: 'offset', initial: String(offset)},
+				// The offset follows the topic typed (its high water mark) until the user edits it.
+				{name: 'offset', label: 'offset', initial: String(offset), derive: (values) => (Object.hasOwn(highWaterMarks, values['topic']?.trim() ?? '') ? String(highWaterMarks[values['topic']!.trim()]) : undefined)},
 			]}
 			onCancel={frame.close}
 			onSubmit={async (values) => {

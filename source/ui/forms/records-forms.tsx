@@ -1,7 +1,7 @@
 import React from 'react';
 import {ChoiceForm, choiceHeight} from '../components/choice-form.js';
 import {FieldsForm, formHeight} from '../components/fields-form.js';
-import {errorMessage} from '../format.js';
+import {errorMessage, zoneLabel} from '../format.js';
 import {type RecordReader, offsetForTime, parseSeekTime} from '../records-source.js';
 import type {RecordsView} from '../use-records-view.js';
 import type {FormFrame} from './form-frame.js';
@@ -10,7 +10,7 @@ const SEEK_CHOICES = [
 	{label: 'beginning (offset 0)', value: 'beginning'},
 	{label: 'end (last page)', value: 'end'},
 	{label: 'offset…', value: 'offset'},
-	{label: 'time… (UTC HH:MM[:SS], ISO, or -5m)', value: 'time'},
+	{label: 'time… (local HH:MM[:SS], ISO, or -5m)', value: 'time'},
 ] as const;
 
 export const SEEK_ROWS = choiceHeight(SEEK_CHOICES.length);
@@ -62,7 +62,7 @@ export function SeekTimeForm(props: {frame: FormFrame; records: RecordsView; rea
 	const {frame, records, reader, topic, highWaterMark, say} = props;
 	return (
 		<FieldsForm
-			title="Seek to time (UTC)"
+			title={`Seek to time (local time, ${zoneLabel()})`}
 			width={frame.width}
 			active={frame.active}
 			fields={[{name: 'time', label: 'time', placeholder: 'e.g. 14:03:07, 2026-01-01T10:00:00Z or -5m'}]}

@@ -156,7 +156,10 @@ export interface HexCell {
 }
 
 export interface HexRow {
-	/** Position of the row's first byte: in the file when known, else in the frame. */
+	/**
+	 * Position of the row's first byte within the frame: the same numbers as the field table's
+	 * ranges (the frame's position in its file is shown once, above the dump).
+	 */
 	address: number;
 	/** Position within the frame. */
 	frameStart: number;
@@ -169,12 +172,11 @@ export function hexRows(inspection: FrameInspection, width = 16): HexRow[] {
 	inspection.fields.forEach((field, i) => {
 		for (let b = field.start; b < Math.min(field.end, owner.length); b++) owner[b] = i;
 	});
-	const base = inspection.position ?? 0;
 	const rows: HexRow[] = [];
 	for (let start = 0; start < inspection.bytes.length; start += width) {
 		const cells: HexCell[] = [];
 		for (let b = start; b < Math.min(start + width, inspection.bytes.length); b++) cells.push({byte: inspection.bytes[b]!, field: owner[b]!});
-		rows.push({address: base + start, frameStart: start, cells});
+		rows.push({address: start, frameStart: start, cells});
 	}
 	return rows;
 }

@@ -24,15 +24,31 @@ export const contentColumns = (width: number): number => Math.max(0, width - 4);
 /** The bordered, titled box every pane sits in. */
 export const PaneFrame = memo(function PaneFrame({id, width, height, focused, highlighted, hint, children}: PaneFrameProps) {
 	const color = highlighted ? 'yellow' : focused ? 'cyan' : 'gray';
+	const title = (
+		<Text wrap="truncate">
+			<Text color={focused || highlighted ? color : undefined} bold>
+				{PANE_IDS.indexOf(id) + 1} {PANE_TITLES[id]}
+			</Text>
+			{hint ? <Text dimColor> {hint}</Text> : null}
+		</Text>
+	);
+	// Too short for a border (a pane the layout collapsed): the title, and a line if there is room.
+	if (height < 3)
+		return (
+			<Box width={width} height={height} flexDirection="column" paddingX={1} overflow="hidden">
+				<Box height={1} overflow="hidden">
+					{focused ? <Text color={color}>{'› '}</Text> : null}
+					{title}
+				</Box>
+				<Box flexDirection="column" height={height - 1} overflow="hidden">
+					{children}
+				</Box>
+			</Box>
+		);
 	return (
 		<Box width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={color} flexDirection="column" paddingX={1} overflow="hidden">
 			<Box height={1} overflow="hidden">
-				<Text wrap="truncate">
-					<Text color={focused || highlighted ? color : undefined} bold>
-						{PANE_IDS.indexOf(id) + 1} {PANE_TITLES[id]}
-					</Text>
-					{hint ? <Text dimColor> {hint}</Text> : null}
-				</Text>
+				{title}
 			</Box>
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
 				{children}

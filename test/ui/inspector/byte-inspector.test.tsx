@@ -3,7 +3,7 @@ import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import {encodeFrame} from '../../../source/storage/file/frame-codec.js';
-import {ByteInspector, byteInspectorRows} from '../../../source/ui/inspector/byte-inspector.js';
+import {ByteInspector, byteInspectorMaxScroll, byteInspectorRows} from '../../../source/ui/inspector/byte-inspector.js';
 import {inspectFrame} from '../../../source/ui/inspector/frame-inspection.js';
 
 const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -19,13 +19,50 @@ describe('ByteInspector', () => {
 		expect(text).toContain('Index entry at or before it: offset 4 → byte 1536');
 		expect(text).toContain(`CRC stored 0x${buffer.readUInt32LE(4).toString(16).padStart(8, '0')}`);
 		expect(text).toContain('✓ valid');
-		expect(text).toMatch(/00000800 +46 51 01 00/);
+		// One numbering: the dump's addresses and the table's ranges count from the frame's start.
+		expect(text).toMatch(/^│ 000000 +46 51 01 00/m);
 		expect(text).toContain('|FQ');
-		expect(text).toContain('00000810');
+		expect(text).toMatch(/^│ 000010 /m);
+		expect(text).not.toContain('000800');
 		expect(text).toMatch(/record\[0\]\.key +\[\d+, \d+\) +"ada"/);
 		expect(text).toMatch(/timestamp +\[24, 32\) +1767323045678 \(2026-01-02T03:04:05\.678Z\)/);
 		expect(text).toContain('■crc');
+		// The legend names every kind the header has, version and flags included.
+		expect(text).toContain('■version');
+		expect(text).toContain('■flags');
+		expect(text).toMatch(/version +\[2, 3\) +1/);
 		unmount();
+	});
+
+	it('fits its width: long field labels are cut, the legend wraps, no line is wider than the box', () => {
+		const {buffer} = encodeFrame(0, T, [{key: 'k', value: 'v', headers: {'a-rather-long-header-name': 'x'}}]);
+		const inspection = inspectFrame(buffer, {source: 'log', file: '/data/topics/0123456789abcdef/log', position: 4096, recordOffset: 0});
+		const {lastFrame, unmount} = render(<ByteInspector inspection={inspection} width={80} />);
+		const lines = stripAnsi(lastFrame() ?? '').split('\n');
+		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+		// 'record[0].headers[0].name.length' is longer than the label column: cut with an ellipsis,
+		// its byte range still in its own column.
+		expect(lines.some((l) => /record\[0\]\.headers\[0\]\.\S*… \[\d+, \d+\)/.test(l))).toBe(true);
+		expect(lines.join('\n')).toContain('■header');
+		unmount();
+	});
+
+	it('scrolls within a height: the first hex row shows unscrolled, the last field after scrolling', () => {
+		const {buffer} = encodeFrame(0, T, [{key: 'k', value: 'v'.repeat(100), headers: {a: 'b', c: 'd'}}]);
+		const inspection = inspectFrame(buffer, {source: 'encoded'});
+		const top = render(<ByteInspector inspection={inspection} width={80} height={16} />);
+		const first = stripAnsi(top.lastFrame() ?? '');
+		expect(first.split('\n')).toHaveLength(16);
+		expect(first).toMatch(/000000 +46 51 01 00/);
+		expect(first).not.toContain('record[0].headers[1].value ');
+		expect(first).toMatch(/lines 1-13 of \d+/);
+		top.unmount();
+		const bottom = render(<ByteInspector inspection={inspection} width={80} height={16} scroll={byteInspectorMaxScroll(inspection, 80, 16)} />);
+		const last = stripAnsi(bottom.lastFrame() ?? '');
+		expect(last.split('\n')).toHaveLength(16);
+		expect(last).toContain('record[0].headers[1].value ');
+		expect(last).not.toMatch(/000000 +46 51/);
+		bottom.unmount();
 	});
 
 	it('says INVALID when a byte was flipped, and names an encoded (memory) frame as such', () => {

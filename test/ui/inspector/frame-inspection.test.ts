@@ -100,13 +100,14 @@ describe('inspectFrame', () => {
 		expect(torn.crcComputed).toBeNull();
 	});
 
-	it('hex rows carry file addresses and field owners; focusRows keeps the header and the record', () => {
+	it('hex rows carry frame-relative addresses (as the field ranges do) and field owners; focusRows keeps the header and the record', () => {
 		const records = Array.from({length: 30}, (_, i) => ({key: `k${i}`, value: 'v'.repeat(50)}));
 		const {buffer} = encodeFrame(100, T, records);
 		const inspection = inspectFrame(buffer, {source: 'log', file: '/x/log', position: 4096, recordOffset: 120});
 		const rows = hexRows(inspection);
-		expect(rows[0]!.address).toBe(4096);
-		expect(rows[1]!.address).toBe(4112);
+		// The frame sits at byte 4096 of its file; the dump counts from the frame's first byte.
+		expect(rows[0]!.address).toBe(0);
+		expect(rows[1]!.address).toBe(16);
 		expect(rows.flatMap((r) => r.cells.map((c) => c.byte))).toEqual([...buffer]);
 		expect(rows.flatMap((r) => r.cells).every((c) => c.field >= 0)).toBe(true);
 		const focused = focusRows(inspection, 8);

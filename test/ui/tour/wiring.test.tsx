@@ -1,12 +1,14 @@
 /**
  * The tour and the byte inspector inside the real app (TuiRoot, as runTui renders it): `t` starts
- * the tour, its keys drive it, Esc leaves it keeping the engine, `x` opens the byte inspector.
+ * the tour, its keys drive it, Esc leaves it back to the user's engine, `x` opens the byte inspector.
  */
 import {render} from 'ink-testing-library';
 import React from 'react';
 import stripAnsi from 'strip-ansi';
 import {afterEach, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
+import {startServer} from '../../../source/server/server.js';
+import type {ServerHandle} from '../../../source/server/types.js';
 import {inspectRecord} from '../../../source/ui/inspector/inspect-record.js';
 import {LESSONS} from '../../../source/ui/tour/lessons/index.js';
 import {TourRunner} from '../../../source/ui/tour/runner.js';
@@ -18,6 +20,8 @@ const SIZE = {columns: 160, rows: 45};
 interface Mounted {
 	frame(): string;
 	press(key: string): Promise<void>;
+	/** Writes text in one chunk (a paste, a fast typist). */
+	type(text: string): Promise<void>;
 	see(text: string | RegExp, timeoutMs?: number): Promise<string>;
 	resources: TuiResources;
 	/** Waits until the tour runs no command (keys pressed meanwhile are ignored by design). */
@@ -28,21 +32,24 @@ interface Mounted {
 
 let mounted: Mounted | null = null;
 const engines: FlashQ[] = [];
+const servers: ServerHandle[] = [];
 
 afterEach(async () => {
 	mounted?.unmount();
 	mounted = null;
+	await Promise.allSettled(servers.splice(0).map((s) => s.close()));
 	await Promise.allSettled(engines.splice(0).map((e) => e.close()));
 });
 
-async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1}, resources = new TuiResources()): Promise<Mounted> {
+async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1}, resources = new TuiResources(), server: ServerHandle | null = null): Promise<Mounted> {
 	let quits = 0;
 	const instance = render(
-		<TuiRoot engine={engine} tour={tour} resources={resources} size={SIZE} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} onQuit={() => quits++} />,
+		<TuiRoot engine={engine} server={server} tour={tour} resources={resources} size={SIZE} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} onQuit={() => quits++} />,
 	);
 	const frame = () => stripAnsi(instance.lastFrame() ?? '');
 	const m: Mounted = {
 		frame,
+		type: (text) => m.press(text),
 		async press(key) {
 			const before = instance.frames.length;
 			instance.stdin.write(key);
@@ -120,10 +127,12 @@ describe('the tour wired into the app', () => {
 		}, 10_000);
 	}, 60_000);
 
-	it('Esc leaves the tour keeping its engine: the app keeps working on it; q then quits and closes it', async () => {
+	it("Esc leaves the tour back to the user's engine: their data is on screen again, the lesson's engine closes", async () => {
 		const own = await FlashQ.open({storage: 'memory'});
 		engines.push(own);
+		await own.post('mine', [{value: 'my record'}, {value: 'another'}]);
 		const ui = (mounted = await mount(own));
+		await ui.see(/› mine +2 +2/);
 		await ui.press('t');
 		await ui.see('Lesson 1/8  Step 1/4');
 		await ui.idle();
@@ -132,33 +141,113 @@ describe('the tour wired into the app', () => {
 		const tourEngine = ui.resources.tour!.snapshot().engine!;
 		await ui.idle();
 		await ui.press(KEY.escape);
-		await ui.see('exploring the tour engine');
-		expect(ui.frame()).not.toContain('Tour · Lesson');
+		await waitFor(() => expect(ui.frame()).not.toContain('Tour · Lesson'));
+		expect(headerLine(ui.frame())).not.toContain('Lesson');
+		expect(ui.frame()).not.toContain('exploring the tour engine');
+		// The user's engine is back on screen, not the lesson's.
+		await ui.see(/› mine +2 +2/);
+		expect(ui.frame()).not.toMatch(/orders +3 +3/);
 		expect(ui.resources.tour).toBeNull();
-		expect(ui.resources.kept.map((k) => k.engine)).toEqual([tourEngine]);
-		expect(tourEngine.isClosed).toBe(false);
-		// Tour keys are plain keys again: n does nothing to a tour.
+		expect(ui.resources.kept).toEqual([]);
+		await waitFor(() => expect(tourEngine.isClosed).toBe(true));
+		// Tour keys are plain keys again: n does nothing to a tour, and says so.
 		await ui.press('n');
+		await ui.see('n works in the tour (t starts it)');
 		expect(ui.frame()).not.toContain('Lesson 1/8');
-		// The store is still bound to the kept engine: a post shows up in Topics.
-		await tourEngine.post('orders', [{value: 'after the tour'}]);
-		await ui.see(/› orders +4 +4/);
-		// And the app's own keys act on it: produce through the form.
+		await ui.press(KEY.escape); // ends the stray-key guard n armed
+		// The app's keys act on the user's engine: produce through the form.
 		await ui.press('p');
 		await ui.see('Produce a record');
-		for (const key of [KEY.enter, KEY.enter]) await ui.press(key); // topic (pre-filled 'orders'), key
+		for (const key of [KEY.enter, KEY.enter]) await ui.press(key); // topic (pre-filled 'mine'), key
 		for (const ch of 'typed') await ui.press(ch);
 		await ui.press(KEY.enter); // value → headers
 		await ui.press(KEY.enter); // submit
-		await ui.see('produced orders@4');
-		// The form closes just after the message: q typed before that would go into the form.
+		await ui.see('produced mine@2');
 		await waitFor(() => expect(ui.frame()).not.toContain('Produce a record'));
-		expect(tourEngine.stats().topics.find((t) => t.name === 'orders')?.highWaterMark).toBe(5);
+		expect(own.stats().topics.find((t) => t.name === 'mine')?.highWaterMark).toBe(3);
 		await ui.press('q');
 		await waitFor(() => expect(ui.quits).toBe(1));
 		await ui.resources.dispose();
-		expect(tourEngine.isClosed).toBe(true);
 		expect(own.isClosed).toBe(false); // the caller's engine is the caller's to close
+	}, 60_000);
+
+	it("--serve: during the tour the header says the server serves the user's queue; a record posted meanwhile shows after Esc", async () => {
+		const own = await FlashQ.open({storage: 'memory'});
+		engines.push(own);
+		const server = await startServer({queue: own, port: 0});
+		servers.push(server);
+		const post = async (topic: string, value: string) => {
+			const response = await fetch(`${server.url}/topics/${topic}/records`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({records: [{value}]})});
+			expect(response.status).toBeLessThan(300);
+		};
+		const ui = (mounted = await mount(own, {seed: 1}, new TuiResources(), server));
+		await ui.see(`server ${server.url}`);
+		await ui.press('t');
+		await ui.see('Lesson 1/8  Step 1/4');
+		expect(headerLine(ui.frame())).toContain(`server ${server.url} (serves your queue, not the lesson's)`);
+		expect(headerLine(ui.frame())).not.toContain('server off');
+		await post('from-curl', 'during the tour');
+		await ui.idle();
+		await ui.press(KEY.escape);
+		await waitFor(() => expect(ui.frame()).not.toContain('Tour · Lesson'));
+		// The server's engine is the one on screen again: what curl posted is there.
+		await ui.see(/from-curl +1 +1/);
+		expect(headerLine(ui.frame())).toContain(`server ${server.url}`);
+		expect(headerLine(ui.frame())).not.toContain("not the lesson's");
+		await post('from-curl', 'after the tour');
+		await ui.see(/from-curl +2 +2/);
+	}, 60_000);
+
+	it('started by --tour (no engine of the user\'s): Esc opens a fresh memory engine, which works and closes at quit', async () => {
+		const resources = new TuiResources();
+		resources.tour = new TourRunner({lessons: LESSONS, seed: 1});
+		await resources.tour.start(0);
+		const ui = (mounted = await mount(null, {seed: 1}, resources));
+		await ui.see('Lesson 1/8  Step 1/4');
+		const tourEngine = resources.tour.snapshot().engine!;
+		await ui.idle();
+		await ui.press(KEY.escape);
+		await ui.see('a fresh memory engine (t: the tour again)');
+		await ui.see('storage memory');
+		expect(ui.frame()).not.toContain('Tour · Lesson');
+		expect(resources.kept).toHaveLength(1);
+		const fresh = resources.kept[0]!.engine;
+		expect(fresh.topics()).toEqual([]);
+		await waitFor(() => expect(tourEngine.isClosed).toBe(true));
+		await fresh.post('notes', [{value: 'hello'}]);
+		await ui.see(/notes +1 +1/);
+		await ui.press('q');
+		await waitFor(() => expect(ui.quits).toBe(1));
+		await resources.dispose();
+		expect(fresh.isClosed).toBe(true);
+	}, 60_000);
+
+	it('a mistyped word in Topics does nothing: /total says where / works and neither starts the tour nor, with q, quits', async () => {
+		const own = await FlashQ.open({storage: 'memory'});
+		engines.push(own);
+		await own.post('orders', [{value: 'total 1'}]);
+		const ui = (mounted = await mount(own));
+		await ui.see(/› orders/);
+		// One chunk, as a fast typist or a paste delivers it (a pause of 1 s would end the word).
+		await ui.type('/totalq');
+		await ui.see('/ (filter) works in Records: press 2 to focus it');
+		await ui.see("(ignored 'totalq')");
+		expect(ui.resources.tour).toBeNull();
+		expect(headerLine(ui.frame())).not.toContain('Lesson');
+		expect(ui.quits).toBe(0);
+		await ui.press(KEY.escape);
+		// Another stray key names where it works.
+		await ui.press('x');
+		await ui.see('x (byte inspector) works in Records: press 2 to focus it');
+		// The message's advice works at once: 2 focuses Records, where / opens the filter.
+		await ui.press('2');
+		await ui.press('/');
+		await ui.see('Filter records');
+		await ui.press(KEY.escape);
+		await waitFor(() => expect(ui.frame()).not.toContain('Filter records'));
+		// t on its own still starts the tour.
+		await ui.press('t');
+		await ui.see('Lesson 1/8  Step 1/4');
 	}, 60_000);
 
 	it('q while in the tour: disposing the resources closes the tour engine', async () => {
