@@ -17,6 +17,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {TmuxSession, hasTmux, tourForward, tourWhere} from '../test/ui/tmux-session.js';
 import {ansiToSvg} from './ansi-to-svg.js';
+import {INTERACTIVE_PACING} from '../source/ui/tour/runner.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'screenshots');
@@ -188,6 +189,7 @@ async function tourShots(columns: number, rows: number): Promise<void> {
 		}
 		// Predict "0 survive" (3), then run the power loss and the recovery.
 		await session.press('3', /▸ \[3\]/);
+		await sleep(INTERACTIVE_PACING.minReadMs);
 		await session.press('n', (s) => tourWhere(s).ran);
 		await session.press('2', 'x byte inspector');
 		await sleep(1200);

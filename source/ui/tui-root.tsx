@@ -10,7 +10,7 @@ import {type ServerSource, TuiStore, type TuiStoreOptions} from './store/tui-sto
 import {highlightedPanes, tourPanelRows} from './tour/app-bridge.js';
 import {tourKeyAction} from './tour/keys.js';
 import {LESSONS} from './tour/lessons/index.js';
-import {INTERACTIVE_PACING, TourRunner, type TourSnapshot} from './tour/runner.js';
+import {INTERACTIVE_PACING, type TourOptions, TourRunner, type TourSnapshot} from './tour/runner.js';
 import {TourPanel} from './tour/tour-panel.js';
 import {useTour} from './tour/use-tour.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
@@ -21,10 +21,12 @@ export interface TourSettings {
 	storage?: 'file' | 'memory';
 	/** Lesson directories are made inside it (default: the system temp directory). */
 	dataDir?: string;
+	/** Overrides the interactive pacing and reading time (tests that type faster than a reader). */
+	pacing?: Pick<TourOptions, 'paceMs' | 'minReadMs'>;
 }
 
 export function newTour(settings: TourSettings): TourRunner {
-	const options: ConstructorParameters<typeof TourRunner>[0] = {lessons: LESSONS, seed: settings.seed, ...INTERACTIVE_PACING};
+	const options: ConstructorParameters<typeof TourRunner>[0] = {lessons: LESSONS, seed: settings.seed, ...INTERACTIVE_PACING, ...settings.pacing};
 	if (settings.storage) options.storage = settings.storage;
 	if (settings.dataDir) options.dataDir = settings.dataDir;
 	return new TourRunner(options);

@@ -76,7 +76,7 @@ describe('usage', () => {
 			for (let lesson = 1; lesson <= 8; lesson++) expect(stdout).toContain(`Lesson ${lesson}/8: `);
 			expect(stdout).toContain('Lesson 4/8: Crash and recovery');
 			expect(stdout).toMatch(/Predict: After a crash with sync=never, how many of these 10 records survive\?/);
-			expect(stdout).toContain('=> 0 of 10 survived');
+			expect(stdout).toContain("=> Topics shows 'never-crash' with 0 records");
 			expect(stdout).not.toContain('This step failed');
 			const {readdir} = await import('node:fs/promises');
 			expect(await readdir(dir)).toEqual([]);

@@ -4,6 +4,7 @@
  * renders only the final frame when it thinks it runs in CI, so CI variables are dropped.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
+import {INTERACTIVE_PACING} from '../../source/ui/tour/runner.js';
 
 export function hasTmux(): boolean {
 	return spawnSync('tmux', ['-V'], {stdio: 'ignore'}).status === 0;
@@ -143,6 +144,8 @@ export async function tourForward(s: TmuxSession, answer = '1'): Promise<void> {
 				const next = tourWhere(screen);
 				return next.ready && (next.lesson !== here.lesson || next.step !== here.step);
 			};
+	// The tour swallows an n sooner than its reading time after the text appeared (a double n).
+	await new Promise((resolve) => setTimeout(resolve, INTERACTIVE_PACING.minReadMs));
 	try {
 		await s.press('n', done, 15_000);
 	} catch {

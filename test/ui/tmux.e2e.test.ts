@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/backends.js';
 import {TmuxSession, hasTmux, tourForward, tourWhere} from './tmux-session.js';
+import {INTERACTIVE_PACING} from '../../source/ui/tour/runner.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -186,7 +187,9 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 				expect(screen).toMatch(/storage file dir \S*flashq-tour-/);
 
 				// Step 1 runs: three records appear in Topics and Records.
-				screen = await s.press('n', 'The records got offsets 0,1,2');
+				// Step 1 runs once its text has been on screen the tour's reading time (a sooner n is swallowed).
+				await new Promise((resolve) => setTimeout(resolve, INTERACTIVE_PACING.minReadMs));
+				screen = await s.press('n', 'The records got offsets 0..2');
 				await s.waitFor(/orders +3 +3/);
 				// x on the selected record: its real frame, CRC valid; Esc closes it, the tour stays.
 				await s.press('2', 'x byte inspector');

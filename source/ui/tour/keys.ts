@@ -20,7 +20,8 @@ export function tourKeyAction(tour: TourRunner, key: KeyPress): TourKeyAction {
 	}
 	switch (command) {
 		case 'next':
-			void tour.next();
+			// Swallowed, not passed on: it was meant for the text before this one (a fast double n).
+			if (tour.readyForNext()) void tour.next();
 			return 'next';
 		case 'back':
 			void tour.back();

@@ -54,8 +54,8 @@ export interface TourOptions {
 	/** The pause a step's `ctx.pace()` makes (default 0: `--once`, docs and tests run at full speed). */
 	paceMs?: number;
 	/**
-	 * `next` is ignored until the showing text (a step's plan or its result) has been on screen
-	 * this long, so a fast double key never skips an explanation (default 0).
+	 * A key's `next` is ignored until the showing text (a step's plan or its result) has been on
+	 * screen this long, so a fast double key never skips an explanation (default 0; see `readyForNext`).
 	 */
 	minReadMs?: number;
 	/** The clock `minReadMs` is measured with (tests). */
@@ -158,8 +158,6 @@ export class TourRunner {
 
 	/** before → run the step → after → next step (or next lesson). */
 	next(): Promise<void> {
-		// Too soon after the text appeared: this key was meant for the screen before (a double n).
-		if ((this.phase === 'before' || this.phase === 'after') && this.now() - this.shownAt < this.minReadMs) return Promise.resolve();
 		return this.command(async () => {
 			if (this.phase === 'idle') return this.replayTo(this.lessonIndex, 0);
 			if (this.phase === 'before') return this.runCurrent();
@@ -175,6 +173,14 @@ export class TourRunner {
 				this.emit();
 			}
 		});
+	}
+
+	/**
+	 * Whether a key may move on: the showing text (a step's plan or its result) has been on screen
+	 * `minReadMs`. A key sooner than that was meant for the screen before (the second n of a double n).
+	 */
+	readyForNext(): boolean {
+		return !((this.phase === 'before' || this.phase === 'after') && this.now() - this.shownAt < this.minReadMs);
 	}
 
 	/** Back one screen: from a step's result to the same step before it ran, or to the previous step. */

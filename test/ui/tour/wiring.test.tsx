@@ -41,7 +41,7 @@ afterEach(async () => {
 	await Promise.allSettled(engines.splice(0).map((e) => e.close()));
 });
 
-async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1}, resources = new TuiResources(), server: ServerHandle | null = null): Promise<Mounted> {
+async function mount(engine: FlashQ | null, tour: TourSettings = {seed: 1, pacing: {paceMs: 0, minReadMs: 0}}, resources = new TuiResources(), server: ServerHandle | null = null): Promise<Mounted> {
 	let quits = 0;
 	const instance = render(
 		<TuiRoot engine={engine} server={server} tour={tour} resources={resources} size={SIZE} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} onQuit={() => quits++} />,
@@ -96,7 +96,7 @@ describe('the tour wired into the app', () => {
 		expect(tour).not.toBeNull();
 		await ui.idle();
 		await ui.press('n'); // run step 1: 3 records to 'orders'
-		await ui.see('The records got offsets 0,1,2');
+		await ui.see('The records got offsets 0..2');
 		await ui.see(/› orders +3 +3/);
 		await ui.idle();
 		await ui.press('n'); // to step 2 (a question)
@@ -137,7 +137,7 @@ describe('the tour wired into the app', () => {
 		await ui.see('Lesson 1/8  Step 1/4');
 		await ui.idle();
 		await ui.press('n');
-		await ui.see('The records got offsets 0,1,2');
+		await ui.see('The records got offsets 0..2');
 		const tourEngine = ui.resources.tour!.snapshot().engine!;
 		await ui.idle();
 		await ui.press(KEY.escape);
@@ -272,7 +272,7 @@ describe('the byte inspector wired into the app', () => {
 		await ui.see('Lesson 1/8  Step 1/4');
 		await ui.idle();
 		await ui.press('n');
-		await ui.see('The records got offsets 0,1,2');
+		await ui.see('The records got offsets 0..2');
 		await ui.press('2'); // focus Records
 		await ui.see(/› +0 /);
 		await ui.press('x');
