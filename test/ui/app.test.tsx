@@ -329,11 +329,11 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 		await ui.type('4');
 		await ui.press(KEY.enter);
 		await ui.see('committed billing on orders at 4');
-		await ui.see(/› billing\/orders +4 +6/);
+		await ui.see(/› billing\/orders +4 +10 +6/); // commit, high water mark, lag
 		expect(queue.committedOffset('billing', 'orders').committedOffset).toBe(4);
 		await ui.press('r');
 		await ui.see('rewound billing on orders to 0');
-		await ui.see(/› billing\/orders +0 +10/);
+		await ui.see(/› billing\/orders +0 +10 +10/);
 		await ui.press('d');
 		await ui.see('Delete consumer group billing?');
 		await ui.press(KEY.down);
