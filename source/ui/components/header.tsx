@@ -26,7 +26,7 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 				<Text> dir </Text>
 				<Text bold>{storage.dataDir ?? '-'}</Text>
 				{storage.kind === 'file' ? <Text> lock </Text> : null}
-				{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'lost'}</Text> : null}
+				{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'not held'}</Text> : null}
 				<Text> sync </Text>
 				<Text bold>{storage.sync ?? '-'}</Text>
 				<Text> server </Text>

@@ -32,8 +32,8 @@ export const lockLesson: Lesson<LockFacts> = {
 				await ctx.engine.post('orders', [{key: 'k', value: 'first'}]);
 				ctx.fact('locked', ctx.engine.stats().storage.locked);
 			},
-			after: (f) => `The header says "lock ${f.locked ? 'held' : 'lost'}": this instance owns the directory. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
-			cites: (f) => [{pane: 'Header', text: `lock ${f.locked ? 'held' : 'lost'}`}],
+			after: (f) => `The header says "lock ${f.locked ? 'held' : 'not held'}": this instance owns the directory. Two writers on one log would hand out the same offsets twice and interleave their frames.`,
+			cites: (f) => [{pane: 'Header', text: `lock ${f.locked ? 'held' : 'not held'}`}],
 		},
 		{
 			title: 'A second instance is refused',
