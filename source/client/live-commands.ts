@@ -185,7 +185,7 @@ function figures(event: Event): string {
 /** What an event is about: its topic, else its group, else its data dir (for lock events), else '-'. */
 function subject(event: Event): string {
 	const group = typeof event['group'] === 'string' && String(event.type).startsWith('group.') ? event['group'] : undefined;
-	const name = group ?? event['topic'] ?? (event.type === 'request' ? 'http' : undefined);
+	const name = group ?? event['topic'];
 	return typeof name === 'string' ? printable(name) : '-';
 }
 
@@ -243,6 +243,10 @@ async function watch(context: RunContext, input: CommandInput): Promise<void> {
 	const requests = optionalBoolean(input, 'requests') ?? false;
 	const {baseUrl, token} = context.api;
 	const url = buildUrl(baseUrl, ['events']).href;
+	// Start where the snapshot stands: a restart before the first event is still noticed (reset),
+	// and a refused token or an absent server fails here with the usual message.
+	const snapshot = await callApi(context.api, {operation: 'watch events', method: 'GET', path: ['stats']});
+	const position = (snapshot.json as {events?: {lastEventId?: unknown}} | undefined)?.events?.lastEventId;
 	const {stopped, dispose} = stopRequested(context.signal);
 
 	const show = (event: Event): void => {
@@ -256,7 +260,7 @@ async function watch(context: RunContext, input: CommandInput): Promise<void> {
 	let source: EventSource | undefined;
 	let retry: NodeJS.Timeout | undefined;
 	/** The id of the last frame seen: a new connection resumes after it (Last-Event-ID). */
-	let lastEventId = '';
+	let lastEventId = typeof position === 'string' ? position : '';
 	let opened = false;
 	let lost = false;
 	let failure: CommandFailure | undefined;

@@ -135,6 +135,21 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 		expect((await student('GET', '/health')).json.service).toBe('flashq');
 	});
 
+	test('R is admitted to GET /stats and to the GET /events stream', async () => {
+		const student = client(server.url, 'students');
+		expect((await student('GET', '/stats')).json.engine.totals.topics).toBeGreaterThanOrEqual(0);
+		const controller = new AbortController();
+		const events = await fetch(`${server.url}/events`, {headers: {authorization: 'Bearer students'}, signal: controller.signal});
+		try {
+			expect(events.status).toBe(200);
+			expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+		} finally {
+			controller.abort();
+		}
+		const refused = await fetch(`${server.url}/events`, {headers: {authorization: 'Bearer wrong'}});
+		expect(refused.status).toBe(401);
+	});
+
 	test('a write with R gets 403 forbidden and changes nothing', async () => {
 		const student = client(server.url, 'students');
 		for (const [method, path, options] of [
