@@ -2,6 +2,7 @@
  * `client stats` and `client watch` against real server processes (GET /stats, GET /events), with
  * a read token as a classroom's students would use it.
  */
+import {createServer, type Server, type Socket, connect} from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {waitFor} from '../helpers/wait-for.js';
 import {client, type ServerProcess, spawnCli, startServerProcess} from '../server/process.js';
@@ -131,6 +132,65 @@ describe('client watch', () => {
 		proc.kill('SIGINT');
 		expect(await exited).toBe(0);
 		expect(out.stdout).toMatch(new RegExp(`^${CLOCK}  topic\\.create\\s+sigint`, 'm'));
+	});
+});
+
+/** A TCP proxy to `target` whose connections can be cut (a network blip). */
+async function startProxy(target: URL): Promise<{url: string; cut(): void; close(): Promise<void>}> {
+	const sockets = new Set<Socket>();
+	const server: Server = createServer((inbound) => {
+		const outbound = connect(Number(target.port), target.hostname);
+		for (const socket of [inbound, outbound]) {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+			socket.on('error', () => undefined);
+		}
+		inbound.pipe(outbound).pipe(inbound);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	return {
+		url: `http://127.0.0.1:${port}`,
+		cut() {
+			for (const socket of sockets) socket.destroy();
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				for (const socket of sockets) socket.destroy();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+describe('client watch across a dropped connection', () => {
+	test('resumes after the last event seen: what happened meanwhile is printed once, nothing twice', async () => {
+		const server = await startServerProcess(['--token', TEACHER, '--read-token', STUDENT]);
+		const proxy = await startProxy(new URL(server.url));
+		// Another student stays connected, as in a classroom: the server keeps numbering events.
+		const classmate = startCli(['watch', '--url', server.url, '--token', STUDENT]);
+		const running = startCli(['watch', '--url', proxy.url, '--token', STUDENT]);
+		try {
+			await waitFor(() => running.stderr().includes('Watching') && classmate.stderr().includes('Watching'), 10_000, 'both watches to connect');
+			const teacher = client(server.url, TEACHER);
+			await teacher('POST', '/topics/blip/records', {json: {records: [{value: 'before'}]}});
+			await waitFor(() => /append\s+blip\s+offset 0,/.test(running.stdout()), 10_000, 'the first append');
+			proxy.cut();
+			await waitFor(() => running.stderr().includes('lost'), 10_000, 'the watch to notice');
+			// Posted while the watch is away (it retries after 1 s).
+			await teacher('POST', '/topics/blip/records', {json: {records: [{value: 'during'}]}});
+			await waitFor(() => /append\s+blip\s+offset 1,/.test(classmate.stdout()), 10_000, 'the classmate to see it');
+			await waitFor(() => /append\s+blip\s+offset 1,/.test(running.stdout()), 10_000, 'the resumed watch to see it');
+			const {lines, stderr} = await running.stop();
+			expect(lines.filter((line) => /append\s+blip\s+offset 0,/.test(line))).toHaveLength(1);
+			expect(lines.filter((line) => /append\s+blip\s+offset 1,/.test(line))).toHaveLength(1);
+			expect(lines.some((line) => /-- (reset|missed)/.test(line))).toBe(false);
+			expect(stderr).toMatch(/Reconnected to .*, resuming after [0-9a-f]+-\d+/);
+		} finally {
+			await running.stop();
+			await classmate.stop();
+			await proxy.close();
+			await server.stop();
+		}
 	});
 });
 

@@ -152,6 +152,7 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 
 	test('a write with R gets 403 forbidden and changes nothing', async () => {
 		const student = client(server.url, 'students');
+		const offsetBefore = (await student('GET', '/consumer/class/topics/lesson/offset')).json.committed_offset;
 		for (const [method, path, options] of [
 			['POST', '/topics/graffiti/records', {json: {records: [{value: 'x'}]}}],
 			['POST', '/consumer/rogue', {}],
@@ -168,6 +169,7 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 		const groups = (await client(server.url, 'teacher')('GET', '/consumer')).json.groups.map((g: {group_id: string}) => g.group_id);
 		expect(groups).toContain('class');
 		expect(groups).not.toContain('rogue');
+		expect((await student('GET', '/consumer/class/topics/lesson/offset')).json.committed_offset).toBe(offsetBefore);
 	});
 
 	test('a wrong or missing token gets 401 on reads and writes; /health without one says only its status', async () => {
@@ -179,11 +181,15 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 		expect((await client(server.url)('GET', '/health')).json).toEqual({status: 'healthy'});
 	});
 
-	test('/openapi.json declares 403 on writes, not on reads', async () => {
+	test('/openapi.json declares 403 on every write, not on reads', async () => {
 		const doc = (await client(server.url, 'students')('GET', '/openapi.json')).json;
-		expect(doc.paths['/topics/{topic}/records'].post.responses['403']).toBeDefined();
-		expect(doc.paths['/consumer/{group_id}'].delete.responses['403']).toBeDefined();
-		expect(doc.paths['/topics/{topic}/records'].get.responses['403']).toBeUndefined();
+		const operations = Object.entries(doc.paths as Record<string, Record<string, {responses: Record<string, unknown>}>>).flatMap(([path, item]) =>
+			Object.entries(item)
+				.filter(([method]) => method !== 'parameters')
+				.map(([method, op]) => ({name: `${method} ${path}`, write: method === 'post' || method === 'delete', has403: '403' in op.responses})),
+		);
+		expect(operations.filter((op) => op.write).length).toBeGreaterThanOrEqual(4);
+		for (const op of operations) expect(op.has403, op.name).toBe(op.write);
 		expect(doc.paths['/topics/{topic}/records'].get.responses['401']).toBeDefined();
 	});
 });
@@ -206,6 +212,18 @@ describe('read token from FLASHQ_READ_TOKEN, and read tokens off loopback', () =
 		expect(await exited).toBe(2);
 		expect(out.stderr).toMatch(/--host 0\.0\.0\.0 is not a loopback address: it needs --token TOKEN .* or --read-token TOKEN/);
 		expect(out.stdout).not.toContain('listening');
+	});
+
+	test('the README\'s teacher: a non-loopback host with both tokens; R reads, T writes', async () => {
+		const server = await startServerProcess(['--host', '0.0.0.0', '--token', 'T', '--read-token', 'R']);
+		try {
+			const url = server.url.replace('0.0.0.0', '127.0.0.1');
+			expect((await client(url, 'R')('GET', '/stats')).status).toBe(200);
+			expect((await client(url, 'R')('POST', '/topics/t/records', {json: {records: [{value: 'x'}]}})).status).toBe(403);
+			expect((await client(url, 'T')('POST', '/topics/t/records', {json: {records: [{value: 'x'}]}})).status).toBe(200);
+		} finally {
+			await server.stop();
+		}
 	});
 
 	test('a non-loopback host with only a read token listens, reads with it, writes with nothing', async () => {
