@@ -193,6 +193,10 @@ export class RemoteQueue {
 			this.refreshSoon();
 		});
 		source.addEventListener('reset', () => this.refreshSoon());
+		// The server pushes the snapshot to every watcher when it changes (one build for all of them).
+		source.addEventListener('stats', (event) => {
+			this.snapshot = JSON.parse(event.data as string) as StatsSnapshot;
+		});
 		source.onopen = () => {
 			this.setState('connected', null);
 			this.refreshSoon();
@@ -214,7 +218,6 @@ export class RemoteQueue {
 		const events = JSON.parse(data) as unknown[];
 		const hub = channel === 'engine' ? this.engineEvents : this.requestEvents;
 		for (const event of events) hub.emit(event as never);
-		if (channel === 'engine') this.refreshSoon();
 	}
 
 	private deliverDropped(count: number): void {
@@ -229,11 +232,14 @@ export class RemoteQueue {
 		for (const listener of this.connectionListeners) listener();
 	}
 
-	/** Refreshes the snapshot on a timer; while retrying, the same timer probes the server. */
+	/** While the stream is down, the snapshot is polled (and the server probed) on a timer; while it is up, the stream brings it. */
 	private schedule(): void {
 		clearTimeout(this.timer);
 		if (this.closed) return;
-		this.timer = setTimeout(() => void this.refresh(), this.statsIntervalMs);
+		this.timer = setTimeout(() => {
+			if (this.source?.readyState === EventSource.OPEN) this.schedule();
+			else void this.refresh();
+		}, this.statsIntervalMs);
 		this.timer.unref?.();
 	}
 
