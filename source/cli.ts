@@ -101,9 +101,9 @@ async function run(options: CliOptions): Promise<number> {
 				},
 			};
 	if (options.serve) {
-		const {host, port, token} = options.serve;
+		const {host, port, token, readToken} = options.serve;
 		try {
-			server = await startServer({queue, host, port, token, logger});
+			server = await startServer({queue, host, port, token, readToken, logger});
 		} catch (error) {
 			say(`flashq-demo: ${listenError(error, host, port)}`);
 			await queue.close().catch(() => undefined);

@@ -19,7 +19,7 @@ export interface CliOptions {
 	/** The data dir as given (for messages); null for memory storage. */
 	dataDir: string | null;
 	/** null: no server. */
-	serve: {host: string; port: number; token: string | undefined} | null;
+	serve: {host: string; port: number; token: string | undefined; readToken?: string | undefined} | null;
 	headless: boolean;
 	once: boolean;
 	/** `--tour [--seed N]`: the guided tour on its own engines (lesson directories inside `dataDir`, default the temp dir). */
@@ -30,7 +30,7 @@ export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; opti
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_DATA_DIR = './flashq-data';
-const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'seed'] as const;
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'read-token', 'seed'] as const;
 const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'tour', 'help', 'version'] as const;
 const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
 
@@ -106,6 +106,7 @@ function allowed(name: string): string {
 }
 
 const last = (value: unknown): string | undefined => value as string | undefined;
+const camel = (name: string): string => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 function integer(flag: string, raw: string, min: number, max: number): number {
 	const n = Number(raw);
@@ -134,6 +135,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			port: {type: 'string'},
 			host: {type: 'string'},
 			token: {type: 'string'},
+			readToken: {type: 'string'},
 			seed: {type: 'string'},
 			tour: {type: 'boolean', default: false},
 			headless: {type: 'boolean', default: false},
@@ -163,7 +165,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	if (seedFlag !== undefined && !tourFlag) throw new UsageError('--seed applies only with --tour');
 	if (tourFlag) {
 		// Each lesson opens its own engines with the options it teaches, and nothing else runs.
-		const clash = (['sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'token', 'headless'] as const).find((name) => {
+		const clash = (['sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'token', 'read-token', 'headless'] as const).find((name) => {
 			const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 			const value = flags[camel];
 			return value !== undefined && value !== false;
@@ -221,7 +223,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const headless = flags['headless'] === true;
 	if (flags['once'] === true) {
 		// --once prints a frame and exits: a server would bind a port that nothing can reach.
-		const serving = (['serve', 'port', 'host', 'token', 'headless'] as const).find((name) => flags[name] !== undefined && flags[name] !== false);
+		const serving = (['serve', 'port', 'host', 'token', 'read-token', 'headless'] as const).find((name) => flags[camel(name)] !== undefined && flags[camel(name)] !== false);
 		if (serving) throw new UsageError(`--${serving} does not apply with --once (it prints one frame and exits; nothing would be served)`);
 	}
 	const serveFlag = last(flags['serve']);
@@ -238,12 +240,19 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const token = tokenFlag ?? (env['FLASHQ_TOKEN'] || undefined);
 	const tokenProblem = token === undefined ? undefined : bearerTokenProblem(token);
 	if (tokenProblem !== undefined) throw new UsageError(`${tokenFlag === undefined ? 'FLASHQ_TOKEN' : '--token'} ${tokenProblem}`);
+	const readTokenFlag = last(flags['readToken']);
+	if (readTokenFlag === '') throw new UsageError('--read-token needs a value (a secret string)');
+	const readToken = readTokenFlag ?? (env['FLASHQ_READ_TOKEN'] || undefined);
+	const readTokenProblem = readToken === undefined ? undefined : bearerTokenProblem(readToken);
+	if (readTokenProblem !== undefined) throw new UsageError(`${readTokenFlag === undefined ? 'FLASHQ_READ_TOKEN' : '--read-token'} ${readTokenProblem}`);
+	if (readToken !== undefined && readToken === token) throw new UsageError('--read-token must differ from --token (the read token may only read)');
 	const host = hostFlag ?? '127.0.0.1';
-	if (port === null && (hostFlag !== undefined || tokenFlag !== undefined)) {
-		throw new UsageError(`--${hostFlag !== undefined ? 'host' : 'token'} applies only with --serve [PORT] or --headless`);
+	if (port === null && (hostFlag !== undefined || tokenFlag !== undefined || readTokenFlag !== undefined)) {
+		throw new UsageError(`--${hostFlag !== undefined ? 'host' : tokenFlag !== undefined ? 'token' : 'read-token'} applies only with --serve [PORT] or --headless`);
 	}
-	if (port !== null && !isLoopback(host) && token === undefined) {
-		throw new UsageError(`--host ${host} is not a loopback address: it needs --token TOKEN (or FLASHQ_TOKEN)`);
+	// Either token will do: a server only a read token opens serves watchers and takes no writes over HTTP.
+	if (port !== null && !isLoopback(host) && token === undefined && readToken === undefined) {
+		throw new UsageError(`--host ${host} is not a loopback address: it needs --token TOKEN (or FLASHQ_TOKEN) or --read-token TOKEN (or FLASHQ_READ_TOKEN)`);
 	}
 
 	return {
@@ -252,7 +261,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			storage,
 			maxTopics,
 			dataDir,
-			serve: port === null ? null : {host, port, token},
+			serve: port === null ? null : {host, port, token, ...(readToken === undefined ? {} : {readToken})},
 			headless,
 			once: flags['once'] === true,
 			tour: null,

@@ -15,6 +15,8 @@ export const USAGE = `
     --port PORT                      same as --serve PORT
     --host HOST                      address to bind (default 127.0.0.1); any other than loopback needs a token
     --token TOKEN                    require "Authorization: Bearer TOKEN" (or set FLASHQ_TOKEN)
+    --read-token TOKEN               also accept TOKEN for reading only: GET requests and the live
+                                     /stats and /events; writes with it get 403 (or set FLASHQ_READ_TOKEN)
     --headless                       no TUI: run the server alone (implies --serve)
     --once                           print one frame of the current state and exit (no server)
     --tour                           start in the guided tour (lessons on their own engines, file

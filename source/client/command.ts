@@ -9,6 +9,8 @@ export interface Output {
 export interface ClientIo {
 	stdout: Output;
 	stderr: Output;
+	/** Ends a command that runs until stopped (watch); without it, SIGINT or SIGTERM does. */
+	signal?: AbortSignal;
 }
 
 export interface OptionSpec {
@@ -25,6 +27,8 @@ export interface RunContext {
 	json: boolean;
 	print(line: string): void;
 	warn(line: string): void;
+	/** See ClientIo.signal. */
+	signal?: AbortSignal | undefined;
 }
 
 export interface CommandInput {

@@ -11,6 +11,7 @@ import {
 	type RunContext,
 } from './command.js';
 import {consumerGroup} from './consumer-commands.js';
+import {statsCommand, watchCommand} from './live-commands.js';
 import {CommandFailure, UsageError} from './errors.js';
 import type {ClientContext} from './http.js';
 import {producerRecordsCommand} from './producer-commands.js';
@@ -37,6 +38,8 @@ const ROOT: CommandGroup = {
 		healthCommand,
 		topicsCommand,
 		groupsCommand,
+		statsCommand,
+		watchCommand,
 		{kind: 'group', name: 'producer', summary: 'post records', children: [producerRecordsCommand]},
 		consumerGroup,
 	],
@@ -295,7 +298,7 @@ export async function runClient(
 			return 0;
 		}
 		json = parsed.values.json === true;
-		const context: RunContext = {api: clientContext(parsed.values, env, parsed.command.usage), json, print, warn};
+		const context: RunContext = {api: clientContext(parsed.values, env, parsed.command.usage), json, print, warn, signal: io.signal};
 		await parsed.command.run(context, {args: parsed.args, values: parsed.values, usage: parsed.command.usage});
 		return 0;
 	} catch (error) {

@@ -2,18 +2,33 @@ import {createHash, timingSafeEqual} from 'node:crypto';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** What a request's credentials allow: everything, reading only (GET/HEAD), or nothing. */
+export type Access = 'full' | 'read' | 'none';
+
+export interface AccessTokens {
+	/** Admits every request. */
+	token?: string | undefined;
+	/** Admits GET and HEAD requests only (a classroom's watchers). */
+	readToken?: string | undefined;
+}
+
 /**
- * Checks `Authorization: Bearer <token>` in constant time: both sides are hashed first, so the
- * comparison neither leaks the token's length nor throws on a length mismatch.
+ * Checks `Authorization: Bearer <token>` against the configured tokens in constant time: every
+ * side is hashed first, so the comparison neither leaks a token's length nor throws on a length
+ * mismatch, and both tokens are always compared, so timing does not tell which one (if any) matched.
  */
-export function bearerCheck(token: string): (header: string | undefined) => boolean {
-	const expected = digest(token);
+export function accessCheck(tokens: AccessTokens): (header: string | undefined) => Access {
+	const full = tokens.token === undefined ? null : digest(tokens.token);
+	const read = tokens.readToken === undefined ? null : digest(tokens.readToken);
 	return (header) => {
-		if (header === undefined) return false;
+		if (header === undefined) return 'none';
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-		const given = digest(match ? match[1]! : '');
 		// Hash even on a malformed header, so timing does not tell malformed from wrong.
-		return timingSafeEqual(given, expected) && match !== null;
+		const given = digest(match ? match[1]! : '');
+		const isFull = full !== null && timingSafeEqual(given, full);
+		const isRead = read !== null && timingSafeEqual(given, read);
+		if (match === null) return 'none';
+		return isFull ? 'full' : isRead ? 'read' : 'none';
 	};
 }
 

@@ -81,20 +81,28 @@ const jsonBodyErrors = {
 export interface DocumentOptions {
 	/** The server runs with a token: operations declare bearer security and their 401. */
 	auth?: boolean;
+	/** The server also accepts a read token: write operations (POST, DELETE) declare its 403. */
+	readToken?: boolean;
 }
 
 const unauthorized = {
-	description: 'Missing or wrong bearer token (unauthorized); never 403',
+	description: 'Missing or wrong bearer token (unauthorized)',
 	headers: {'WWW-Authenticate': {schema: {type: 'string', const: 'Bearer'}}},
+	content: json({$ref: '#/components/schemas/Error'}),
+};
+
+const forbidden = {
+	description: 'The bearer token is the read token, which admits GET and HEAD requests only (forbidden)',
 	content: json({$ref: '#/components/schemas/Error'}),
 };
 
 /**
  * Security that applies: with a token, every operation but GET /health requires it and may answer
- * 401; GET /health takes it optionally (without, it answers only `status`). Without a token the
- * document declares no security at all, as the server checks none.
+ * 401; GET /health takes it optionally (without, it answers only `status`). With a read token,
+ * writes may also answer 403. Without a token the document declares no security at all, as the
+ * server checks none.
  */
-function withSecurity(paths: Record<string, Record<string, unknown>>, auth: boolean): Record<string, Record<string, unknown>> {
+function withSecurity(paths: Record<string, Record<string, unknown>>, auth: boolean, readToken = false): Record<string, Record<string, unknown>> {
 	if (!auth) return paths;
 	const out: Record<string, Record<string, unknown>> = {};
 	for (const [path, item] of Object.entries(paths)) {
@@ -103,7 +111,8 @@ function withSecurity(paths: Record<string, Record<string, unknown>>, auth: bool
 				if (method === 'parameters') return [method, operation];
 				const op = operation as {responses: Record<string, unknown>};
 				if (path === '/health') return [method, {...op, security: [{}, {bearer: []}]}];
-				return [method, {...op, responses: {...op.responses, '401': unauthorized}}];
+				const write = method === 'post' || method === 'delete';
+				return [method, {...op, responses: {...op.responses, '401': unauthorized, ...(readToken && write ? {'403': forbidden} : {})}}];
 			}),
 		);
 	}
@@ -121,6 +130,7 @@ export function openApiDocument(version: string, options: DocumentOptions = {}):
 				'A Kafka-style record queue. Errors are {error, message, details?}; clients switch on `error` and the status. ' +
 				'When the server runs with a token, every request except GET /health needs `Authorization: Bearer <token>` (else 401 unauthorized), ' +
 				'and GET /health without it answers only `status`; this document then declares the bearer scheme. ' +
+				'A read token (--read-token) admits GET and HEAD requests only: a write with it gets 403 forbidden. ' +
 				'HEAD is answered on every GET route like GET, without a body.',
 		},
 		components: {
@@ -474,6 +484,6 @@ export function openApiDocument(version: string, options: DocumentOptions = {}):
 					responses: {'200': {description: 'OpenAPI 3.1', content: json({type: 'object', required: ['openapi', 'paths']})}},
 				},
 			},
-		}, auth),
+		}, auth, options.readToken === true),
 	};
 }

@@ -4,7 +4,7 @@ import type {Socket} from 'node:net';
 import {EventHub} from '../core/event-hub.js';
 import {clip, isFlashQError} from '../engine/errors.js';
 import type {FlashQ} from '../engine/flashq.js';
-import {bearerCheck, bearerTokenProblem} from './auth.js';
+import {type Access, accessCheck, bearerTokenProblem} from './auth.js';
 import {BODY_LIMIT_BYTES, ClientAborted} from './body.js';
 import {HttpError} from './http-error.js';
 import {EventStream} from './event-stream.js';
@@ -29,6 +29,12 @@ export interface StartServerOptions {
 	 * /health without it answers only `{status}`. Must be an RFC 6750 b64token (see isBearerToken).
 	 */
 	token?: string;
+	/**
+	 * When set, `Authorization: Bearer <readToken>` admits GET and HEAD requests (the API, /stats,
+	 * /events, /metrics, /openapi.json) and nothing else: other methods get 403 forbidden. Same
+	 * syntax as `token`, and must differ from it. Either token makes unauthenticated requests 401.
+	 */
+	readToken?: string;
 	logger?: ServerLogger;
 	/** Whole headers must arrive within this (default 10 s); slow-header clients get 408. */
 	headersTimeoutMs?: number;
@@ -97,6 +103,8 @@ const rawResponse = (status: number, body: string): string =>
 const JSON_TYPE = 'application/json';
 const unauthorized = (): HttpError =>
 	new HttpError(401, 'unauthorized', 'missing or wrong bearer token', undefined, {'www-authenticate': 'Bearer'});
+/** A read token presented for a write: who it is is known, what it asks is not allowed. */
+const forbidden = (): HttpError => new HttpError(403, 'forbidden', 'this token may only read');
 /** Shared by every request without a query string; handlers only read it. */
 const NO_QUERY = new URLSearchParams();
 
@@ -105,10 +113,14 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const {queue} = options;
 	const host = options.host ?? '127.0.0.1';
 	const logger = options.logger ?? stderrLogger;
-	const tokenProblem = options.token === undefined ? undefined : bearerTokenProblem(options.token);
-	// A token no client can send would lock everyone out: refuse it before listening.
-	if (tokenProblem !== undefined) throw new TypeError(`the server token ${tokenProblem}`);
-	const authorized = options.token === undefined ? null : bearerCheck(options.token);
+	for (const [name, value] of [['token', options.token], ['read token', options.readToken]] as const) {
+		const tokenProblem = value === undefined ? undefined : bearerTokenProblem(value);
+		// A token no client can send would lock everyone out: refuse it before listening.
+		if (tokenProblem !== undefined) throw new TypeError(`the server ${name} ${tokenProblem}`);
+	}
+	// One string for both would make every write a coin toss between 200 and 403.
+	if (options.token !== undefined && options.token === options.readToken) throw new TypeError('the server read token must differ from its token');
+	const authorized = options.token === undefined && options.readToken === undefined ? null : accessCheck({token: options.token, readToken: options.readToken});
 	const version = packageVersion();
 	const metrics = createMetrics(queue);
 	let openapi: unknown;
@@ -131,7 +143,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			queue,
 			version,
 			metrics: () => metrics.scrape(),
-			openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null})),
+			openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null, readToken: options.readToken !== undefined})),
 			server: serverFigures,
 			events: stream,
 		}),
@@ -226,8 +238,11 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 				}
 			}
 			const {method, path} = exchange;
-			const trusted = authorized === null || authorized(req.headers.authorization);
-			if (!trusted && !((method === 'GET' || method === 'HEAD') && path === '/health')) throw unauthorized();
+			const access: Access = authorized === null ? 'full' : authorized(req.headers.authorization);
+			const reading = method === 'GET' || method === 'HEAD';
+			const trusted = access !== 'none';
+			if (!trusted && !(reading && path === '/health')) throw unauthorized();
+			if (access === 'read' && !reading) throw forbidden();
 			let match;
 			try {
 				match = router.match(method, path);
@@ -349,7 +364,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	// "Expect: 100-continue": a body that would be refused (too large, no valid token) is never asked for.
 	server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
 		const declared = Number(req.headers['content-length']);
-		if (declared > BODY_LIMIT_BYTES || (authorized !== null && !authorized(req.headers.authorization))) notContinued.add(req);
+		if (declared > BODY_LIMIT_BYTES || (authorized !== null && authorized(req.headers.authorization) !== 'full')) notContinued.add(req);
 		else res.writeContinue();
 		onRequest(req, res);
 	});
