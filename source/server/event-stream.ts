@@ -20,6 +20,13 @@ export interface EventStreamOptions {
 	/** A comment line this often keeps idle connections (and proxies) alive (default 15 s). */
 	keepAliveMs?: number;
 	/**
+	 * After the last watcher leaves, events are still numbered and kept this long (default 60 s), so a
+	 * watcher that comes back (a network blip, a laptop lid) resumes without a gap. After it the
+	 * stream lets go of the engine (which then builds no events) and marks a gap: a watcher from
+	 * before it is told to reload (`reset`), never silently left with a hole.
+	 */
+	lingerMs?: number;
+	/**
 	 * A snapshot sent to every watcher as `event: stats` this often while anyone watches, when it
 	 * changed: built and serialised once per tick whatever the number of watchers, so watchers need
 	 * not each poll GET /stats. Not part of the resumable log (no id).
@@ -66,6 +73,10 @@ export class EventStream {
 	private unsubscribers: (() => void)[] = [];
 	private keepAlive: NodeJS.Timeout | undefined;
 	private snapshotTimer: NodeJS.Timeout | undefined;
+	private lingerTimer: NodeJS.Timeout | undefined;
+	private readonly lingerMs: number;
+	/** The sequence number of the latest unrecorded stretch (nobody subscribed): ids before it cannot resume. */
+	private gapAt = 0;
 	private lastSnapshot = '';
 	private readonly snapshot: EventStreamOptions['snapshot'];
 	private closed = false;
@@ -76,6 +87,7 @@ export class EventStream {
 		this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
 		this.keepAliveMs = options.keepAliveMs ?? 15_000;
 		this.snapshot = options.snapshot;
+		this.lingerMs = options.lingerMs ?? 60_000;
 	}
 
 	/** Connected watchers. */
@@ -116,15 +128,28 @@ export class EventStream {
 		this.watchers.add(watcher);
 		res.on('drain', () => this.catchUp(watcher));
 		res.on('close', () => this.detach(watcher));
-		if (this.watchers.size === 1) this.start();
+		if (this.lingerTimer !== undefined) {
+			// Still subscribed from the last watcher: nothing was missed.
+			clearTimeout(this.lingerTimer);
+			this.lingerTimer = undefined;
+		} else if (this.watchers.size === 1) {
+			this.start();
+		}
 	}
 
 	/** Ends every stream (server shutdown). */
 	close(): void {
 		this.closed = true;
+		clearTimeout(this.lingerTimer);
+		this.lingerTimer = undefined;
 		this.stop();
 		for (const watcher of this.watchers) watcher.res.end();
 		this.watchers.clear();
+	}
+
+	/** `reset` carries the current id: a watcher that reconnects after it is not reset again. */
+	private sendReset(watcher: Watcher, reason: string): void {
+		this.send(watcher, `id: ${this.startId}-${this.seq}\nevent: reset\ndata: ${JSON.stringify({reason})}\n\n`);
 	}
 
 	private resume(watcher: Watcher, lastEventId: string | undefined): void {
@@ -132,7 +157,11 @@ export class EventStream {
 		if (lastEventId === undefined) return;
 		if (!match || match[1] !== this.startId || Number(match[2]) > this.seq) {
 			// Another server start (or a made-up id): the watcher's picture is from a queue that restarted.
-			this.send(watcher, `event: reset\ndata: ${JSON.stringify({reason: 'the server restarted: earlier events are gone; reload the snapshot'})}\n\n`);
+			this.sendReset(watcher, 'the server restarted: earlier events are gone; reload the snapshot');
+			return;
+		}
+		if (Number(match[2]) < this.gapAt) {
+			this.sendReset(watcher, 'nobody watched for a while and the events of that time were not recorded; reload the snapshot');
 			return;
 		}
 		const after = Number(match[2]);
@@ -196,6 +225,11 @@ export class EventStream {
 	}
 
 	private stop(): void {
+		if (this.unsubscribers.length > 0) {
+			// From here events go unnumbered: one sequence number marks the gap.
+			this.seq++;
+			this.gapAt = this.seq;
+		}
 		for (const unsubscribe of this.unsubscribers) unsubscribe();
 		this.unsubscribers = [];
 		clearInterval(this.keepAlive);
@@ -206,8 +240,14 @@ export class EventStream {
 
 	private detach(watcher: Watcher): void {
 		if (!this.watchers.delete(watcher)) return;
-		// Nobody watching: unsubscribe, so the engine builds no events for nobody.
-		if (this.watchers.size === 0) this.stop();
+		// Nobody watching: after a while, unsubscribe, so the engine builds no events for nobody.
+		if (this.watchers.size === 0 && !this.closed) {
+			this.lingerTimer = setTimeout(() => {
+				this.lingerTimer = undefined;
+				if (this.watchers.size === 0) this.stop();
+			}, this.lingerMs);
+			this.lingerTimer.unref();
+		}
 	}
 
 	private publish(name: string, events: readonly unknown[], dropped: number): void {

@@ -44,6 +44,8 @@ export interface StartServerOptions {
 	maxHeaderSize?: number;
 	/** In-flight requests get this long to finish on close before connections are cut (default 10 s). */
 	closeGraceMs?: number;
+	/** GET /events keeps numbering events this long after its last watcher left (default 60 s; see EventStream). */
+	eventsLingerMs?: number;
 }
 
 const stderrLogger: ServerLogger = {
@@ -136,7 +138,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			{name: 'requests', subscribe: (listener) => events.subscribe(listener)},
 		],
 		// One snapshot per tick for every watcher, instead of each polling GET /stats.
-		{snapshot: {build: () => statsSnapshot(queue, serverFigures, stream)}},
+		{snapshot: {build: () => statsSnapshot(queue, serverFigures, stream)}, ...(options.eventsLingerMs === undefined ? {} : {lingerMs: options.eventsLingerMs})},
 	);
 	const router = new Router<Handler>(
 		apiRoutes({

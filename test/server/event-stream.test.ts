@@ -63,7 +63,7 @@ describe('GET /events fan-out (EventStream)', () => {
 	});
 
 	it('sends each batch once per watcher, in order, with ids that count events', async () => {
-		const port = await start();
+		const port = await start({lingerMs: 20});
 		const a = watch(port);
 		const b = watch(port);
 		await vi.waitFor(() => expect(stream!.size).toBe(2));
@@ -145,6 +145,47 @@ describe('GET /events fan-out (EventStream)', () => {
 		const late = watch(port);
 		await vi.waitFor(() => expect(stats(late)).toEqual([{figure: 2}]));
 		for (const w of [...watchers, late]) w.close();
+	});
+
+	it('a lone watcher that comes back within the linger period resumes without a gap', async () => {
+		const port = await start({lingerMs: 60_000});
+		const first = watch(port);
+		await vi.waitFor(() => expect(stream!.size).toBe(1));
+		engine.emit({n: 1});
+		await vi.waitFor(() => expect(first.frames().filter((f) => f.event === 'engine')).toHaveLength(1));
+		const lastId = first.frames().at(-1)!.id!;
+		first.close();
+		await vi.waitFor(() => expect(stream!.size).toBe(0));
+		// Nobody watches now; the stream still numbers and keeps what happens.
+		expect(engine.active).toBe(true);
+		engine.emit({n: 2});
+		engine.flush();
+		const back = watch(port, lastId);
+		await vi.waitFor(() => expect(back.frames().filter((f) => f.event === 'engine').map((f) => JSON.parse(f.data!))).toEqual([[{n: 2}]]));
+		back.close();
+	});
+
+	it('after the linger period it lets go of the engine; a watcher from before is told to reload, with an id to resume from', async () => {
+		const port = await start({lingerMs: 30});
+		const first = watch(port);
+		await vi.waitFor(() => expect(stream!.size).toBe(1));
+		engine.emit({n: 1});
+		await vi.waitFor(() => expect(first.frames()).toHaveLength(1));
+		const lastId = first.frames().at(-1)!.id!;
+		first.close();
+		await vi.waitFor(() => expect(engine.active).toBe(false));
+		engine.emit({n: 2}); // nobody subscribed: not even built
+		const back = watch(port, lastId);
+		await vi.waitFor(() => expect(back.frames()).toHaveLength(1));
+		const reset = back.frames()[0]!;
+		expect(reset.event).toBe('reset');
+		expect(reset.id).toBe(`${stream!.startId}-${stream!.lastSeq}`);
+		// Resuming from the reset's id is no gap: nothing more to reload.
+		const again = watch(port, reset.id);
+		engine.emit({n: 3});
+		await vi.waitFor(() => expect(again.frames().map((f) => f.event)).toEqual(['engine']));
+		back.close();
+		again.close();
 	});
 
 	it('tells a watcher from before a server restart to reload (reset), then streams live', async () => {

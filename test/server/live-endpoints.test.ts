@@ -21,7 +21,7 @@ describe('live endpoints: /stats, /events, peek and frames', () => {
 		} else {
 			queue = await FlashQ.open({storage: 'memory'});
 		}
-		server = await startServer({queue, port: 0});
+		server = await startServer({queue, port: 0, eventsLingerMs: 20});
 		return client(server.url);
 	};
 
