@@ -263,7 +263,15 @@ export function openApiDocument(version: string, options: DocumentOptions = {}):
 				get: {
 					summary: 'Plain, stateless poll of a topic',
 					operationId: 'poll',
-					parameters: readQuery,
+					parameters: [
+						...readQuery,
+						{
+							name: 'peek',
+							in: 'query',
+							description: 'true: the same answer, counted nowhere (no poll in the stats, no cache hit or miss, no index lookup, no event): for views that show the queue',
+							schema: {type: 'boolean', default: false},
+						},
+					],
 					responses: {
 						'200': {description: 'Records from from_offset (default 0)', content: json({$ref: '#/components/schemas/ReadResult'})},
 						'400': error('Bad name or query value (invalid_parameter)'),
@@ -373,6 +381,83 @@ export function openApiDocument(version: string, options: DocumentOptions = {}):
 						'404': error('No such group (group_not_found; checked first) or topic (topic_not_found)'),
 						...jsonBodyErrors,
 					},
+				},
+			},
+			'/topics/{topic}/records/{offset}/frame': {
+				parameters: [name('topic'), {name: 'offset', in: 'path', required: true, schema: {type: 'integer', minimum: 0}}],
+				get: {
+					summary: 'The on-disk frame that holds a record (the byte inspector): its bytes, file, position and index entry',
+					operationId: 'recordFrame',
+					responses: {
+						'200': {
+							description: 'The frame as it is (or, before the next sync round of sync=always, will be) on disk',
+							content: json({
+								type: 'object',
+								required: ['source', 'file', 'position', 'bytes', 'written', 'index_entry'],
+								properties: {
+									source: {type: 'string', enum: ['log', 'wal'], description: 'committed into the log, or still only in the write-ahead log'},
+									file: {type: 'string'},
+									position: {type: 'integer', description: 'byte position of the frame in file'},
+									bytes: {type: 'string', contentEncoding: 'base64', description: 'the whole frame (see docs/storage-format.md)'},
+									written: {type: 'boolean', description: 'false while a sync=always frame waits for its sync round'},
+									index_entry: {
+										type: ['object', 'null'],
+										description: 'the sparse-index entry at or before the frame (log frames only)',
+										required: ['offset', 'position'],
+										properties: {offset: {type: 'integer'}, position: {type: 'integer'}},
+									},
+								},
+							}),
+						},
+						'400': error('Bad name or offset (invalid_parameter)'),
+						'404': error('No such topic (topic_not_found), no record at the offset (record_not_found), or memory storage, which keeps no frames (frame_not_available)'),
+					},
+				},
+			},
+			'/stats': {
+				get: {
+					summary: "The engine's typed stats surface as JSON: what the terminal app's panes show",
+					operationId: 'stats',
+					description:
+						'camelCase, unlike the other endpoints: these are the engine\'s own TypeScript types (FlashQStats, GroupInfo[]), the objects the ' +
+						'in-process app reads. `events.lastEventId` is where GET /events stands at this snapshot: pass it as Last-Event-ID to follow on from it.',
+					responses: {
+						'200': {
+							description: 'A snapshot',
+							content: json({
+								type: 'object',
+								required: ['engine', 'groups', 'server', 'events'],
+								properties: {
+									engine: {
+										type: 'object',
+										description: 'FlashQStats (source/core/stats.ts)',
+										required: ['startedAt', 'storage', 'totals', 'topics'],
+										properties: {startedAt: {type: 'integer'}, storage: {type: 'object'}, totals: {type: 'object'}, topics: {type: 'array', items: {type: 'object'}}},
+									},
+									groups: {type: 'array', description: 'GroupInfo[] (source/engine/types.ts)', items: {type: 'object', required: ['groupId', 'offsets']}},
+									server: {
+										type: 'object',
+										required: ['url', 'requests', 'errors', 'inFlight'],
+										properties: {url: {type: 'string'}, requests: {type: 'integer'}, errors: {type: 'integer'}, inFlight: {type: 'integer'}, serverErrors: {type: 'integer'}},
+									},
+									events: {type: 'object', required: ['lastEventId'], properties: {lastEventId: {type: 'string'}}},
+								},
+							}),
+						},
+					},
+				},
+			},
+			'/events': {
+				get: {
+					summary: "Server-Sent Events: the engine's events and this server's requests, live",
+					operationId: 'events',
+					description:
+						'`event: engine` + `data: FlashQEvent[]` and `event: requests` + `data: RequestEvent[]`, batched at most every 50 ms; ids are ' +
+						'`<server start>-<event number>` (events are numbered while someone watches). Reconnect with `Last-Event-ID` to get what you missed, ' +
+						'or an `event: missed` with `data: {count}` when it is no longer kept; `event: reset` after a server restart. ' +
+						'A watcher that stops reading skips batches (the server buffers at most 1 MiB for it) and gets one `missed` notice when it reads again.',
+					parameters: [{name: 'Last-Event-ID', in: 'header', required: false, schema: {type: 'string'}}],
+					responses: {'200': {description: 'An endless event stream', content: {'text/event-stream': {schema: {type: 'string'}}}}},
 				},
 			},
 			'/metrics': {

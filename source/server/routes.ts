@@ -1,18 +1,23 @@
-import type {IncomingMessage} from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {FlashQ} from '../engine/flashq.js';
 import type {StorageNotice} from '../core/stats.js';
 import type {CommittedOffsetInfo, FetchResult, PollResult} from '../engine/types.js';
 import {readJsonBody} from './body.js';
 import {offsetsJson} from './encode.js';
 import type {Route} from './router.js';
-import {commitBody, produceBody, readQuery} from './wire.js';
+import type {EventStream} from './event-stream.js';
+import type {ServerStats} from './types.js';
+import {HttpError} from './http-error.js';
+import {commitBody, offsetParam, produceBody, readQuery} from './wire.js';
 
-/** What a handler answers: a JSON body, raw text (metrics), or nothing (204). */
+/** What a handler answers: a JSON body, raw text (metrics), nothing (204), or a stream that takes over the response (GET /events). */
 export interface Reply {
 	status: number;
 	json?: unknown;
 	text?: string;
 	contentType?: string;
+	/** Takes over the response; called once headers are due. The request counts as answered when the stream closes. */
+	stream?: (res: ServerResponse) => void;
 }
 
 export interface HandlerContext {
@@ -31,6 +36,10 @@ export interface RouteDeps {
 	/** Prometheus text and its content type, read at scrape time. */
 	metrics: () => Promise<{text: string; contentType: string}>;
 	openapi: () => unknown;
+	/** The server's own figures and URL (GET /stats). */
+	server: () => ServerStats & {url: string};
+	/** The event stream (GET /events) and where it is (GET /stats). */
+	events: EventStream;
 }
 
 const ok = (json: unknown): Reply => ({status: 200, json});
@@ -77,7 +86,7 @@ function offsetInfo(info: CommittedOffsetInfo): Record<string, unknown> {
  * Every endpoint: HTTP in, one engine call, HTTP out. Business rules (names, limits, offsets,
  * check order between group and topic) live in the engine; only wire shapes are checked here.
  */
-export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<Route<Handler>> {
+export function apiRoutes({queue, version, metrics, openapi, server, events}: RouteDeps): Array<Route<Handler>> {
 	return [
 		{
 			method: 'GET',
@@ -134,7 +143,49 @@ export function apiRoutes({queue, version, metrics, openapi}: RouteDeps): Array<
 		{
 			method: 'GET',
 			pattern: '/topics/{topic}/records',
-			handler: async ({params, search}) => ok(readResult(await queue.poll(params['topic']!, readQuery(search)))),
+			handler: async ({params, search}) => {
+				const {peek, ...options} = readQuery(search);
+				return ok(readResult(await (peek ? queue.peek(params['topic']!, options) : queue.poll(params['topic']!, options))));
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/topics/{topic}/records/{offset}/frame',
+			handler: async ({params}) => {
+				const topic = params['topic']!;
+				const offset = offsetParam(params['offset']!);
+				const frame = await queue.locateRecord(topic, offset);
+				if (frame) {
+					return ok({
+						source: frame.source,
+						file: frame.file,
+						position: frame.position,
+						bytes: frame.bytes.toString('base64'),
+						written: frame.written,
+						index_entry: frame.indexEntry,
+					});
+				}
+				const highWaterMark = queue.topics().find((t) => t.name === topic)?.highWaterMark ?? 0;
+				if (offset >= highWaterMark) {
+					throw new HttpError(404, 'record_not_found', `topic '${topic}' has no record at offset ${offset} (high water mark ${highWaterMark})`, {topic, offset});
+				}
+				throw new HttpError(404, 'frame_not_available', `${queue.stats().storage.kind} storage keeps no frames on disk`, {topic, offset});
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/stats',
+			// The in-process TUI's typed stats surface, as JSON (camelCase: the engine's own types), and
+			// the event stream's position, so a watcher resumes /events exactly after this snapshot.
+			handler: () => ok({engine: queue.stats(), groups: queue.groups(), server: server(), events: {lastEventId: `${events.startId}-${events.lastSeq}`}}),
+		},
+		{
+			method: 'GET',
+			pattern: '/events',
+			handler: ({req}) => {
+				const lastEventId = req.headers['last-event-id'];
+				return {status: 200, stream: (res) => events.attach(res, typeof lastEventId === 'string' ? lastEventId : undefined)};
+			},
 		},
 		{
 			method: 'GET',

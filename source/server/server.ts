@@ -7,6 +7,7 @@ import type {FlashQ} from '../engine/flashq.js';
 import {bearerCheck, bearerTokenProblem} from './auth.js';
 import {BODY_LIMIT_BYTES, ClientAborted} from './body.js';
 import {HttpError} from './http-error.js';
+import {EventStream} from './event-stream.js';
 import {createMetrics} from './metrics.js';
 import {openApiDocument} from './openapi.js';
 import {MethodNotAllowed, Router} from './router.js';
@@ -111,11 +112,25 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const version = packageVersion();
 	const metrics = createMetrics(queue);
 	let openapi: unknown;
-	const router = new Router<Handler>(
-		apiRoutes({queue, version, metrics: () => metrics.scrape(), openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null}))}),
-	);
 	const events = new EventHub<RequestEvent>();
 	const counters = {requests: 0, errors: 0, serverErrors: 0, inFlight: 0};
+	/** Known once listening (port 0 picks one). */
+	let url = '';
+	// GET /events: the engine's and this server's event batches; subscribed only while someone watches.
+	const stream = new EventStream([
+		{name: 'engine', subscribe: (listener) => queue.subscribe(listener)},
+		{name: 'requests', subscribe: (listener) => events.subscribe(listener)},
+	]);
+	const router = new Router<Handler>(
+		apiRoutes({
+			queue,
+			version,
+			metrics: () => metrics.scrape(),
+			openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null})),
+			server: () => ({...counters, url}),
+			events: stream,
+		}),
+	);
 	let closing = false;
 	/** Expect: 100-continue requests answered without "100 Continue": their body never comes. */
 	const notContinued = new WeakSet<IncomingMessage>();
@@ -218,7 +233,15 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 			exchange.route = match.route;
 			const search = queryAt === -1 ? NO_QUERY : new URLSearchParams(rawUrl.slice(queryAt + 1));
 			const reply: Reply = await match.handler({req, params: match.params, search, trusted});
-			if (reply.text !== undefined) send(exchange, res, reply.status, reply.text, reply.contentType ?? 'text/plain');
+			if (reply.stream && method === 'HEAD') {
+				// HEAD of a stream: its headers, and no endless body to wait for.
+				res.writeHead(reply.status, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store'}).end();
+				finish(exchange, reply.status);
+			} else if (reply.stream) {
+				// A stream is answered when it ends (the watcher leaves or the server closes).
+				res.once('close', () => finish(exchange, reply.status));
+				reply.stream(res);
+			} else if (reply.text !== undefined) send(exchange, res, reply.status, reply.text, reply.contentType ?? 'text/plain');
 			else if (reply.json !== undefined) send(exchange, res, reply.status, JSON.stringify(reply.json), JSON_TYPE);
 			else send(exchange, res, reply.status, null, JSON_TYPE);
 		} catch (error) {
@@ -339,9 +362,10 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 8080);
 	const urlHost = host.includes(':') ? `[${host}]` : host;
 	let closed: Promise<void> | undefined;
+	url = `http://${urlHost}:${port}`;
 
 	return {
-		url: `http://${urlHost}:${port}`,
+		url,
 		host,
 		port,
 		auth: authorized !== null,
@@ -350,6 +374,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 		close() {
 			closed ??= new Promise<void>((resolve) => {
 				closing = true;
+				// Event streams never end by themselves: end them, so close() need not wait for its grace period.
+				stream.close();
 				const grace = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 10_000);
 				grace.unref();
 				// Idle keep-alive connections would hold close() open; busy ones finish first

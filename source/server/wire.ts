@@ -53,6 +53,8 @@ export interface ReadQuery {
 	maxBytes?: number;
 	fromOffset?: number;
 	includeHeaders?: boolean;
+	/** `peek=true`: read without being counted (FlashQ.peek), as a view that shows the queue does. */
+	peek?: boolean;
 }
 
 const U64 = /^\d+$/;
@@ -83,5 +85,15 @@ export function readQuery(search: URLSearchParams): ReadQuery {
 		}
 		query.includeHeaders = includeHeaders === 'true';
 	}
+	const peek = search.get('peek');
+	if (peek !== null) {
+		if (peek !== 'true' && peek !== 'false') throw invalidParameter('peek', 'peek must be true or false', clip(peek));
+		query.peek = peek === 'true';
+	}
 	return query;
+}
+
+/** A record offset in a path (`/records/{offset}/frame`). */
+export function offsetParam(raw: string): number {
+	return u64('offset', raw);
 }

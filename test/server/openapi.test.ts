@@ -7,6 +7,7 @@ import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {FlashQ} from '../../source/engine/flashq.js';
+import {EventStream} from '../../source/server/event-stream.js';
 import {apiRoutes} from '../../source/server/routes.js';
 import {startServer} from '../../source/server/server.js';
 import type {ServerHandle} from '../../source/server/types.js';
@@ -147,13 +148,44 @@ const scenarios: Record<string, () => Promise<Reply>> = {
 		api('POST', `/consumer/${G}/topics/${T}/offset`, {body: ' '.repeat(2 * 1024 * 1024 + 1), headers: {'content-type': 'application/json'}}),
 	'POST /consumer/{group_id}/topics/{topic}/offset 415': () => api('POST', `/consumer/${G}/topics/${T}/offset`, {body: '{"offset":0}'}),
 	'POST /consumer/{group_id}/topics/{topic}/offset 422': () => post(`/consumer/${G}/topics/${T}/offset`, {offset: 'x'}),
+	'GET /topics/{topic}/records/{offset}/frame 200': async () => {
+		// Frames exist on file storage only.
+		const {dir, cleanup} = await tempDir('flashq-openapi-frame-');
+		const files = await FlashQ.open({storage: 'file', dataDir: dir});
+		const fileServer = await startServer({queue: files, port: 0});
+		try {
+			await client(fileServer.url)('POST', `/topics/${T}/records`, {json: {records: [{value: 'framed'}]}});
+			return await client(fileServer.url)('GET', `/topics/${T}/records/0/frame`);
+		} finally {
+			await fileServer.close();
+			await files.close();
+			await cleanup();
+		}
+	},
+	'GET /topics/{topic}/records/{offset}/frame 400': () => api('GET', `/topics/${T}/records/minus-one/frame`),
+	'GET /topics/{topic}/records/{offset}/frame 404': () => api('GET', `/topics/${T}/records/0/frame`),
+	'GET /stats 200': () => api('GET', '/stats'),
+	'GET /events 200': async () => {
+		// An endless stream: its status and type are what can be checked; then it is dropped.
+		const controller = new AbortController();
+		const response = await fetch(`${server.url}/events`, {signal: controller.signal});
+		controller.abort();
+		return {status: response.status, headers: response.headers, text: '', json: undefined};
+	},
 	'GET /metrics 200': () => api('GET', '/metrics'),
 	'GET /openapi.json 200': () => api('GET', '/openapi.json'),
 };
 
 describe('OpenAPI document', () => {
 	test('documents exactly the routes the router serves', async () => {
-		const routes = apiRoutes({queue, version: '0', metrics: async () => ({text: '', contentType: ''}), openapi: () => ({})});
+		const routes = apiRoutes({
+			queue,
+			version: '0',
+			metrics: async () => ({text: '', contentType: ''}),
+			openapi: () => ({}),
+			server: () => ({requests: 0, errors: 0, inFlight: 0, url: ''}),
+			events: new EventStream([]),
+		});
 		expect(documentedOperations().sort()).toEqual(routes.map((r) => `${r.method} ${r.pattern}`).sort());
 	});
 
