@@ -63,10 +63,10 @@ const RESTART_STREAM_MS = 1000;
 
 /**
  * A FlashQ that lives in another process, reached over its REST API: the calls the app makes on an
- * in-process engine (LiveQueue), so no pane knows where the queue is. Stats come from GET /stats,
- * events from GET /events (Server-Sent Events, resumed with Last-Event-ID after a drop). Engine
- * events are handed on after the snapshot taken once they arrived, so a pane never shows an event
- * whose effect the figures do not show yet. When the server goes away the last snapshot stays
+ * in-process engine (LiveQueue), so no pane knows where the queue is. The first snapshot comes from
+ * GET /stats, then events and fresh snapshots (`stats` frames) from GET /events (Server-Sent Events,
+ * resumed with Last-Event-ID after a drop); GET /stats is polled only while the stream is down and
+ * after an action of this app. When the server goes away the last snapshot stays
  * readable and `connection()` says "retrying" until it answers again (a restarted server sends
  * `reset`: the snapshot is reloaded and the gap counted as missed events).
  */
@@ -274,8 +274,15 @@ export class RemoteQueue implements LiveQueue {
 		};
 		source.addEventListener('engine', (event) => {
 			track(event);
+			// The figures follow in the next `stats` frame (the server pushes one per change).
 			this.pending.push(...(JSON.parse(event.data as string) as FlashQEvent[]));
-			this.refreshSoon();
+			this.deliverPending();
+		});
+		// The server pushes the snapshot to every watcher when it changes (one build for all of them).
+		source.addEventListener('stats', (event) => {
+			this.snapshot = JSON.parse(event.data as string) as StatsSnapshot;
+			// An empty batch: a store republishes on it, so the new figures show at once.
+			this.engineEvents.deliver([], 0);
 		});
 		source.addEventListener('requests', (event) => {
 			track(event);
@@ -328,11 +335,15 @@ export class RemoteQueue implements LiveQueue {
 		for (const listener of this.connectionListeners) listener();
 	}
 
-	/** Refreshes the snapshot on a timer; while retrying, the same timer probes the server. */
+	/** Polls the snapshot on a timer only while the stream is down (the same timer probes the server). */
 	private schedule(): void {
 		clearTimeout(this.timer);
 		if (this.closed) return;
-		this.timer = setTimeout(() => void this.refresh(), this.state.state === 'retrying' ? RESTART_STREAM_MS : this.statsIntervalMs);
+		// While the stream is up it brings the snapshot; while it is down, the snapshot is polled and the server probed.
+		this.timer = setTimeout(() => {
+			if (this.source?.readyState === EventSource.OPEN && this.state.state === 'connected') this.schedule();
+			else void this.refresh();
+		}, this.state.state === 'retrying' ? RESTART_STREAM_MS : this.statsIntervalMs);
 		this.timer.unref?.();
 	}
 

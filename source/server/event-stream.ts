@@ -19,6 +19,12 @@ export interface EventStreamOptions {
 	maxBufferedBytes?: number;
 	/** A comment line this often keeps idle connections (and proxies) alive (default 15 s). */
 	keepAliveMs?: number;
+	/**
+	 * A snapshot sent to every watcher as `event: stats` this often while anyone watches, when it
+	 * changed: built and serialised once per tick whatever the number of watchers, so watchers need
+	 * not each poll GET /stats. Not part of the resumable log (no id).
+	 */
+	snapshot?: {build: () => unknown; intervalMs?: number};
 }
 
 interface Sent {
@@ -35,6 +41,8 @@ interface Watcher {
 	missed: number;
 	/** The last sequence number this watcher was sent or told it missed. */
 	seq: number;
+	/** The snapshot it has (the same string object for every watcher: no copy each). */
+	stats: string;
 }
 
 /**
@@ -57,6 +65,9 @@ export class EventStream {
 	/** Events the engine's hub dropped before this stream saw them (counted into the sequence). */
 	private unsubscribers: (() => void)[] = [];
 	private keepAlive: NodeJS.Timeout | undefined;
+	private snapshotTimer: NodeJS.Timeout | undefined;
+	private lastSnapshot = '';
+	private readonly snapshot: EventStreamOptions['snapshot'];
 	private closed = false;
 
 	constructor(channels: readonly EventSourceChannel[], options: EventStreamOptions = {}) {
@@ -64,6 +75,7 @@ export class EventStream {
 		this.keepBatches = options.keepBatches ?? 1024;
 		this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
 		this.keepAliveMs = options.keepAliveMs ?? 15_000;
+		this.snapshot = options.snapshot;
 	}
 
 	/** Connected watchers. */
@@ -88,10 +100,19 @@ export class EventStream {
 			connection: 'keep-alive',
 			'x-accel-buffering': 'no',
 		});
-		const watcher: Watcher = {res, missed: 0, seq: this.seq};
+		const watcher: Watcher = {res, missed: 0, seq: this.seq, stats: ''};
 		// A reconnecting browser waits this long before retrying (ms).
 		res.write(`retry: 1000\n: flashq-demo events, ids <server start>-<event number>\n\n`);
 		this.resume(watcher, lastEventId);
+		if (this.snapshot) {
+			// A new watcher starts from the current figures, not from the next change.
+			try {
+				watcher.stats = JSON.stringify(this.snapshot.build());
+				this.send(watcher, `event: stats\ndata: ${watcher.stats}\n\n`);
+			} catch {
+				// the engine is closing
+			}
+		}
 		this.watchers.add(watcher);
 		res.on('drain', () => this.catchUp(watcher));
 		res.on('close', () => this.detach(watcher));
@@ -146,6 +167,32 @@ export class EventStream {
 			for (const watcher of this.watchers) if (this.writable(watcher)) watcher.res.write(': keep-alive\n\n');
 		}, this.keepAliveMs);
 		this.keepAlive.unref();
+		if (this.snapshot) {
+			const {build, intervalMs = 250} = this.snapshot;
+			this.lastSnapshot = '';
+			this.snapshotTimer = setInterval(() => this.sendSnapshot(build), intervalMs);
+			this.snapshotTimer.unref();
+		}
+	}
+
+	private sendSnapshot(build: () => unknown): void {
+		let data: string;
+		try {
+			data = JSON.stringify(build());
+		} catch {
+			return; // the engine is closing
+		}
+		// Equal to the last one: keep that string, so watchers that have it compare by identity.
+		if (data === this.lastSnapshot) data = this.lastSnapshot;
+		this.lastSnapshot = data;
+		let frame: string | null = null;
+		for (const watcher of this.watchers) {
+			// A watcher whose socket is full skips it: a later tick brings it up to date.
+			if (watcher.stats === data || !this.writable(watcher)) continue;
+			frame ??= `event: stats\ndata: ${data}\n\n`;
+			this.send(watcher, frame);
+			watcher.stats = data;
+		}
 	}
 
 	private stop(): void {
@@ -153,6 +200,8 @@ export class EventStream {
 		this.unsubscribers = [];
 		clearInterval(this.keepAlive);
 		this.keepAlive = undefined;
+		clearInterval(this.snapshotTimer);
+		this.snapshotTimer = undefined;
 	}
 
 	private detach(watcher: Watcher): void {

@@ -82,6 +82,11 @@ function offsetInfo(info: CommittedOffsetInfo): Record<string, unknown> {
 	return out;
 }
 
+/** GET /stats, also pushed to /events watchers as `event: stats`: the engine's typed stats surface and the stream's position. */
+export function statsSnapshot(queue: FlashQ, server: () => ServerStats & {url: string}, events: EventStream): Record<string, unknown> {
+	return {engine: queue.stats(), groups: queue.groups(), server: server(), events: {lastEventId: `${events.startId}-${events.lastSeq}`}};
+}
+
 /**
  * Every endpoint: HTTP in, one engine call, HTTP out. Business rules (names, limits, offsets,
  * check order between group and topic) live in the engine; only wire shapes are checked here.
@@ -177,7 +182,7 @@ export function apiRoutes({queue, version, metrics, openapi, server, events}: Ro
 			pattern: '/stats',
 			// The in-process TUI's typed stats surface, as JSON (camelCase: the engine's own types), and
 			// the event stream's position, so a watcher resumes /events exactly after this snapshot.
-			handler: () => ok({engine: queue.stats(), groups: queue.groups(), server: server(), events: {lastEventId: `${events.startId}-${events.lastSeq}`}}),
+			handler: () => ok(statsSnapshot(queue, server, events)),
 		},
 		{
 			method: 'GET',

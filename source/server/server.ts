@@ -11,7 +11,7 @@ import {EventStream} from './event-stream.js';
 import {createMetrics} from './metrics.js';
 import {openApiDocument} from './openapi.js';
 import {MethodNotAllowed, Router} from './router.js';
-import {type Handler, type Reply, apiRoutes} from './routes.js';
+import {type Handler, type Reply, apiRoutes, statsSnapshot} from './routes.js';
 import type {RequestEvent, ServerHandle, ServerStats} from './types.js';
 
 export interface ServerLogger {
@@ -117,17 +117,22 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	/** Known once listening (port 0 picks one). */
 	let url = '';
 	// GET /events: the engine's and this server's event batches; subscribed only while someone watches.
-	const stream = new EventStream([
-		{name: 'engine', subscribe: (listener) => queue.subscribe(listener)},
-		{name: 'requests', subscribe: (listener) => events.subscribe(listener)},
-	]);
+	const serverFigures = () => ({...counters, url});
+	const stream: EventStream = new EventStream(
+		[
+			{name: 'engine', subscribe: (listener) => queue.subscribe(listener)},
+			{name: 'requests', subscribe: (listener) => events.subscribe(listener)},
+		],
+		// One snapshot per tick for every watcher, instead of each polling GET /stats.
+		{snapshot: {build: () => statsSnapshot(queue, serverFigures, stream)}},
+	);
 	const router = new Router<Handler>(
 		apiRoutes({
 			queue,
 			version,
 			metrics: () => metrics.scrape(),
 			openapi: () => (openapi ??= openApiDocument(version, {auth: authorized !== null})),
-			server: () => ({...counters, url}),
+			server: serverFigures,
 			events: stream,
 		}),
 	);

@@ -113,6 +113,40 @@ describe('GET /events fan-out (EventStream)', () => {
 		for (const w of [keeper, resumed, late, current]) w.close();
 	});
 
+	it('pushes one snapshot per change to every watcher, and the current one to a newcomer', async () => {
+		let builds = 0;
+		let figure = 1;
+		engine = hub();
+		stream = new EventStream([{name: 'engine', subscribe: (l) => engine.subscribe(l as never)}], {
+			snapshot: {
+				build: () => {
+					builds++;
+					return {figure};
+				},
+				intervalMs: 20,
+			},
+		});
+		server = http.createServer((req, res) => stream!.attach(res, undefined));
+		await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+		const port = (server.address() as net.AddressInfo).port;
+		const watchers = [watch(port), watch(port), watch(port)];
+		const stats = (w: ReturnType<typeof watch>) => w.frames().filter((f) => f.event === 'stats').map((f) => JSON.parse(f.data!) as {figure: number});
+		await vi.waitFor(() => expect(watchers.every((w) => stats(w).length === 1)).toBe(true));
+		const buildsBefore = builds;
+		// Unchanged for several ticks: built each tick, sent to nobody.
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		expect(watchers.map((w) => stats(w).length)).toEqual([1, 1, 1]);
+		figure = 2;
+		await vi.waitFor(() => expect(watchers.every((w) => stats(w).at(-1)?.figure === 2)).toBe(true));
+		// One build per tick whatever the number of watchers (3 here): not one per watcher.
+		const ticks = builds - buildsBefore;
+		expect(watchers.map((w) => stats(w).length)).toEqual([2, 2, 2]);
+		expect(ticks).toBeGreaterThan(0);
+		const late = watch(port);
+		await vi.waitFor(() => expect(stats(late)).toEqual([{figure: 2}]));
+		for (const w of [...watchers, late]) w.close();
+	});
+
 	it('tells a watcher from before a server restart to reload (reset), then streams live', async () => {
 		const port = await start();
 		const old = watch(port, 'deadbeef-41');

@@ -1,0 +1,203 @@
+/**
+ * The classroom (issue 13): one teacher's server, many connected apps.
+ *
+ *   1. Producers' records/s with 50 watchers connected (each a child process running the app's
+ *      remote store headless: RemoteQueue + TuiStore, as `--connect` does) against the same run with
+ *      none (target >= 0.80). Every watcher must see every appended record through /events; the
+ *      delay from the engine's event to a watcher (p99 over all watchers) and the server's RSS
+ *      growth per watcher are reported.
+ *   2. One watcher that stops reading for BENCH_STALL_SECONDS (default 30) while producers post:
+ *      the server's RSS stays within 50 MB of its start, and the other watchers' p99 is unchanged.
+ *   3. A remote app following a topic: time from a record's acknowledgement to the remote store's
+ *      snapshot showing it (target < 1 s).
+ *
+ * The server runs as a child process (`node dist/cli.js --headless --serve 0`, memory storage);
+ * producers post batches of 100 x 100 B over keep-alive fetch from this process. Needs `npm run build`.
+ * Settings: BENCH_CLASSROOM_SECONDS (default 5) per producing phase, BENCH_WATCHERS (default 50).
+ */
+import {type ChildProcess, spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {RemoteQueue} from '../source/remote/remote-queue.js';
+import {TuiStore} from '../source/ui/store/tui-store.js';
+import {figure, report, value} from './lib.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env['BENCH_CLASSROOM_SECONDS'] ?? 5);
+const watcherCount = Number(process.env['BENCH_WATCHERS'] ?? 50);
+const stallSeconds = Number(process.env['BENCH_STALL_SECONDS'] ?? 30);
+const PRODUCERS = 8;
+const BATCH = JSON.stringify({records: Array.from({length: 100}, (_, i) => ({value: value(100, i)}))});
+
+interface Watcher {
+	proc: ChildProcess;
+	lines: string[];
+	next(): Promise<string>;
+}
+
+function startServer(): Promise<{url: string; proc: ChildProcess}> {
+	const proc = spawn(process.execPath, [path.join(root, 'dist/cli.js'), '--headless', '--serve', '0'], {cwd: root, stdio: ['ignore', 'pipe', 'inherit']});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+			out += d;
+			const match = /listening on (http:\/\/\S+)/.exec(out);
+			if (match) resolve({url: match[1]!, proc});
+		});
+		proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+	});
+}
+
+function rssMiB(pid: number | undefined): number {
+	const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return Number(match?.[1] ?? 0) / 1024;
+}
+
+function startWatcher(url: string): Watcher {
+	const proc = spawn(process.execPath, [path.join(root, 'bench/classroom-watcher.mjs'), url], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
+	const lines: string[] = [];
+	const waiting: ((line: string) => void)[] = [];
+	let buffer = '';
+	proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+		buffer += d;
+		let at: number;
+		while ((at = buffer.indexOf('\n')) >= 0) {
+			const line = buffer.slice(0, at);
+			buffer = buffer.slice(at + 1);
+			const waiter = waiting.shift();
+			if (waiter) waiter(line);
+			else lines.push(line);
+		}
+	});
+	return {proc, lines, next: () => (lines.length > 0 ? Promise.resolve(lines.shift()!) : new Promise((resolve) => waiting.push(resolve)))};
+}
+
+/** PRODUCERS loops posting batches for `ms`; returns records acknowledged and the elapsed time. */
+async function produce(url: string, topic: string, ms: number): Promise<{records: number; seconds: number}> {
+	const started = performance.now();
+	let records = 0;
+	await Promise.all(
+		Array.from({length: PRODUCERS}, async () => {
+			while (performance.now() - started < ms) {
+				const response = await fetch(`${url}/topics/${topic}/records`, {method: 'POST', headers: {'content-type': 'application/json'}, body: BATCH});
+				await response.arrayBuffer();
+				if (response.ok) records += 100;
+			}
+		}),
+	);
+	return {records, seconds: (performance.now() - started) / 1000};
+}
+
+interface WatcherReport {
+	records: number;
+	missed: number;
+	p50: number;
+	p99: number;
+	max: number;
+}
+
+async function collect(watchers: Watcher[]): Promise<WatcherReport[]> {
+	// Let the last batches (50 ms hub + the network) arrive first.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	return Promise.all(
+		watchers.map(async (w) => {
+			w.proc.stdin!.write('report\n');
+			return JSON.parse(await w.next()) as WatcherReport;
+		}),
+	);
+}
+
+async function main(): Promise<void> {
+	const server = await startServer();
+	try {
+		// 1. Producers alone, then with watchers.
+		await produce(server.url, 'warmup', 1000);
+		const alone = await produce(server.url, 'alone', seconds * 1000);
+		const rssBefore = rssMiB(server.proc.pid);
+		const watchers = Array.from({length: watcherCount}, () => startWatcher(server.url));
+		for (const w of watchers) await w.next(); // "ready"
+		const rssConnected = rssMiB(server.proc.pid);
+		const watched = await produce(server.url, 'watched', seconds * 1000);
+		const reports = await collect(watchers);
+		const ratePlain = alone.records / alone.seconds;
+		const rateWatched = watched.records / watched.seconds;
+		report({
+			name: `producers (${PRODUCERS} x batches of 100 x 100 B) with ${watcherCount} watchers`,
+			unit: 'records/s',
+			value: rateWatched,
+			baselineName: 'no watchers',
+			baseline: ratePlain,
+			targetRatio: 0.8,
+		});
+		const complete = reports.filter((r) => r.records === watched.records).length;
+		figure('watchers that saw every appended record', complete, `of ${watcherCount}`, `${watched.records.toLocaleString('en-US')} records; missed notices: ${reports.reduce((n, r) => n + r.missed, 0)}`);
+		const p99 = Math.max(...reports.map((r) => r.p99));
+		figure('event delay to a watcher, worst p99 over watchers', p99, 'ms', `median p50 ${reports.map((r) => r.p50).sort((a, b) => a - b)[reports.length >> 1]} ms; max ${Math.max(...reports.map((r) => r.max))} ms; target p99 <= 1000 ms ${p99 <= 1000 ? 'MET' : 'MISSED'}`);
+		figure('server RSS per connected watcher', (rssConnected - rssBefore) / watcherCount, 'MiB', `${rssBefore.toFixed(1)} -> ${rssConnected.toFixed(1)} MiB for ${watcherCount}`);
+		for (const w of watchers) w.proc.kill();
+
+		// 2. A watcher that stops reading, next to five that read.
+		// Producing into memory storage grows the server by itself (it keeps the records): the same
+		// production without the stalled watcher is the baseline of the growth.
+		const peakDuring = async (topic: string): Promise<number> => {
+			const start = rssMiB(server.proc.pid);
+			let peak = start;
+			const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.proc.pid))), 200);
+			await produce(server.url, topic, stallSeconds * 1000);
+			clearInterval(sampler);
+			return peak - start;
+		};
+		const readers = Array.from({length: 5}, () => startWatcher(server.url));
+		for (const w of readers) await w.next();
+		const calmGrowth = await peakDuring('calm');
+		const calm = await collect(readers);
+		for (const w of readers) w.proc.kill();
+		const readers2 = Array.from({length: 5}, () => startWatcher(server.url));
+		for (const w of readers2) await w.next();
+		const stalled = net.connect(new URL(server.url).port ? Number(new URL(server.url).port) : 80, '127.0.0.1');
+		stalled.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+		stalled.pause();
+		const stallGrowth = await peakDuring('stalled');
+		const withStall = await collect(readers2);
+		for (const w of readers2) w.proc.kill();
+		stalled.destroy();
+		const extra = stallGrowth - calmGrowth;
+		figure(`server RSS growth with one watcher not reading for ${stallSeconds} s, beyond the same production without it`, extra, 'MiB', `peak growth ${stallGrowth.toFixed(1)} vs ${calmGrowth.toFixed(1)} MiB; target <= 50 MiB ${extra <= 50 ? 'MET' : 'MISSED'}`);
+		report({
+			name: 'other watchers p99 with a stalled one',
+			unit: 'ms',
+			value: Math.max(1, Math.max(...withStall.map((r) => r.p99))),
+			baselineName: 'without it',
+			baseline: Math.max(1, Math.max(...calm.map((r) => r.p99))),
+			lowerIsBetter: true,
+			note: `every reader saw every record: ${withStall.every((r) => r.missed === 0) ? 'yes' : 'no'}`,
+		});
+
+		// 3. A remote app following a topic: acknowledgement -> its snapshot shows the record.
+		const remote = await RemoteQueue.connect(server.url);
+		const store = new TuiStore(remote, null, {heartbeatMs: 250}).start();
+		const delays: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			const response = await fetch(`${server.url}/topics/follow/records`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({records: [{value: `r${i}`}]})});
+			await response.arrayBuffer();
+			const acked = performance.now();
+			for (;;) {
+				const hwm = store.publishNow().topics.find((t) => t.name === 'follow')?.highWaterMark ?? 0;
+				if (hwm >= i + 1) break;
+				await new Promise((resolve) => setTimeout(resolve, 2));
+			}
+			delays.push(performance.now() - acked);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		store.close();
+		remote.close();
+		delays.sort((a, b) => a - b);
+		figure('remote app: acknowledgement -> its snapshot shows the record, median of 20', delays[10]!, 'ms', `max ${delays.at(-1)!.toFixed(1)} ms; target < 1000 ms ${delays.at(-1)! < 1000 ? 'MET' : 'MISSED'}; in process it is the next 50 ms publish`);
+	} finally {
+		server.proc.kill();
+	}
+}
+
+await main();
