@@ -70,8 +70,32 @@ async function runTour(options: CliOptions, tour: NonNullable<CliOptions['tour']
 	return runTui({queue: null, server: null, tour: {...settings, start: true}});
 }
 
+/** `--connect URL`: the app on a queue served elsewhere; this process opens no engine and serves nothing. */
+async function runConnected(options: CliOptions, connect: NonNullable<CliOptions['connect']>): Promise<number> {
+	if (!options.once && !(process.stdin.isTTY && process.stdout.isTTY)) {
+		say('flashq-demo: not a terminal (stdin/stdout is not a TTY), so the TUI cannot start; use --connect URL --once to print one frame');
+		return 2;
+	}
+	const {RemoteQueue} = await import('./remote/remote-queue.js');
+	let remote: Awaited<ReturnType<typeof RemoteQueue.connect>>;
+	try {
+		remote = await RemoteQueue.connect(connect.url, connect.token === undefined ? {} : {token: connect.token});
+	} catch (error) {
+		say(`flashq-demo: ${reason(error)}`);
+		return 1;
+	}
+	try {
+		const {runTui} = await import('./ui/run-tui.js');
+		// Nothing here to flush or unlock: a signal ends the app as q does.
+		return await runTui({queue: remote, server: remote.serverSource(), once: options.once, endOnSignals: true, tour: {seed: 1}});
+	} finally {
+		remote.close();
+	}
+}
+
 async function run(options: CliOptions): Promise<number> {
 	if (options.tour) return runTour(options, options.tour);
+	if (options.connect) return runConnected(options, options.connect);
 	// Checked before storage opens: no TTY means the TUI could never start.
 	if (!options.headless && !options.once && !(process.stdin.isTTY && process.stdout.isTTY)) {
 		say('flashq-demo: not a terminal (stdin/stdout is not a TTY), so the TUI cannot start; use --headless to run the server alone');

@@ -24,13 +24,15 @@ export interface CliOptions {
 	once: boolean;
 	/** `--tour [--seed N]`: the guided tour on its own engines (lesson directories inside `dataDir`, default the temp dir). */
 	tour: {seed: number; storage: 'file' | 'memory'; dataDir: string | undefined} | null;
+	/** `--connect URL [--token T]`: the app on a queue served elsewhere (no engine of its own). */
+	connect?: {url: string; token: string | undefined} | null;
 }
 
 export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; options: CliOptions};
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_DATA_DIR = './flashq-data';
-const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'read-token', 'seed'] as const;
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'read-token', 'seed', 'connect'] as const;
 const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'tour', 'help', 'version'] as const;
 const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
 
@@ -100,6 +102,8 @@ function allowed(name: string): string {
 			return ' (a non-negative integer)';
 		case 'host':
 			return ' (an address such as 127.0.0.1)';
+		case 'connect':
+			return ' (a server URL such as http://127.0.0.1:8080)';
 		default:
 			return '';
 	}
@@ -137,6 +141,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			token: {type: 'string'},
 			readToken: {type: 'string'},
 			seed: {type: 'string'},
+			connect: {type: 'string'},
 			tour: {type: 'boolean', default: false},
 			headless: {type: 'boolean', default: false},
 			once: {type: 'boolean', default: false},
@@ -148,6 +153,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const flags = cli.flags as Record<string, unknown>;
 	if (flags['help']) return {kind: 'help'};
 	if (flags['version']) return {kind: 'version'};
+
+	const connectFlag = last(flags['connect']);
+	if (connectFlag !== undefined) return {kind: 'run', options: connectOptions(connectFlag, flags, env)};
 
 	const storageFlag = last(flags['storage']);
 	const dataDirFlag = last(flags['dataDir']);
@@ -266,5 +274,40 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			once: flags['once'] === true,
 			tour: null,
 		},
+	};
+}
+
+/** Flags that make or serve a queue here: with --connect the queue is the server's. */
+const NOT_WITH_CONNECT = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'headless', 'tour', 'seed', 'read-token'] as const;
+
+/** `--connect URL [--token T] [--once]`: the app on the queue a `flashq-demo --serve` runs elsewhere. */
+function connectOptions(raw: string, flags: Record<string, unknown>, env: NodeJS.ProcessEnv): CliOptions {
+	const clash = NOT_WITH_CONNECT.find((name) => {
+		const value = flags[name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())];
+		return value !== undefined && value !== false;
+	});
+	if (clash === 'read-token') throw new UsageError('--read-token applies with --serve; to connect with a read token, pass it as --token');
+	if (clash) throw new UsageError(`--${clash} does not apply with --connect (the queue, its storage and its server are the remote one's)`);
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new UsageError(`--connect must be a server URL such as http://127.0.0.1:8080, got '${raw}'`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--connect must be an http:// or https:// URL, got '${raw}'`);
+	const tokenFlag = last(flags['token']);
+	if (tokenFlag === '') throw new UsageError('--token needs a value (the token the server was started with)');
+	const token = tokenFlag ?? (env['FLASHQ_TOKEN'] || undefined);
+	const tokenProblem = token === undefined ? undefined : bearerTokenProblem(token);
+	if (tokenProblem !== undefined) throw new UsageError(`${tokenFlag === undefined ? 'FLASHQ_TOKEN' : '--token'} ${tokenProblem}`);
+	return {
+		storage: {storage: 'memory'},
+		maxTopics: DEFAULT_MAX_TOPICS,
+		dataDir: null,
+		serve: null,
+		headless: false,
+		once: flags['once'] === true,
+		tour: null,
+		connect: {url: url.href.replace(/\/$/, ''), token},
 	};
 }

@@ -1,6 +1,7 @@
 export const USAGE = `
   Usage
     $ flashq-demo [options]                   the TUI on an in-process engine
+    $ flashq-demo --connect URL [--token T]   the TUI on a queue served elsewhere (flashq-demo --serve)
     $ flashq-demo client [--url URL] <command> the command-line client (flashq-demo client --help)
 
   Options
@@ -23,12 +24,15 @@ export const USAGE = `
                                      storage in a fresh temp dir, or inside --data-dir DIR); with
                                      --once, print the whole tour as a transcript
     --seed N                         the tour's seed: same records, offsets and bytes every run (default 1)
+    --connect URL                    open the app on the queue a flashq-demo --serve runs at URL (no
+                                     engine here; with --token T or FLASHQ_TOKEN; --once prints a frame)
     --help / --version
 
   Examples
     $ flashq-demo --headless --data-dir ./data --serve 8080
     $ flashq-demo --serve
     $ flashq-demo --tour --seed 7
+    $ flashq-demo --connect http://teacher:8080 --token s3cret
 `;
 
 /** What a usage error prints after its one line. */

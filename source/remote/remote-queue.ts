@@ -1,6 +1,6 @@
 import {EventSource} from 'eventsource';
 import type {BatchListener} from '../core/event-hub.js';
-import {EventHub} from '../core/event-hub.js';
+import type {Connection, LiveQueue} from '../core/live-queue.js';
 import type {FlashQEvent} from '../core/events.js';
 import type {FlashQStats} from '../core/stats.js';
 import {callApi, type ClientContext} from '../client/http.js';
@@ -17,22 +17,14 @@ export interface StatsSnapshot {
 	events: {lastEventId: string};
 }
 
-export type ConnectionState = 'connected' | 'retrying';
-
-export interface Connection {
-	url: string;
-	state: ConnectionState;
-	/** When the state last changed (ms since the epoch). */
-	since: number;
-	/** Why the last attempt failed, while retrying. */
-	error: string | null;
-}
+export type {Connection} from '../core/live-queue.js';
+export type ConnectionState = Connection['state'];
 
 export interface RemoteQueueOptions {
 	token?: string;
 	/** Per request (default 5 s). */
 	timeoutMs?: number;
-	/** How often the stats snapshot is refreshed (default 250 ms; events refresh it sooner). */
+	/** How often the stats snapshot is refreshed when nothing happens (default 1000 ms; events refresh it at once). */
 	statsIntervalMs?: number;
 }
 
@@ -44,48 +36,119 @@ interface WireRecord {
 	headers?: Record<string, string> | null;
 }
 
+/** Why `RemoteQueue.connect` failed, in one line for the terminal (the CLI prints it and exits 1). */
+export class RemoteConnectError extends Error {
+	override name = 'RemoteConnectError';
+}
+
+/** Batches delivered as they come: the server batched them already (every 50 ms), no second wait here. */
+class Fanout<E> {
+	private readonly listeners = new Set<BatchListener<E>>();
+	subscribe(listener: BatchListener<E>): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+	deliver(events: readonly E[], dropped: number): void {
+		for (const listener of this.listeners) {
+			try {
+				listener(events, dropped);
+			} catch {
+				// One failing view must not stop the others.
+			}
+		}
+	}
+}
+
+const RESTART_STREAM_MS = 1000;
+
 /**
- * A FlashQ that lives in another process, reached over its REST API: the same calls the TUI makes
- * on an in-process engine (stats, groups, subscribe, peek, post, groups, commit, locateRecord), so
- * no pane knows where the queue is. Stats come from GET /stats (refreshed while connected), events
- * from GET /events (Server-Sent Events, resumed with Last-Event-ID after a drop). When the server
- * goes away the last snapshot stays readable and `connection()` says "retrying" until it is back.
+ * A FlashQ that lives in another process, reached over its REST API: the calls the app makes on an
+ * in-process engine (LiveQueue), so no pane knows where the queue is. The first snapshot comes from
+ * GET /stats, then events and fresh snapshots (`stats` frames) from GET /events (Server-Sent Events,
+ * resumed with Last-Event-ID after a drop); GET /stats is polled only while the stream is down and
+ * after an action of this app. When the server goes away the last snapshot stays
+ * readable and `connection()` says "retrying" until it answers again (a restarted server sends
+ * `reset`: the snapshot is reloaded and the gap counted as missed events).
  */
-export class RemoteQueue {
+export class RemoteQueue implements LiveQueue {
 	readonly url: string;
 	private readonly context: ClientContext;
 	private snapshot: StatsSnapshot;
-	private readonly engineEvents = new EventHub<FlashQEvent>();
-	readonly requestEvents = new EventHub<RequestEvent>();
+	private readonly engineEvents = new Fanout<FlashQEvent>();
+	/** The remote server's request events (its Server pane). */
+	readonly requestEvents = new Fanout<RequestEvent>();
 	private state: Connection;
 	private readonly connectionListeners = new Set<() => void>();
 	private source: EventSource | null = null;
+	private lastEventId: string;
+	private streamStartedAt = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private refreshing = false;
+	/** Something changed while a refresh was in flight: one more after it. */
+	private again = false;
+	/** Engine events waiting for the snapshot that includes their effects. */
+	private pending: FlashQEvent[] = [];
+	private pendingDropped = 0;
 	private closed = false;
 	private readonly statsIntervalMs: number;
 
 	private constructor(base: URL, options: RemoteQueueOptions, first: StatsSnapshot) {
 		this.url = base.href.replace(/\/$/, '');
 		this.context = {baseUrl: base, token: options.token, timeoutMs: options.timeoutMs ?? 5000};
-		this.statsIntervalMs = options.statsIntervalMs ?? 250;
+		this.statsIntervalMs = options.statsIntervalMs ?? 1000;
 		this.snapshot = first;
+		this.lastEventId = first.events.lastEventId;
 		this.state = {url: this.url, state: 'connected', since: Date.now(), error: null};
 	}
 
-	/** Connects (one GET /stats must succeed, so a wrong URL or token fails here, clearly) and starts following. */
+	/**
+	 * Connects (one GET /stats must succeed, so a wrong URL or token fails here with one clear line,
+	 * a RemoteConnectError) and starts following.
+	 */
 	static async connect(url: string, options: RemoteQueueOptions = {}): Promise<RemoteQueue> {
 		let base: URL;
 		try {
 			base = new URL(url);
 		} catch {
-			throw new Error(`--connect needs a URL such as http://127.0.0.1:8080, not '${url}'`);
+			throw new RemoteConnectError(`--connect needs a URL such as http://127.0.0.1:8080, not '${url}'`);
 		}
-		if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`--connect needs an http:// or https:// URL, not '${url}'`);
-		const context: ClientContext = {baseUrl: base, token: options.token, timeoutMs: options.timeoutMs ?? 5000};
-		const first = (await callApi(context, {operation: 'read stats', method: 'GET', path: ['stats']})).json as StatsSnapshot;
+		if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RemoteConnectError(`--connect needs an http:// or https:// URL, not '${url}'`);
+		const shown = base.href.replace(/\/$/, '');
+		const timeoutMs = options.timeoutMs ?? 5000;
+		let response: Response;
+		try {
+			const headers: Record<string, string> = {accept: 'application/json'};
+			if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+			response = await fetch(new URL('stats', `${shown}/`), {headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual'});
+		} catch (error) {
+			const why = shortReason(error);
+			throw new RemoteConnectError(
+				why === 'timeout'
+					? `cannot connect to ${shown}: no answer within ${timeoutMs} ms; is \`flashq-demo --serve\` running there?`
+					: `cannot connect to ${shown}: ${why}; is \`flashq-demo --serve\` running there?`,
+			);
+		}
+		const text = await response.text().catch(() => '');
+		if (response.status === 401) {
+			throw new RemoteConnectError(
+				options.token === undefined
+					? `${shown} needs a token: pass --token TOKEN (or set FLASHQ_TOKEN) as the teacher gave it`
+					: `${shown} refused the token (401): pass the server's --token or --read-token value with --token`,
+			);
+		}
+		if (response.status === 403) throw new RemoteConnectError(`${shown} does not let this token read (403): pass the server's --token or --read-token value with --token`);
+		if (response.status !== 200) {
+			throw new RemoteConnectError(`${shown} answered GET /stats with HTTP ${response.status}: is it a flashq-demo server (0.1 or later, started with --serve)?`);
+		}
+		let first: StatsSnapshot;
+		try {
+			first = JSON.parse(text) as StatsSnapshot;
+			if (!first.engine || !Array.isArray(first.groups) || !first.events) throw new Error('not a snapshot');
+		} catch {
+			throw new RemoteConnectError(`${shown} answered GET /stats with something other than a flashq-demo snapshot`);
+		}
 		const queue = new RemoteQueue(base, options, first);
-		queue.follow(first.events.lastEventId);
+		queue.follow();
 		return queue;
 	}
 
@@ -99,12 +162,24 @@ export class RemoteQueue {
 		return this.snapshot.groups;
 	}
 
-	serverStats(): ServerStats {
+	serverStats(): ServerStats & {url: string} {
 		return this.snapshot.server;
 	}
 
 	subscribe(listener: BatchListener<FlashQEvent>): () => void {
 		return this.engineEvents.subscribe(listener);
+	}
+
+	/** The remote server's figures in the shape a Server pane reads (a ServerHandle's url, stats, events). */
+	serverSource(): {readonly url: string; stats(): ServerStats; readonly events: {subscribe(listener: BatchListener<RequestEvent>): () => void}} {
+		const snapshot = () => this.snapshot;
+		return {
+			get url() {
+				return snapshot().server.url;
+			},
+			stats: () => this.snapshot.server,
+			events: this.requestEvents,
+		};
 	}
 
 	connection(): Connection {
@@ -155,109 +230,155 @@ export class RemoteQueue {
 	}
 
 	async locateRecord(topic: string, offset: number): Promise<FrameLocation | null> {
-		const body = (await this.call('locate record', 'GET', ['topics', topic, 'records', String(offset), 'frame'])) as
-			| (Omit<FrameLocation, 'bytes' | 'indexEntry'> & {bytes: string; index_entry: FrameLocation['indexEntry']})
-			| null;
-		if (!body) return null;
+		type WireFrame = Omit<FrameLocation, 'bytes' | 'indexEntry'> & {bytes: string; index_entry: FrameLocation['indexEntry']};
+		let body: WireFrame;
+		try {
+			body = (await this.call('locate record', 'GET', ['topics', topic, 'records', String(offset), 'frame'])) as WireFrame;
+		} catch (error) {
+			// Memory storage has no frames: the same answer FlashQ.locateRecord gives in process.
+			if (errorCode(error) === 'frame_not_available') return null;
+			throw error;
+		}
 		return {source: body.source, file: body.file, position: body.position, bytes: Buffer.from(body.bytes, 'base64'), written: body.written, indexEntry: body.index_entry};
 	}
 
 	close(): void {
+		if (this.closed) return;
 		this.closed = true;
 		clearTimeout(this.timer);
 		this.source?.close();
 		this.source = null;
-		this.engineEvents.flush();
+		this.deliverPending();
+		this.connectionListeners.clear();
 	}
 
 	// --- following the server ---
 
-	private follow(lastEventId: string): void {
+	private follow(): void {
+		if (this.closed) return;
+		this.source?.close();
 		const token = this.context.token;
+		this.streamStartedAt = Date.now();
 		const source = new EventSource(new URL('events', `${this.url}/`).href, {
 			fetch: (input, init) => {
 				const headers = new Headers(init?.headers);
 				if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
-				// Resume where the first snapshot was taken: nothing between it and the stream is lost.
-				if (!headers.has('last-event-id') && lastEventId) headers.set('last-event-id', lastEventId);
+				// Resume where the last snapshot or event was: nothing between it and the stream is lost.
+				if (!headers.has('last-event-id') && this.lastEventId) headers.set('last-event-id', this.lastEventId);
 				return fetch(input, {...init, headers});
 			},
 		});
 		this.source = source;
-		source.addEventListener('engine', (event) => this.onBatch(event.data, 'engine'));
-		source.addEventListener('requests', (event) => this.onBatch(event.data, 'requests'));
-		source.addEventListener('missed', (event) => {
-			const {count} = JSON.parse(event.data as string) as {count: number};
-			// The store counts it as dropped; the snapshot is reloaded so the figures are current.
-			this.deliverDropped(count);
-			this.refreshSoon();
+		const track = (event: MessageEvent) => {
+			if (event.lastEventId) this.lastEventId = event.lastEventId;
+		};
+		source.addEventListener('engine', (event) => {
+			track(event);
+			// The figures follow in the next `stats` frame (the server pushes one per change).
+			this.pending.push(...(JSON.parse(event.data as string) as FlashQEvent[]));
+			this.deliverPending();
 		});
-		source.addEventListener('reset', () => this.refreshSoon());
 		// The server pushes the snapshot to every watcher when it changes (one build for all of them).
 		source.addEventListener('stats', (event) => {
 			this.snapshot = JSON.parse(event.data as string) as StatsSnapshot;
+			// An empty batch: a store republishes on it, so the new figures show at once.
+			this.engineEvents.deliver([], 0);
+		});
+		source.addEventListener('requests', (event) => {
+			track(event);
+			this.requestEvents.deliver(JSON.parse(event.data as string) as RequestEvent[], 0);
+		});
+		source.addEventListener('missed', (event) => {
+			track(event);
+			// The store counts them as dropped (the Events pane says so); the figures are reloaded.
+			this.pendingDropped += (JSON.parse(event.data as string) as {count: number}).count;
+			this.refreshSoon();
+		});
+		source.addEventListener('reset', () => {
+			// Another server start: its events so far are the gap; the snapshot's id tells how many.
+			this.resetPending = true;
+			this.refreshSoon();
 		});
 		source.onopen = () => {
 			this.setState('connected', null);
 			this.refreshSoon();
 		};
 		source.onerror = (event) => {
-			if (this.closed) return;
-			this.setState('retrying', event.message ?? (event.code ? `HTTP ${event.code}` : 'connection lost'));
+			if (this.closed || this.source !== source) return;
+			this.setState('retrying', event.code ? `HTTP ${event.code}` : 'connection lost');
+			// Probe with GET /stats at once: its failure says why (ECONNREFUSED), its success restarts the stream.
+			this.refreshSoon();
 			// A refused stream (401, 403, 5xx) is closed by EventSource for good: retry it ourselves.
 			if (source.readyState === source.CLOSED) {
-				this.timer = setTimeout(() => {
-					if (!this.closed) this.follow(lastEventId);
-				}, 1000);
+				this.timer = setTimeout(() => this.follow(), RESTART_STREAM_MS);
 			}
 		};
 		this.schedule();
 	}
 
-	private onBatch(data: string, channel: 'engine' | 'requests'): void {
-		const events = JSON.parse(data) as unknown[];
-		const hub = channel === 'engine' ? this.engineEvents : this.requestEvents;
-		for (const event of events) hub.emit(event as never);
-	}
+	/** Set by `reset`: the next snapshot's event id counts the events this app missed. */
+	private resetPending = false;
 
-	private deliverDropped(count: number): void {
-		// EventHub counts drops only when it drops itself: tell listeners through an empty batch.
-		(this.engineEvents as unknown as {dropped: number}).dropped += count;
-		this.engineEvents.flush();
+	private deliverPending(): boolean {
+		if (this.pending.length === 0 && this.pendingDropped === 0) return false;
+		const events = this.pending;
+		const dropped = this.pendingDropped;
+		this.pending = [];
+		this.pendingDropped = 0;
+		this.engineEvents.deliver(events, dropped);
+		return true;
 	}
 
 	private setState(state: ConnectionState, error: string | null): void {
-		if (this.state.state === state && this.state.error === error) return;
+		if (this.closed || (this.state.state === state && this.state.error === error)) return;
 		this.state = {url: this.url, state, since: state === this.state.state ? this.state.since : Date.now(), error};
 		for (const listener of this.connectionListeners) listener();
 	}
 
-	/** While the stream is down, the snapshot is polled (and the server probed) on a timer; while it is up, the stream brings it. */
+	/** Polls the snapshot on a timer only while the stream is down (the same timer probes the server). */
 	private schedule(): void {
 		clearTimeout(this.timer);
 		if (this.closed) return;
+		// While the stream is up it brings the snapshot; while it is down, the snapshot is polled and the server probed.
 		this.timer = setTimeout(() => {
-			if (this.source?.readyState === EventSource.OPEN) this.schedule();
+			if (this.source?.readyState === EventSource.OPEN && this.state.state === 'connected') this.schedule();
 			else void this.refresh();
-		}, this.statsIntervalMs);
+		}, this.state.state === 'retrying' ? RESTART_STREAM_MS : this.statsIntervalMs);
 		this.timer.unref?.();
 	}
 
 	private refreshSoon(): void {
-		if (!this.refreshing) void this.refresh();
+		if (this.refreshing) this.again = true;
+		else void this.refresh();
 	}
 
 	private async refresh(): Promise<void> {
 		if (this.closed || this.refreshing) return;
 		this.refreshing = true;
+		this.again = false;
 		try {
-			this.snapshot = (await callApi(this.context, {operation: 'read stats', method: 'GET', path: ['stats']})).json as StatsSnapshot;
+			const next = (await callApi(this.context, {operation: 'read stats', method: 'GET', path: ['stats']})).json as StatsSnapshot;
+			if (this.closed) return;
+			if (this.resetPending) {
+				this.resetPending = false;
+				const seq = /-(\d+)$/.exec(next.events.lastEventId);
+				this.pendingDropped += seq ? Number(seq[1]) : 0;
+			}
+			this.snapshot = next;
 			if (this.source?.readyState === EventSource.OPEN) this.setState('connected', null);
+			else if (Date.now() - this.streamStartedAt >= RESTART_STREAM_MS) {
+				// The server answers but the stream is still waiting out its retry: open it now.
+				this.follow();
+			}
 		} catch (error) {
-			this.setState('retrying', error instanceof Error ? error.message : String(error));
+			this.setState('retrying', shortReason(error));
 		} finally {
 			this.refreshing = false;
-			this.schedule();
+			// The events that came before this snapshot go out with it (and a store republishes on them).
+			// An empty batch otherwise: a store republishes on it, so new figures show without waiting.
+			if (!this.deliverPending() && !this.closed) this.engineEvents.deliver([], 0);
+			if (this.again) void this.refresh();
+			else this.schedule();
 		}
 	}
 
@@ -271,4 +392,29 @@ export class RemoteQueue {
 
 function fromWire(record: WireRecord): RecordWithOffset {
 	return {offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers ?? null};
+}
+
+/** The API's error code in a failed call's body ("frame_not_available"), if any. */
+function errorCode(error: unknown): string | undefined {
+	const body = (error as {jsonBody?: unknown}).jsonBody;
+	if (typeof body !== 'string') return undefined;
+	try {
+		return (JSON.parse(body) as {error?: string}).error;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A failure in a word or two for the header: the errno (ECONNREFUSED), "timeout", or the first words. */
+export function shortReason(error: unknown): string {
+	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timeout';
+	const cause = (error as {cause?: {code?: unknown; message?: unknown; errors?: {code?: unknown}[]}} | null)?.cause;
+	const code = cause?.code ?? cause?.errors?.[0]?.code;
+	if (typeof code === 'string') return code;
+	// fetch says only "fetch failed"; its cause says what ("bad port").
+	const text = typeof cause?.message === 'string' && cause.message !== '' ? cause.message : error instanceof Error ? error.message : String(error);
+	const errno = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(text);
+	if (errno) return errno[1]!;
+	if (/no response .* within/.test(text)) return 'timeout';
+	return text.replace(/^Failed to [^:]+: /, '').slice(0, 60);
 }

@@ -19,7 +19,8 @@ import {recordRows} from './panes/records-pane.js';
 import type {Page} from './records-source.js';
 import {useSnapshot} from './store/use-snapshot.js';
 import type {TuiStore} from './store/tui-store.js';
-import type {Act, TuiEngine} from './tui-engine.js';
+import type {Act, LiveQueue} from './tui-engine.js';
+import {useConnection} from './use-connection.js';
 import {useRecordsView} from './use-records-view.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
 
@@ -27,7 +28,8 @@ export type {TuiEngine} from './tui-engine.js';
 
 export interface AppProps {
 	store: TuiStore;
-	engine: TuiEngine;
+	/** The queue on screen: in this process or (--connect) in another; only the header shows which. */
+	engine: LiveQueue;
 	/** Fixed terminal size (tests, --once); otherwise read from stdout and updated on resize. */
 	size?: TerminalSize;
 	/** Called when the user quits (q, Ctrl+C), before Ink unmounts. */
@@ -47,6 +49,8 @@ export interface AppProps {
 	focusTopic?: string | null;
 	/** What `t` does (start the guided tour); without it, t says the tour is not available. */
 	onTour?: () => void;
+	/** Why `t` does nothing here (a connected app: the tour needs local engines). */
+	noTour?: string;
 	/** Shown for the server in the header instead of its address or 'off' (the tour explains whose queue it serves). */
 	serverLabel?: string;
 }
@@ -77,6 +81,7 @@ export function App(props: AppProps) {
 function AppScreen(props: AppProps) {
 	const {store, engine, onQuit, highlight, headerExtra, bottomSlot} = props;
 	const snapshot = useSnapshot(store);
+	const connection = useConnection(engine);
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const inputActive = isRawModeSupported === true;
@@ -241,7 +246,7 @@ function AppScreen(props: AppProps) {
 			case 'pane':
 				return runPaneCommand(action.pane, action.command);
 			case 'tour':
-				return props.onTour ? props.onTour() : setMessage({text: 't: the guided tour is not available here', level: 'error'});
+				return props.onTour ? props.onTour() : setMessage({text: props.noTour ?? 't: the guided tour is not available here', level: 'error'});
 			case 'notHere':
 				return setMessage({text: action.text, level: 'error'});
 			case 'none':
@@ -315,6 +320,7 @@ function AppScreen(props: AppProps) {
 				serverUrl={props.serverLabel ?? snapshot.server?.url ?? null}
 				uptimeMs={snapshot.now - snapshot.startedAt}
 				appendRate={snapshot.appendRate}
+				connection={connection}
 				extra={headerExtra}
 			/>
 			{body}

@@ -1,6 +1,6 @@
 import {render, renderToString} from 'ink';
 import React from 'react';
-import type {FlashQ} from '../engine/flashq.js';
+import type {LiveQueue} from '../core/live-queue.js';
 import {App} from './app.js';
 import {errorMessage} from './format.js';
 import {computeLayout} from './layout.js';
@@ -14,8 +14,9 @@ const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
 const ALT_SCREEN_OFF = '\u001B[?1049l';
 
 /** The last page of the first topic, so a one-shot frame shows records. */
-async function firstPage(queue: FlashQ, size: {columns: number; rows: number}, withServer: boolean): Promise<Page | null> {
-	const topic = queue.topics()[0];
+async function firstPage(queue: LiveQueue, size: {columns: number; rows: number}, withServer: boolean): Promise<Page | null> {
+	// By name, as the Topics pane lists them.
+	const topic = [...queue.stats().topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
 	if (!topic) return null;
 	const layout = computeLayout(size.columns, size.rows, withServer);
 	const box = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
@@ -98,10 +99,10 @@ export async function runTuiMain(options: TuiOptions): Promise<number> {
 				onRender: ({renderTime}) => store?.reportRenderTime(renderTime),
 			},
 		);
-		// With no engine of the caller's (--tour), no one else handles signals: a SIGTERM or SIGHUP
+		// With no engine of the caller's (--tour) or a remote one, no one else handles signals: a SIGTERM or SIGHUP
 		// ends the app the way q does, so the tour's engines close and its directories go.
 		const onSignal = () => instance.unmount();
-		const signals: NodeJS.Signals[] = options.queue ? [] : ['SIGTERM', 'SIGHUP', 'SIGINT'];
+		const signals: NodeJS.Signals[] = (options.endOnSignals ?? !options.queue) ? ['SIGTERM', 'SIGHUP', 'SIGINT'] : [];
 		for (const signal of signals) process.on(signal, onSignal);
 		try {
 			await instance.waitUntilExit();

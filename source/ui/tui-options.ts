@@ -1,11 +1,14 @@
 /** What runTui (run-tui.ts) and its body (tui-main.tsx) share; a module of its own so neither imports the other. */
-import type {FlashQ} from '../engine/flashq.js';
-import type {ServerHandle} from '../server/types.js';
+import type {LiveQueue} from '../core/live-queue.js';
+import type {ServerSource} from './store/tui-store.js';
 
 export interface TuiOptions {
-	/** The app's engine (the caller closes it); null only when starting in the tour. */
-	queue: FlashQ | null;
-	server: ServerHandle | null;
+	/** The app's queue, in process or remote (the caller closes it); null only when starting in the tour. */
+	queue: LiveQueue | null;
+	/** The server the Server pane shows: this process's (--serve) or the connected one's. */
+	server: ServerSource | null;
+	/** SIGTERM, SIGHUP and SIGINT end the app as q does (default: only without a queue; otherwise the caller handles them). */
+	endOnSignals?: boolean;
 	/** Print one frame of the current state to stdout and exit. */
 	once?: boolean;
 	/** Streams (tests, benchmarks); default process.stdin/stdout/stderr. */

@@ -1,6 +1,7 @@
 import {rm} from 'node:fs/promises';
 import {Box, Text, useApp} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import type {LiveQueue} from '../core/live-queue.js';
 import {FlashQ} from '../engine/flashq.js';
 import {App} from './app.js';
 import {KeypressProvider, useKeyLayer} from './input/keypress.js';
@@ -53,8 +54,11 @@ export class TuiResources {
 }
 
 export interface TuiRootProps {
-	/** The app's own engine; null when the app starts in the tour (`resources.tour` is then set). */
-	engine: FlashQ | null;
+	/**
+	 * The app's own queue (in process, or a RemoteQueue with --connect); null when the app starts in
+	 * the tour (`resources.tour` is then set).
+	 */
+	engine: LiveQueue | null;
 	server?: ServerSource | null;
 	tour: TourSettings;
 	resources: TuiResources;
@@ -75,14 +79,14 @@ export function TuiRoot(props: TuiRootProps) {
 	const size = useTerminalSize(props.size);
 	const [tour, setTour] = useState<TourRunner | null>(resources.tour);
 	// The user's engine: the caller's, or (started by --tour) a memory one opened on leaving the tour.
-	const [own, setOwn] = useState<FlashQ | null>(props.engine);
+	const [own, setOwn] = useState<LiveQueue | null>(props.engine);
 	const leaving = useRef(false);
 	const snapshot = useTour(tour);
 
 	// The engine on screen. A tour replaces its engine on every lesson start, back, restart and
 	// reopen (snapshot.engineGeneration counts them); between two, it has none for a moment: the
 	// last one stays on screen until the next arrives.
-	const last = useRef<FlashQ | null>(props.engine);
+	const last = useRef<LiveQueue | null>(props.engine);
 	const live = tour ? (snapshot?.engine ?? null) : own;
 	if (live) last.current = live;
 	const engine = live ?? last.current;
@@ -119,7 +123,7 @@ export function TuiRoot(props: TuiRootProps) {
 	const leaveTour = useCallback(() => {
 		if (!tour || leaving.current) return;
 		leaving.current = true;
-		const back = (engine: FlashQ | null) => {
+		const back = (engine: LiveQueue | null) => {
 			leaving.current = false;
 			setOwn(engine);
 			resources.tour = null;
@@ -163,6 +167,8 @@ export function TuiRoot(props: TuiRootProps) {
 	const headerExtra = snapshot ? snapshot.header : own && own !== props.engine && own === engine ? 'a fresh memory engine (t: the tour again)' : undefined;
 	// During the tour the panes show the lesson's engine, while a server still serves the user's.
 	const serverLabel = snapshot && server ? `${server.url} (serves your queue, not the lesson's)` : undefined;
+	// A queue elsewhere: the tour's lessons need engines of their own, in this process.
+	const remote = props.engine?.connection !== undefined;
 	const appProps = {
 		store,
 		engine,
@@ -172,7 +178,7 @@ export function TuiRoot(props: TuiRootProps) {
 		bottomSlot,
 		extraFooterKeys: snapshot ? TOUR_FOOTER_KEYS : undefined,
 		focusTopic: snapshot?.topic ?? null,
-		onTour: startTour,
+		...(remote ? {noTour: NO_REMOTE_TOUR} : {onTour: startTour}),
 		...(serverLabel ? {serverLabel} : {}),
 		...(onQuit ? {onQuit} : {}),
 	};
@@ -183,6 +189,8 @@ export function TuiRoot(props: TuiRootProps) {
 		</KeypressProvider>
 	);
 }
+
+export const NO_REMOTE_TOUR = 'the tour runs on a local engine: start flashq-demo --tour';
 
 /** Puts the tour's keys on the focus stack. */
 function TourKeys({onKey}: {onKey: (key: KeyPress) => boolean}): null {

@@ -172,3 +172,39 @@ describe('--tour and --seed', () => {
 		},
 	);
 });
+
+describe('--connect URL', () => {
+	test('opens the app on a served queue, with --token or FLASHQ_TOKEN, and --once', () => {
+		expect(run(['--connect', 'http://teacher:8080']).connect).toEqual({url: 'http://teacher:8080', token: undefined});
+		expect(run(['--connect=http://127.0.0.1:8080/', '--token', 'abc']).connect).toEqual({url: 'http://127.0.0.1:8080', token: 'abc'});
+		expect(run(['--connect', 'https://q.example/flashq'], {FLASHQ_TOKEN: 'env-token'}).connect).toEqual({url: 'https://q.example/flashq', token: 'env-token'});
+		const once = run(['--connect', 'http://h:1', '--once']);
+		expect(once).toMatchObject({once: true, serve: null, tour: null, headless: false});
+	});
+
+	test('the queue is the remote one: flags that make or serve a queue here are refused', () => {
+		for (const argv of [
+			['--storage', 'file'],
+			['--data-dir', 'd'],
+			['--sync', 'never'],
+			['--commit-threshold', '5'],
+			['--cache-size', '5'],
+			['--max-topics', '5'],
+			['--repair'],
+			['--serve'],
+			['--port', '80'],
+			['--host', '0.0.0.0'],
+			['--headless'],
+			['--tour'],
+		]) {
+			expect(usage(['--connect', 'http://h:1', ...argv])).toBe(`${argv[0]} does not apply with --connect (the queue, its storage and its server are the remote one's)`);
+		}
+	});
+
+	test('a URL that is not http(s), or a bad token, is a usage error', () => {
+		expect(usage(['--connect', 'teacher'])).toBe("--connect must be a server URL such as http://127.0.0.1:8080, got 'teacher'");
+		expect(usage(['--connect', 'ftp://h/'])).toBe("--connect must be an http:// or https:// URL, got 'ftp://h/'");
+		expect(usage(['--connect'])).toBe('--connect needs a value (a server URL such as http://127.0.0.1:8080)');
+		expect(usage(['--connect', 'http://h:1', '--token', 'has space'])).toMatch(/^--token is not a valid bearer token/);
+	});
+});

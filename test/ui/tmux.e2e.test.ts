@@ -3,6 +3,7 @@
  * driven one key per send-keys. Needs tmux: in CI (CI set) a missing tmux fails every test here
  * (.ci/run installs it); elsewhere the suite is skipped and its title says why.
  */
+import {type ChildProcess, spawn} from 'node:child_process';
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -245,6 +246,51 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 			expect(latency).toBeLessThan(1500);
 			await s.waitFor(/POST +\/topics\/web/);
 			await s.waitFor(/append web: 1 rec/);
+			await s.press('q');
+			expect(await s.exitCode()).toBe(0);
+		}, 90_000);
+	});
+
+	describe('with --connect (a classroom: the teacher serves, a student watches)', () => {
+		let teacher: ChildProcess | null = null;
+		let cleanup: (() => Promise<void>) | null = null;
+		afterEach(async () => {
+			if (teacher && teacher.exitCode === null) {
+				const exited = new Promise((resolve) => teacher!.once('exit', resolve));
+				teacher.kill('SIGTERM');
+				await exited;
+			}
+			teacher = null;
+			await cleanup?.();
+			cleanup = null;
+		});
+
+		it('the student app shows a record posted to the teacher over HTTP, and q exits 0', async () => {
+			const tmp = await tempDir('flashq-teacher-');
+			cleanup = tmp.cleanup;
+			teacher = spawn(process.execPath, [cli, '--headless', '--serve', '0', '--data-dir', tmp.dir], {stdio: ['ignore', 'pipe', 'inherit']});
+			const url = await new Promise<string>((resolve, reject) => {
+				let out = '';
+				teacher!.stdout!.on('data', (chunk: Buffer) => {
+					out += chunk.toString();
+					const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+					if (match) resolve(match[1]!);
+				});
+				teacher!.once('exit', (code) => reject(new Error(`the teacher's server exited (${code}): ${out}`)));
+			});
+			const s = session();
+			s.start([process.execPath, cli, '--connect', url], root);
+			const header = await s.waitFor(`connected ${url}`, 20_000);
+			expect(header).toContain('storage file');
+			await s.waitFor('8 Server');
+			const response = await fetch(`${url}/topics/classroom/records`, {
+				method: 'POST',
+				headers: {'content-type': 'application/json'},
+				body: JSON.stringify({records: [{key: 'teacher', value: 'hello class'}]}),
+			});
+			expect(response.status).toBe(200);
+			await s.waitFor('hello class', 10_000);
+			await s.waitFor(/append classroom: 1 rec/);
 			await s.press('q');
 			expect(await s.exitCode()).toBe(0);
 		}, 90_000);

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
+import type {Connection} from '../../core/live-queue.js';
 import type {StorageInfo} from '../../core/stats.js';
 import {formatRate, formatUptime} from '../format.js';
 
@@ -9,18 +10,21 @@ export interface HeaderProps {
 	serverUrl: string | null;
 	uptimeMs: number;
 	appendRate: number;
+	/** The queue is in another process (--connect): where, and whether it answers. */
+	connection?: Connection | null;
 	/** Room for a caller's status (the guided tour shows "Lesson N/M  Step i/k" here). */
 	extra?: ReactNode;
 }
 
-/** One line: storage, data dir, its lock (file storage), sync mode, server address, uptime. */
-export const Header = memo(function Header({width, storage, serverUrl, uptimeMs, appendRate, extra}: HeaderProps) {
+/** One line: where the queue is (connected app), storage, data dir, its lock (file storage), sync mode, server address, uptime. */
+export const Header = memo(function Header({width, storage, serverUrl, uptimeMs, appendRate, connection, extra}: HeaderProps) {
 	return (
 		<Box width={width} height={1} overflow="hidden">
 			<Text wrap="truncate">
 				<Text bold color="cyan">
 					FlashQ
 				</Text>
+				{connection ? <ConnectionState connection={connection} /> : null}
 				<Text> storage </Text>
 				<Text bold>{storage.kind}</Text>
 				<Text> dir </Text>
@@ -29,8 +33,13 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 				{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'not held'}</Text> : null}
 				<Text> sync </Text>
 				<Text bold>{storage.sync ?? '-'}</Text>
-				<Text> server </Text>
-				<Text bold>{serverUrl ?? 'off'}</Text>
+				{/* Connected, the server is the one named first. */}
+				{connection ? null : (
+					<>
+						<Text> server </Text>
+						<Text bold>{serverUrl ?? 'off'}</Text>
+					</>
+				)}
 				<Text> up </Text>
 				<Text bold>{formatUptime(uptimeMs)}</Text>
 				<Text> in </Text>
@@ -41,3 +50,26 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 		</Box>
 	);
 });
+
+function ConnectionState({connection}: {connection: Connection}) {
+	if (connection.state === 'connected') {
+		return (
+			<>
+				<Text> connected </Text>
+				<Text bold color="green">
+					{connection.url}
+				</Text>
+			</>
+		);
+	}
+	// The panes keep the last data the server sent; this says it is not live.
+	return (
+		<>
+			<Text> </Text>
+			<Text bold color="yellow">
+				disconnected, retrying ({connection.error ?? 'connection lost'})
+			</Text>
+			<Text> {connection.url}</Text>
+		</>
+	);
+}

@@ -1,7 +1,6 @@
 import type {BatchListener} from '../../core/event-hub.js';
+import type {LiveQueueView} from '../../core/live-queue.js';
 import type {FlashQEvent} from '../../core/events.js';
-import type {FlashQStats} from '../../core/stats.js';
-import type {GroupInfo} from '../../engine/types.js';
 import type {RequestEvent, ServerStats} from '../../server/types.js';
 import {type EventLevel, EventLog} from './event-log.js';
 import {PublishPacer} from './publish-pacer.js';
@@ -9,12 +8,8 @@ import {RateSampler} from './rate-sampler.js';
 import {Ring} from './ring.js';
 import {buildSnapshot, type IndexLookup, type TuiSnapshot} from './snapshot.js';
 
-/** What the store reads from the engine: only its public stats and event surface. */
-export interface EngineSource {
-	stats(): FlashQStats;
-	groups(): GroupInfo[];
-	subscribe(listener: BatchListener<FlashQEvent>): () => void;
-}
+/** What the store reads from the queue (local or remote): only its public stats and event surface. */
+export type EngineSource = LiveQueueView;
 
 /** What the store reads from the server (a ServerHandle fits). */
 export interface ServerSource {
