@@ -67,7 +67,7 @@ describe('the app connected to a served queue', () => {
 		expect(header).toContain('storage file');
 		expect(header).toContain(`dir ${dir}`);
 		expect(f).toMatch(/orders +1 +1/); // Topics
-		expect(f).toMatch(/billing\/orders +1 +0/); // Consumer Groups
+		expect(f).toMatch(/billing\/orders +1 +1 +0/); // Consumer Groups: commit, high water mark, lag
 		expect(f).toMatch(/WAL/); // Storage figures
 		// The Server pane shows the remote server's requests (this app's GET /stats among them).
 		await s.see(/GET +\/stats +200/);
@@ -113,11 +113,11 @@ describe('the app connected to a served queue', () => {
 		await s.press('4');
 		await s.press(KEY.enter);
 		await s.see('committed billing on orders at 4');
-		await s.see(/› billing\/orders +4 +6/);
+		await s.see(/› billing\/orders +4 +10 +6/); // commit, high water mark, lag
 		expect(queue.committedOffset('billing', 'orders').committedOffset).toBe(4);
 		await s.press('r');
 		await s.see('rewound billing on orders to 0');
-		await s.see(/› billing\/orders +0 +10/);
+		await s.see(/› billing\/orders +0 +10 +10/);
 		await s.press('d');
 		await s.see('Delete consumer group billing?');
 		await s.press(KEY.down);

@@ -41,7 +41,7 @@ describe.each(backendCases)('runTui on $name storage', (backend) => {
 		for (const title of ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events']) expect(frame).toContain(title);
 		expect(frame).toMatch(/orders +1 +1/);
 		expect(frame).toMatch(/0 .*k1 +\{"id":1\} +src=test/);
-		expect(frame).toMatch(/billing\/orders +1 +0/);
+		expect(frame).toMatch(/billing\/orders +1 +1 +0/);
 		expect(frame.split('\n').length).toBeLessThanOrEqual(46);
 		// No alternate screen or cursor games in a one-shot frame.
 		expect(stdout.text()).not.toContain('\u001B[?1049h');
