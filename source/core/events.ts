@@ -27,6 +27,12 @@ export type FlashQEvent =
 	| {type: 'recovery.done'; at: number; topic: string; records: number; truncatedBytes: number; message?: string}
 	| {type: 'lock'; at: number; state: 'acquired' | 'released' | 'compromised'; dataDir: string}
 	| {type: 'storage.error'; at: number; topic?: string; message: string}
-	| {type: 'sync.mode'; at: number; sync: SyncMode};
+	| {type: 'sync.mode'; at: number; sync: SyncMode}
+	/** NATS storage: records published to the topic's stream and acknowledged by it (`resent`: after an error, in offset order). */
+	| {type: 'nats.ack'; at: number; topic: string; baseOffset: number; count: number; latencyMs: number; resent: number; duplicates: number}
+	/** NATS storage: the stream's leader changed (an election after a node left). */
+	| {type: 'nats.leader'; at: number; topic: string; leader: string | null; previous: string | null}
+	/** NATS storage: the connection to the cluster dropped or came back. */
+	| {type: 'nats.connection'; at: number; state: 'disconnected' | 'reconnected'; server: string | null};
 
 export type FlashQEventType = FlashQEvent['type'];

@@ -48,9 +48,46 @@ export interface TopicStorageStats {
 		lookups: number;
 		lastLookup: IndexLookup | null;
 	};
+	/** NATS JetStream storage: the topic's stream as the cluster reports it (issue 14). */
+	jetstream?: JetStreamTopicStats;
 	/** True once an I/O error has put the topic into its fail-stop state. */
 	failed?: boolean;
 	failure?: string;
+}
+
+/** One replica of a topic's stream. */
+export interface JetStreamReplica {
+	/** Server name in the cluster. */
+	name: string;
+	/** Caught up with the leader (JetStream's `current`). */
+	current: boolean;
+	/** Operations behind the leader. */
+	lag: number;
+	/** Milliseconds since the leader last heard from it. */
+	activeMs: number;
+}
+
+export interface JetStreamTopicStats {
+	/** The stream's name (the topic's name, encoded: JetStream refuses `.`, `/`, spaces...). */
+	stream: string;
+	subject: string;
+	replicas: number;
+	/** Server name of the stream's leader (null while an election runs). */
+	leader: string | null;
+	followers: JetStreamReplica[];
+	/** Sequence numbers: offset = sequence - 1. */
+	firstSeq: number;
+	lastSeq: number;
+	bytes: number;
+	/** Publishes sent again after an error or timeout, and the server's answers "duplicate" to them. */
+	resends: number;
+	duplicates: number;
+	/** Records published and not yet acknowledged by the stream. */
+	inFlight: number;
+	/** How the last read was served: a leader-answered message get (few records) or an ordered consumer (more). */
+	lastRead: {method: 'get' | 'consumer'; fromOffset: number; records: number; ms: number} | null;
+	/** When stream info was last fetched (it is refreshed in the background, not per call). */
+	infoAt: number | null;
 }
 
 export interface TopicStats extends TopicCounters {
@@ -84,7 +121,7 @@ export interface StorageNotice {
 }
 
 export interface StorageInfo {
-	kind: 'memory' | 'file';
+	kind: 'memory' | 'file' | 'nats';
 	dataDir: string | null;
 	sync: SyncMode | null;
 	commitThreshold: number | null;
@@ -92,6 +129,8 @@ export interface StorageInfo {
 	locked: boolean;
 	/** Every recovery action and lock loss since the queue opened, oldest first. */
 	notices: StorageNotice[];
+	/** NATS storage: the servers it was given, its prefix and replication factor. */
+	nats?: {servers: string[]; prefix: string; replicas: number; connectedTo: string | null};
 }
 
 /** One snapshot of everything: what `FlashQ#stats()` returns. Cheap enough to call 20 times a second. */

@@ -142,7 +142,22 @@ export interface FileStorageOptions {
 	io?: FileIo;
 }
 
-export type StorageOptions = MemoryStorageOptions | FileStorageOptions;
+/** Topics on a NATS JetStream cluster (issue 14): one stream per topic, groups in a replicated KV bucket. */
+export interface NatsStorageOptions {
+	storage: 'nats';
+	/** Server URLs (`nats://host:4222`); user/token in the URL are used for auth. */
+	servers: string[];
+	/** Replicas per stream and for the groups bucket (default 1; 3 survives one node's loss). */
+	replicas?: number;
+	/** Names every stream, subject and bucket this queue makes, so several queues share a cluster (default `flashq`). */
+	prefix?: string;
+	/** A NATS credentials file. */
+	credsFile?: string;
+	/** The lease this queue holds on its prefix expires this long after its holder stops renewing it (default 10 s). */
+	leaseTtlMs?: number;
+}
+
+export type StorageOptions = MemoryStorageOptions | FileStorageOptions | NatsStorageOptions;
 
 /** What every backend gets: the hub to report through. */
 export interface StorageContext {

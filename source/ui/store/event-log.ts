@@ -105,6 +105,12 @@ function describe(a: Aggregate): string {
 			return `storage.error${e.topic ? ` ${e.topic}` : ''}: ${e.message}`;
 		case 'sync.mode':
 			return `sync mode -> ${e.sync}`;
+		case 'nats.ack':
+			return `nats.ack${n} ${e.topic}: offsets ${e.baseOffset}..${e.baseOffset + e.count - 1} acked in ${formatMs(e.latencyMs)}${e.resent > 0 ? `, ${e.resent} resent (${e.duplicates} duplicates)` : ''}`;
+		case 'nats.leader':
+			return `nats.leader ${e.topic}: ${e.previous ?? 'none'} -> ${e.leader ?? 'election running'}`;
+		case 'nats.connection':
+			return `nats ${e.state}${e.server ? `: ${e.server}` : ''}`;
 	}
 }
 
