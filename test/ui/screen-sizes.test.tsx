@@ -49,6 +49,7 @@ describe.each(SIZES)('at %ix%i', (columns, rows) => {
 		expectFits(frame, columns, rows);
 		for (const title of ['1 Topics', '2 Records', '3 Consumer Groups', '4 WAL', '5 Cache', '6 Offset Index', '7 Events']) expect(frame).toContain(title);
 		expect(frame.split('\n').at(-1)).toMatch(/\? help q quit$/);
+		expect(frame).toMatch(/› orders +2 +2/);
 	});
 
 	it('help: its title and the first section intact, the rest reachable by scrolling', async () => {
@@ -126,6 +127,24 @@ describe.each(SIZES)('at %ix%i', (columns, rows) => {
 		for (const line of [/sync always +commit threshold/, /pending 4 rec \/ \d+ B/, /commits 0/, /fsyncs \d+/, /last fsync/, /WAL \d+ B {3}log \d+ B/]) expect(frame).toMatch(line);
 		expect(frame).toContain('Tour · Lesson 2/8  Step 1/4');
 		expect(frame.split('\n').at(-1)).toMatch(/^n next b back/);
+	});
+
+	it('the tour (lesson 1, step 1 run): Topics shows the high water mark the lesson cites', async () => {
+		const resources = new TuiResources();
+		resources.tour = newTour({seed: 7, storage: 'file'});
+		cleanups.push(() => resources.dispose());
+		await resources.tour.start(0);
+		await resources.tour.next();
+		const screen = await renderSized(
+			<TuiRoot engine={null} tour={{seed: 7}} resources={resources} size={{columns, rows}} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} />,
+			columns,
+			rows,
+		);
+		cleanups.push(() => screen.unmount());
+		const frame = await screen.see(/The records got offsets 0\.\.2/);
+		expectFits(frame, columns, rows);
+		expect(frame).toMatch(/ hwm /);
+		expect(frame).toMatch(/› orders +3 +3/);
 	});
 });
 

@@ -18,14 +18,15 @@ export const TopicsPane = memo(function TopicsPane({width, height, focused, high
 	const rows = contentRows(height);
 	// Names come first: the rate column goes when the longest name (up to 16) would not fit beside it.
 	const longest = Math.min(16, Math.max(4, ...topics.map((t) => t.name.length)));
-	const numWidth = cols < 40 ? 7 : 8;
+	// The high water mark is what lessons point at: on a narrow pane the number columns shrink before it is cut.
+	const numWidth = cols < 40 ? Math.max(4, Math.min(7, Math.floor((cols - 2 - 6 - 2) / 2))) : 8;
 	const numbers = cols - 2 - 3 * (numWidth + 1) >= longest ? 3 : 2;
 	const nameWidth = Math.max(6, cols - numbers * (numWidth + 1) - 2);
 	const selectedIndex = Math.max(0, topics.findIndex((t) => t.name === selected));
 	const listRows = Math.max(0, rows - 1);
 	const first = windowStart(topics.length, listRows, selectedIndex);
 	const shown = topics.slice(first, first + listRows);
-	const header = `  ${pad('name', nameWidth)} ${padLeft('records', numWidth)} ${padLeft('hwm', numWidth)}${numbers === 3 ? ` ${padLeft('rate', numWidth)}` : ''}`;
+	const header = `  ${pad('name', nameWidth)} ${padLeft(numWidth >= 7 ? 'records' : 'recs', numWidth)} ${padLeft('hwm', numWidth)}${numbers === 3 ? ` ${padLeft('rate', numWidth)}` : ''}`;
 	return (
 		<PaneFrame id="topics" width={width} height={height} focused={focused} highlighted={highlighted} hint={`${topics.length}`}>
 			{topics.length === 0 ? (

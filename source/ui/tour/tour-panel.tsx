@@ -23,7 +23,7 @@ function hints(snapshot: TourSnapshot): string {
 		case 'error':
 			return base;
 		case 'finished':
-			return 'b back · r restart the lesson · Esc explore freely';
+			return 'b back · r restart the lesson · Esc back to your queue';
 		default:
 			return 'Esc leave';
 	}
@@ -88,7 +88,7 @@ export const TourPanel = memo(function TourPanel({snapshot: s, width}: TourPanel
 				</Box>
 			) : null}
 			{s.phase === 'error' ? <Text color="red">This step failed: {s.error}</Text> : null}
-			{s.phase === 'finished' ? <Text color="green">That was the last lesson. Esc to explore this engine freely.</Text> : null}
+			{s.phase === 'finished' ? <Text color="green">That was the last lesson. Esc goes back to your own queue.</Text> : null}
 			<Text dimColor wrap="truncate">
 				{hints(s)}
 			</Text>
