@@ -27,11 +27,12 @@ export interface EventStreamOptions {
 	 */
 	lingerMs?: number;
 	/**
-	 * A snapshot sent to every watcher as `event: stats` this often while anyone watches, when it
-	 * changed: built and serialised once per tick whatever the number of watchers, so watchers need
-	 * not each poll GET /stats. Not part of the resumable log (no id).
+	 * A snapshot sent to every watcher as `event: stats` when it changed: built and serialised once
+	 * per tick whatever the number of watchers, so watchers need not each poll GET /stats. A tick
+	 * comes `intervalMs` (default 100) after events arrived, or `idleMs` (default 1000) after the
+	 * last one when nothing happens. Not part of the resumable log (no id).
 	 */
-	snapshot?: {build: () => unknown; intervalMs?: number};
+	snapshot?: {build: () => unknown; intervalMs?: number; idleMs?: number};
 }
 
 interface Sent {
@@ -74,6 +75,8 @@ export class EventStream {
 	private keepAlive: NodeJS.Timeout | undefined;
 	private snapshotTimer: NodeJS.Timeout | undefined;
 	private lingerTimer: NodeJS.Timeout | undefined;
+	/** Events arrived since the last snapshot was built. */
+	private dirty = false;
 	private readonly lingerMs: number;
 	/** The sequence number of the latest unrecorded stretch (nobody subscribed): ids before it cannot resume. */
 	private gapAt = 0;
@@ -197,9 +200,17 @@ export class EventStream {
 		}, this.keepAliveMs);
 		this.keepAlive.unref();
 		if (this.snapshot) {
-			const {build, intervalMs = 250} = this.snapshot;
+			const {build, intervalMs = 100, idleMs = 1000} = this.snapshot;
 			this.lastSnapshot = '';
-			this.snapshotTimer = setInterval(() => this.sendSnapshot(build), intervalMs);
+			let idle = 0;
+			this.snapshotTimer = setInterval(() => {
+				// Something happened since the last tick, or a while passed: build; otherwise nothing changed.
+				idle += intervalMs;
+				if (!this.dirty && idle < idleMs) return;
+				this.dirty = false;
+				idle = 0;
+				this.sendSnapshot(build);
+			}, intervalMs);
 			this.snapshotTimer.unref();
 		}
 	}
@@ -251,6 +262,7 @@ export class EventStream {
 	}
 
 	private publish(name: string, events: readonly unknown[], dropped: number): void {
+		this.dirty = true;
 		// Events the hub dropped (its listener lagged) still take sequence numbers: watchers are told.
 		if (dropped > 0) {
 			this.seq += dropped;

@@ -124,6 +124,8 @@ describe('GET /events fan-out (EventStream)', () => {
 					return {figure};
 				},
 				intervalMs: 20,
+				// No events here: the figure's change is picked up by the idle tick.
+				idleMs: 60,
 			},
 		});
 		server = http.createServer((req, res) => stream!.attach(res, undefined));
@@ -133,12 +135,12 @@ describe('GET /events fan-out (EventStream)', () => {
 		const stats = (w: ReturnType<typeof watch>) => w.frames().filter((f) => f.event === 'stats').map((f) => JSON.parse(f.data!) as {figure: number});
 		await vi.waitFor(() => expect(watchers.every((w) => stats(w).length === 1)).toBe(true));
 		const buildsBefore = builds;
-		// Unchanged for several ticks: built each tick, sent to nobody.
+		// Unchanged for several idle ticks: sent to nobody.
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		expect(watchers.map((w) => stats(w).length)).toEqual([1, 1, 1]);
 		figure = 2;
 		await vi.waitFor(() => expect(watchers.every((w) => stats(w).at(-1)?.figure === 2)).toBe(true));
-		// One build per tick whatever the number of watchers (3 here): not one per watcher.
+		// Builds follow ticks, not watchers (3 here): never one per watcher.
 		const ticks = builds - buildsBefore;
 		expect(watchers.map((w) => stats(w).length)).toEqual([2, 2, 2]);
 		expect(ticks).toBeGreaterThan(0);
