@@ -62,7 +62,7 @@ export class NatsCluster {
 		return this.nodes.map((node) => node.name);
 	}
 
-	static async start(size: 1 | 3 = 1): Promise<NatsCluster> {
+	static async start(size: 1 | 3 = 1, {maxPayload = 4 * 1024 * 1024}: {maxPayload?: number} = {}): Promise<NatsCluster> {
 		const binary = natsServerBinary();
 		if (!binary) throw new Error('nats-server is not installed (apt-get install -y nats-server)');
 		const dir = await mkdtemp(path.join(tmpdir(), 'flashq-nats-'));
@@ -71,7 +71,7 @@ export class NatsCluster {
 		for (const node of nodes) {
 			const store = path.join(dir, node.name);
 			await mkdir(store);
-			const lines = [`server_name: ${node.name}`, `listen: 127.0.0.1:${node.port}`, 'max_payload: 4194304', `jetstream {store_dir: "${store}"}`];
+			const lines = [`server_name: ${node.name}`, `listen: 127.0.0.1:${node.port}`, `max_payload: ${maxPayload}`, `jetstream {store_dir: "${store}"}`];
 			if (size > 1) {
 				const routes = nodes.filter((other) => other !== node).map((other) => `nats-route://127.0.0.1:${other.clusterPort}`);
 				lines.push(`cluster {name: flashq-test, listen: 127.0.0.1:${node.clusterPort}, routes: [${routes.join(', ')}]}`);
