@@ -6,9 +6,13 @@ import type {RecordInput, StoredRecord} from '../../core/records.js';
 import {FlashQError} from '../../engine/errors.js';
 import type {TopicLog} from '../types.js';
 import {encodeRecord} from './codec.js';
-import {TopicReader} from './topic-reader.js';
+import {type ReadResult, TopicReader} from './topic-reader.js';
 import {StreamStats} from './stream-stats.js';
 import {TopicWriter} from './topic-writer.js';
+
+/** Errors of a cluster in the middle of an election or a reconnect, as the client words them. */
+const TRANSIENT = /timeout|no responders|503|leader|not available|disconnect|connection/i;
+const READ_PATIENCE_MS = 15_000;
 
 /** Room left in a message for the NATS headers the writer adds (message id, expected sequence). */
 const HEADER_ROOM = 160;
@@ -87,9 +91,26 @@ export class NatsTopicLog implements TopicLog {
 		const end = Math.min(this.writer.highWaterMark, fromOffset + maxRecords);
 		if (fromOffset >= end) return [];
 		const started = Date.now();
-		const {records, method} = await this.reader.read(fromOffset, end, maxBytes);
+		const {records, method} = await this.readRetrying(fromOffset, end, maxBytes, started);
 		if (!quiet) this.lastRead = {method, fromOffset, records: records.length, ms: Date.now() - started};
 		return records;
+	}
+
+	/**
+	 * A read that meets an election (a timeout, no responders, no leader) is tried again until
+	 * READ_PATIENCE_MS have passed: records below the high water mark are acknowledged, so they
+	 * exist and are served again once the stream has a leader.
+	 */
+	private async readRetrying(from: number, end: number, maxBytes: number, started: number): Promise<ReadResult> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.reader.read(from, end, maxBytes);
+			} catch (error) {
+				if (!TRANSIENT.test((error as Error).message) || Date.now() - started > READ_PATIENCE_MS) throw error;
+				this.info.refresh(true);
+				await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+			}
+		}
 	}
 
 	stats(): TopicStorageStats {

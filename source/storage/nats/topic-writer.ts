@@ -12,6 +12,8 @@ interface Batch {
 	duplicates: number;
 	resolve(base: number): void;
 	reject(error: Error): void;
+	/** Settles with the batch: what `flush` waits for. */
+	settled: Promise<unknown>;
 }
 
 export interface WriterReport {
@@ -70,24 +72,26 @@ export class TopicWriter {
 		if (this.failure) return Promise.reject(this.failure);
 		const base = this.nextOffset;
 		this.nextOffset += messages.length;
-		return new Promise<number>((resolve, reject) => {
-			const batch: Batch = {base, messages, acked: messages.map(() => false), ackedCount: 0, bytes, startedAt: Date.now(), resent: 0, duplicates: 0, resolve, reject};
-			if (this.batches.length === 0) this.lastProgress = Date.now();
-			this.batches.push(batch);
-			this.inFlight += messages.length;
-			// While waiting to resend, the resend will carry this batch too.
-			if (!this.waiting) this.send(batch, this.round);
+		let resolve!: (base: number) => void;
+		let reject!: (error: Error) => void;
+		const result = new Promise<number>((res, rej) => {
+			resolve = res;
+			reject = rej;
 		});
+		const settled = result.catch(() => undefined);
+		const batch: Batch = {base, messages, acked: messages.map(() => false), ackedCount: 0, bytes, startedAt: Date.now(), resent: 0, duplicates: 0, resolve, reject, settled};
+		if (this.batches.length === 0) this.lastProgress = Date.now();
+		this.batches.push(batch);
+		this.inFlight += messages.length;
+		// While waiting to resend, the resend will carry this batch too.
+		if (!this.waiting) this.send(batch, this.round);
+		return result;
 	}
 
 	/** Resolves once every batch appended so far is acknowledged (or the writer failed). */
 	async flush(): Promise<void> {
-		const last = this.batches.at(-1);
-		if (!last) return;
-		await new Promise<void>((resolve) => {
-			const check = () => (this.batches.length === 0 || !this.batches.includes(last) || this.failure ? resolve() : setTimeout(check, 5));
-			check();
-		});
+		// Batches settle in offset order (or all at once on failure): the last one settles last.
+		await this.batches.at(-1)?.settled;
 	}
 
 	/** Stops the writer: everything still unacknowledged is rejected with `error`. */
