@@ -4,7 +4,7 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		// Builds dist/ once (when stale) for the tests that run the built CLI.
-		globalSetup: ['test/global-setup.ts'],
+		globalSetup: ['test/global-setup.ts', 'test/storage/nats/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 		// Crash, tmux and server tests spawn processes; two cores are shared.

@@ -3,7 +3,7 @@ import meow from 'meow';
 import type {SyncMode} from '../engine/types.js';
 import {SYNC_MODES} from '../engine/types.js';
 import {DEFAULT_MAX_TOPICS} from '../engine/flashq.js';
-import type {FileStorageOptions, StorageOptions} from '../storage/types.js';
+import type {FileStorageOptions, NatsStorageOptions, StorageOptions} from '../storage/types.js';
 import {bearerTokenProblem, isLoopback} from '../server/auth.js';
 import {USAGE} from './usage.js';
 
@@ -32,7 +32,7 @@ export type ParsedArgs = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; opti
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_DATA_DIR = './flashq-data';
-const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'read-token', 'seed', 'connect'] as const;
+const STRING_FLAGS = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'serve', 'port', 'host', 'token', 'read-token', 'seed', 'connect', 'nats-url', 'nats-replicas', 'nats-prefix', 'nats-creds'] as const;
 const BOOLEAN_FLAGS = ['headless', 'once', 'repair', 'tour', 'help', 'version'] as const;
 const KNOWN = new Set<string>([...STRING_FLAGS, ...BOOLEAN_FLAGS]);
 
@@ -84,7 +84,15 @@ function preprocess(argv: readonly string[]): string[] {
 function allowed(name: string): string {
 	switch (name) {
 		case 'storage':
-			return ' (memory or file)';
+			return ' (memory, file or nats)';
+		case 'nats-url':
+			return ' (nats://host:4222, several separated by commas)';
+		case 'nats-replicas':
+			return ' (an integer 1..5)';
+		case 'nats-prefix':
+			return ' (1-32 letters, digits or -)';
+		case 'nats-creds':
+			return ' (a NATS credentials file)';
 		case 'sync':
 			return ` (${SYNC_MODES.join(', ')})`;
 		case 'serve':
@@ -142,6 +150,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 			readToken: {type: 'string'},
 			seed: {type: 'string'},
 			connect: {type: 'string'},
+			natsUrl: {type: 'string'},
+			natsReplicas: {type: 'string'},
+			natsPrefix: {type: 'string'},
+			natsCreds: {type: 'string'},
 			tour: {type: 'boolean', default: false},
 			headless: {type: 'boolean', default: false},
 			once: {type: 'boolean', default: false},
@@ -159,19 +171,26 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 
 	const storageFlag = last(flags['storage']);
 	const dataDirFlag = last(flags['dataDir']);
-	if (storageFlag !== undefined && storageFlag !== 'memory' && storageFlag !== 'file') {
-		throw new UsageError(`--storage must be memory or file, got '${storageFlag}'`);
+	if (storageFlag !== undefined && storageFlag !== 'memory' && storageFlag !== 'file' && storageFlag !== 'nats') {
+		throw new UsageError(`--storage must be memory, file or nats, got '${storageFlag}'`);
 	}
 	if (dataDirFlag === '') throw new UsageError('--data-dir needs a value (a directory)');
 	if (storageFlag === 'memory' && dataDirFlag !== undefined) {
 		throw new UsageError('--data-dir implies --storage file, but --storage memory was given');
 	}
-	const kind = storageFlag ?? (dataDirFlag !== undefined ? 'file' : 'memory');
+	const natsUrlFlag = last(flags['natsUrl']);
+	// --nats-url implies nats storage as --data-dir implies file storage.
+	const kind = storageFlag ?? (natsUrlFlag !== undefined ? 'nats' : dataDirFlag !== undefined ? 'file' : 'memory');
+	if (kind !== 'nats') {
+		const natsOnly = (['nats-url', 'nats-replicas', 'nats-prefix', 'nats-creds'] as const).find((name) => flags[camel(name)] !== undefined);
+		if (natsOnly) throw new UsageError(`--${natsOnly} applies only to nats storage (add --storage nats)`);
+	}
 
 	const tourFlag = flags['tour'] === true;
 	const seedFlag = last(flags['seed']);
 	if (seedFlag !== undefined && !tourFlag) throw new UsageError('--seed applies only with --tour');
 	if (tourFlag) {
+		if (kind === 'nats') throw new UsageError('--tour runs its lessons on memory or file storage, not nats');
 		// Each lesson opens its own engines with the options it teaches, and nothing else runs.
 		const clash = (['sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'token', 'read-token', 'headless'] as const).find((name) => {
 			const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -206,7 +225,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	const cacheSize = cacheFlag === undefined ? 1000 : integer('cache-size', cacheFlag, 0, 100_000_000);
 	let storage: StorageOptions;
 	let dataDir: string | null = null;
-	if (kind === 'file') {
+	if (kind === 'nats') {
+		storage = natsOptions(flags, env, {'data-dir': dataDirFlag, sync: syncFlag, 'commit-threshold': thresholdFlag, 'cache-size': cacheFlag, repair: repair ? 'true' : undefined});
+	} else if (kind === 'file') {
 		dataDir = dataDirFlag ?? DEFAULT_DATA_DIR;
 		const file: FileStorageOptions = {storage: 'file', dataDir: path.resolve(dataDir), sync: 'always'};
 		if (syncFlag !== undefined) file.sync = syncFlag as SyncMode;
@@ -277,8 +298,49 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, impor
 	};
 }
 
+/**
+ * `--storage nats`: the cluster's URLs (`--nats-url`, else FLASHQ_NATS_URL), replicas, prefix and
+ * credentials. File storage's flags mean nothing there (the cluster keeps the data and decides when
+ * it reaches disk), so they are refused rather than ignored.
+ */
+function natsOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, fileFlags: Record<string, string | undefined>): NatsStorageOptions {
+	const fileOnly = Object.entries(fileFlags).find(([, value]) => value !== undefined);
+	if (fileOnly) {
+		throw new UsageError(`--${fileOnly[0]} does not apply to nats storage (the NATS cluster keeps the data and decides when it is synced; drop --${fileOnly[0]})`);
+	}
+	const urlFlag = last(flags['natsUrl']);
+	const raw = urlFlag ?? (env['FLASHQ_NATS_URL'] || undefined);
+	if (raw === undefined || raw === '') throw new UsageError('--storage nats needs --nats-url URL[,URL...] (or FLASHQ_NATS_URL), e.g. nats://127.0.0.1:4222');
+	const servers = raw.split(',').map((url) => url.trim());
+	for (const server of servers) {
+		let url: URL | null = null;
+		try {
+			url = new URL(server.includes('://') ? server : `nats://${server}`);
+		} catch {
+			// reported below
+		}
+		if (!url || !['nats:', 'tls:'].includes(url.protocol) || url.hostname === '') {
+			throw new UsageError(`${urlFlag === undefined ? 'FLASHQ_NATS_URL' : '--nats-url'} must be nats://host:port URLs separated by commas, got '${server}'`);
+		}
+	}
+	const options: NatsStorageOptions = {storage: 'nats', servers};
+	const replicasFlag = last(flags['natsReplicas']);
+	if (replicasFlag !== undefined) options.replicas = integer('nats-replicas', replicasFlag, 1, 5);
+	const prefixFlag = last(flags['natsPrefix']);
+	if (prefixFlag !== undefined) {
+		if (!/^[A-Za-z0-9-]{1,32}$/.test(prefixFlag)) throw new UsageError(`--nats-prefix must be ${allowed('nats-prefix').slice(2, -1)}, got '${prefixFlag}'`);
+		options.prefix = prefixFlag;
+	}
+	const credsFlag = last(flags['natsCreds']);
+	if (credsFlag !== undefined) {
+		if (credsFlag === '') throw new UsageError('--nats-creds needs a value (a NATS credentials file)');
+		options.credsFile = path.resolve(credsFlag);
+	}
+	return options;
+}
+
 /** Flags that make or serve a queue here: with --connect the queue is the server's. */
-const NOT_WITH_CONNECT = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'headless', 'tour', 'seed', 'read-token'] as const;
+const NOT_WITH_CONNECT = ['storage', 'data-dir', 'sync', 'commit-threshold', 'cache-size', 'max-topics', 'repair', 'serve', 'port', 'host', 'headless', 'tour', 'seed', 'read-token', 'nats-url', 'nats-replicas', 'nats-prefix', 'nats-creds'] as const;
 
 /** `--connect URL [--token T] [--once]`: the app on the queue a `flashq-demo --serve` runs elsewhere. */
 function connectOptions(raw: string, flags: Record<string, unknown>, env: NodeJS.ProcessEnv): CliOptions {

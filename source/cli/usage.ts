@@ -5,11 +5,16 @@ export const USAGE = `
     $ flashq-demo client [--url URL] <command> the command-line client (flashq-demo client --help)
 
   Options
-    --storage memory|file            storage backend (default memory)
+    --storage memory|file|nats       storage backend (default memory)
     --data-dir DIR                   data directory (default ./flashq-data); implies --storage file
     --sync always|periodic|never     file storage: when to fsync (default always)
     --commit-threshold N             file storage: records per WAL commit (default 10)
     --cache-size N                   file storage: records kept in the read cache (default 1000)
+    --nats-url URL[,URL...]          nats storage: the NATS JetStream cluster (or FLASHQ_NATS_URL);
+                                     implies --storage nats; user/token in the URL authenticate
+    --nats-replicas N                nats storage: replicas per topic stream and groups bucket (default 1)
+    --nats-prefix P                  nats storage: names this queue's streams and bucket (default flashq)
+    --nats-creds FILE                nats storage: a NATS credentials file
     --max-topics N                   refuse to create topics past N (409 topic_limit_reached; default 10000)
     --repair                         file storage: truncate a corrupt log at the damage (a copy is kept)
     --serve [PORT]                   also serve the REST API (default port 8080; 0 picks a free port)

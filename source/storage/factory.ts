@@ -5,8 +5,8 @@ import type {StorageBackend, StorageContext, StorageOptions} from './types.js';
 export async function createBackend(options: StorageOptions, context: StorageContext): Promise<StorageBackend> {
 	if (options.storage === 'memory') return new MemoryBackend();
 	if (options.storage === 'nats') {
-		// The NATS backend lands with issue 14 (source/storage/nats/).
-		throw new Error('nats storage is not available in this build');
+		const {openNatsBackend} = await import('./nats/nats-backend.js');
+		return openNatsBackend(options, context);
 	}
 	const {openFileBackend} = await import('./file/file-backend.js');
 	return openFileBackend(options, context);

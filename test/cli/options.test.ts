@@ -103,9 +103,9 @@ describe('errors name the flag and the allowed values', () => {
 		[['--bogus'], /unknown flag --bogus/],
 		[['-x'], /unknown flag -x/],
 		[['stray'], /unexpected argument 'stray'/],
-		[['--storage', 'disk'], /--storage must be memory or file, got 'disk'/],
-		[['--storage'], /--storage needs a value \(memory or file\)/],
-		[['--storage='], /--storage must be memory or file, got ''/],
+		[['--storage', 'disk'], /--storage must be memory, file or nats, got 'disk'/],
+		[['--storage'], /--storage needs a value \(memory, file or nats\)/],
+		[['--storage='], /--storage must be memory, file or nats, got ''/],
 		[['--data-dir', 'x', '--sync', 'sometimes'], /--sync must be one of always, periodic, never, got 'sometimes'/],
 		[['--data-dir', 'x', '--commit-threshold', '0'], /--commit-threshold must be an integer >= 1, got '0'/],
 		[['--data-dir', 'x', '--commit-threshold', 'ten'], /--commit-threshold must be an integer >= 1, got 'ten'/],
@@ -137,6 +137,53 @@ describe('errors name the flag and the allowed values', () => {
 
 	test('each message is one line', () => {
 		expect(usage(['--storage', 'disk'])).not.toContain('\n');
+	});
+});
+
+describe('--storage nats', () => {
+	const url = 'nats://127.0.0.1:4222';
+
+	test('--storage nats --nats-url URL[,URL...]: the servers, defaults left to the backend', () => {
+		expect(run(['--storage', 'nats', '--nats-url', `${url},nats://10.0.0.2:4222`])).toMatchObject({
+			dataDir: null,
+			storage: {storage: 'nats', servers: [url, 'nats://10.0.0.2:4222']},
+		});
+		expect(run(['--storage', 'nats', '--nats-url', url]).storage).toEqual({storage: 'nats', servers: [url]});
+	});
+
+	test('--nats-url implies --storage nats; replicas, prefix and creds', () => {
+		expect(run([`--nats-url=${url}`, '--nats-replicas', '3', '--nats-prefix', 'orders-eu', '--nats-creds', 'x.creds']).storage).toEqual({
+			storage: 'nats',
+			servers: [url],
+			replicas: 3,
+			prefix: 'orders-eu',
+			credsFile: path.resolve('x.creds'),
+		});
+	});
+
+	test('FLASHQ_NATS_URL stands in for --nats-url with --storage nats (the flag wins)', () => {
+		expect(run(['--storage', 'nats'], {FLASHQ_NATS_URL: url}).storage).toEqual({storage: 'nats', servers: [url]});
+		expect(run(['--storage', 'nats', '--nats-url', 'nats://b:4222'], {FLASHQ_NATS_URL: url}).storage).toEqual({storage: 'nats', servers: ['nats://b:4222']});
+		// The variable alone does not switch a run to nats storage.
+		expect(run([], {FLASHQ_NATS_URL: url}).storage).toEqual({storage: 'memory'});
+	});
+
+	test.each([
+		[['--storage', 'nats'], /--storage nats needs --nats-url URL/],
+		[['--storage', 'nats', '--nats-url', 'http://x:80'], /--nats-url must be nats:\/\/host:port URLs separated by commas, got 'http:\/\/x:80'/],
+		[['--nats-url', url, '--data-dir', 'x'], /--data-dir does not apply to nats storage/],
+		[['--nats-url', url, '--sync', 'always'], /--sync does not apply to nats storage/],
+		[['--nats-url', url, '--commit-threshold', '5'], /--commit-threshold does not apply to nats storage/],
+		[['--nats-url', url, '--cache-size', '5'], /--cache-size does not apply to nats storage/],
+		[['--nats-url', url, '--nats-replicas', '0'], /--nats-replicas must be an integer 1..5, got '0'/],
+		[['--nats-url', url, '--nats-prefix', 'a_b'], /--nats-prefix must be 1-32 letters, digits or -, got 'a_b'/],
+		[['--nats-replicas', '3'], /--nats-replicas applies only to nats storage \(add --storage nats\)/],
+		[['--data-dir', 'x', '--nats-prefix', 'p'], /--nats-prefix applies only to nats storage/],
+		[['--storage', 'file', '--nats-url', url], /--nats-url applies only to nats storage/],
+		[['--tour', '--nats-url', url], /--tour runs its lessons on memory or file storage, not nats/],
+		[['--connect', 'http://h:8080', '--nats-url', url], /--nats-url does not apply with --connect/],
+	])('%j', (argv, message) => {
+		expect(usage(argv)).toMatch(message);
 	});
 });
 

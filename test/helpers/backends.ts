@@ -1,7 +1,9 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {inject} from 'vitest';
 import type {StorageOptions} from '../../source/storage/types.js';
+import {deletePrefix, uniquePrefix} from './nats-cluster.js';
 
 /**
  * Every storage configuration the shared suites run against. A suite calls `options()` for a
@@ -35,8 +37,24 @@ export const fileCase = (sync: 'always' | 'periodic' | 'never', extra: Partial<S
 	},
 });
 
+/**
+ * NATS JetStream storage (R1) on the single-node server the global setup started
+ * (test/storage/nats/global-setup.ts); each store is a fresh prefix, deleted afterwards.
+ */
+export const natsCase = (servers: string[]): BackendCase => ({
+	name: 'nats',
+	persistent: true,
+	async fresh() {
+		const prefix = uniquePrefix();
+		return {options: {storage: 'nats', servers, prefix, replicas: 1}, cleanup: () => deletePrefix(servers, prefix)};
+	},
+});
+
+/** The shared server's URL; null where nats-server is not installed (the nats case is then left out, never in CI). */
+const natsUrl = inject('natsUrl');
+
 /** Set FLASHQ_TEST_BACKENDS=memory to run the shared suites on one backend only. */
 const only = process.env['FLASHQ_TEST_BACKENDS']?.split(',');
 
 /** The file cases join once the file backend exists (issue 3). */
-export const backendCases: BackendCase[] = [memoryCase, fileCase('always'), fileCase('periodic'), fileCase('never')].filter((c) => !only || only.some((o) => c.name.startsWith(o)));
+export const backendCases: BackendCase[] = [memoryCase, fileCase('always'), fileCase('periodic'), fileCase('never'), ...(natsUrl ? [natsCase([natsUrl])] : [])].filter((c) => !only || only.some((o) => c.name.startsWith(o)));

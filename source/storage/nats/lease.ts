@@ -1,0 +1,92 @@
+import {hostname} from 'node:os';
+import type {KV} from '@nats-io/kv';
+import {LEASE_KEY} from './names.js';
+
+interface LeaseValue {
+	owner: string;
+	host: string;
+	pid: number;
+	ttlMs: number;
+}
+
+export interface LeaseEvents {
+	/** Another process took the lease (this one stopped renewing in time, or the key was changed). */
+	lost(message: string): void;
+}
+
+/**
+ * The cluster's equivalent of the data directory's lock: one KV key per prefix, written with the
+ * revision it replaces, renewed every third of its TTL. A live holder's key is younger than its TTL
+ * (by the server's clock in the entry), so a second FlashQ is refused at once; a key left by a
+ * killed process ages past the TTL and is taken over, race-free, by an update on its revision.
+ */
+export class Lease {
+	private revision = 0;
+	private timer: NodeJS.Timeout | undefined;
+	private closed = false;
+	/** Set when the lease was taken over from a holder that stopped renewing. */
+	tookOver: string | null = null;
+
+	private constructor(
+		private readonly kv: KV,
+		private readonly value: LeaseValue,
+		private readonly events: LeaseEvents,
+	) {}
+
+	static async acquire(kv: KV, prefix: string, owner: string, ttlMs: number, events: LeaseEvents): Promise<Lease> {
+		const value: LeaseValue = {owner, host: hostname(), pid: process.pid, ttlMs};
+		const lease = new Lease(kv, value, events);
+		const data = JSON.stringify(value);
+		const entry = await kv.get(LEASE_KEY);
+		if (!entry || entry.operation !== 'PUT') {
+			lease.revision = entry ? await kv.update(LEASE_KEY, data, entry.revision) : await kv.create(LEASE_KEY, data);
+		} else {
+			let holder: Partial<LeaseValue> = {};
+			try {
+				holder = entry.json<LeaseValue>();
+			} catch {
+				// An unreadable lease is still a lease: it ages out like any other.
+			}
+			const holderTtl = typeof holder.ttlMs === 'number' ? holder.ttlMs : ttlMs;
+			const age = Date.now() - entry.created.getTime();
+			const who = `pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}`;
+			if (age < holderTtl) {
+				throw new Error(
+					`another FlashQ (${who}) holds the lease on nats prefix '${prefix}' (renewed ${Math.max(0, Math.round(age / 1000))} s ago; it expires ${Math.ceil((holderTtl - age) / 1000)} s after its holder stops): stop it, or use another --nats-prefix`,
+				);
+			}
+			lease.revision = await kv.update(LEASE_KEY, data, entry.revision);
+			lease.tookOver = `took over the lease on nats prefix '${prefix}' from ${who}, which stopped renewing it ${Math.round(age / 1000)} s ago (TTL ${holderTtl / 1000} s)`;
+		}
+		lease.timer = setInterval(() => lease.renew(), Math.max(100, Math.floor(ttlMs / 3)));
+		lease.timer.unref();
+		return lease;
+	}
+
+	private renew(): void {
+		this.kv.update(LEASE_KEY, JSON.stringify(this.value), this.revision).then(
+			(revision) => {
+				this.revision = revision;
+			},
+			(error: Error) => {
+				if (this.closed) return;
+				// A wrong revision means someone else wrote the key; anything else (no leader, no connection) is retried next round.
+				if (/wrong last sequence/i.test(error.message)) {
+					this.stop();
+					this.events.lost(`lost the lease on the nats prefix to another process (${error.message}): this queue stopped writing`);
+				}
+			},
+		);
+	}
+
+	private stop(): void {
+		this.closed = true;
+		clearInterval(this.timer);
+	}
+
+	async release(): Promise<void> {
+		if (this.closed) return;
+		this.stop();
+		await this.kv.delete(LEASE_KEY, {previousSeq: this.revision}).catch(() => undefined);
+	}
+}
