@@ -16,7 +16,7 @@ export interface HeaderProps {
 	extra?: ReactNode;
 }
 
-/** One line: where the queue is (connected app), storage, data dir, its lock (file storage), sync mode, server address, uptime. */
+/** One line: where the queue is (connected app), storage, data dir, its lock (file storage), sync mode (NATS: prefix, replicas, server), server address, uptime. */
 export const Header = memo(function Header({width, storage, serverUrl, uptimeMs, appendRate, connection, extra}: HeaderProps) {
 	return (
 		<Box width={width} height={1} overflow="hidden">
@@ -27,12 +27,18 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 				{connection ? <ConnectionState connection={connection} /> : null}
 				<Text> storage </Text>
 				<Text bold>{storage.kind}</Text>
-				<Text> dir </Text>
-				<Text bold>{storage.dataDir ?? '-'}</Text>
-				{storage.kind === 'file' ? <Text> lock </Text> : null}
-				{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'not held'}</Text> : null}
-				<Text> sync </Text>
-				<Text bold>{storage.sync ?? '-'}</Text>
+				{storage.kind === 'nats' ? (
+					<NatsState storage={storage} />
+				) : (
+					<>
+						<Text> dir </Text>
+						<Text bold>{storage.dataDir ?? '-'}</Text>
+						{storage.kind === 'file' ? <Text> lock </Text> : null}
+						{storage.kind === 'file' ? <Text bold>{storage.locked ? 'held' : 'not held'}</Text> : null}
+						<Text> sync </Text>
+						<Text bold>{storage.sync ?? '-'}</Text>
+					</>
+				)}
 				{/* Connected, the server is the one named first. */}
 				{connection ? null : (
 					<>
@@ -50,6 +56,31 @@ export const Header = memo(function Header({width, storage, serverUrl, uptimeMs,
 		</Box>
 	);
 });
+
+/** NATS storage has no directory or sync mode: its prefix, replication factor and the server it talks to. */
+function NatsState({storage}: {storage: StorageInfo}) {
+	const nats = storage.nats;
+	return (
+		<>
+			<Text> </Text>
+			<Text bold>{nats?.prefix ?? '-'}</Text>
+			<Text bold> R{nats?.replicas ?? '-'}</Text>
+			{nats?.connectedTo ? (
+				<>
+					<Text> connected </Text>
+					<Text bold color="green">
+						{nats.connectedTo}
+					</Text>
+				</>
+			) : (
+				<Text bold color="yellow">
+					{' '}
+					not connected
+				</Text>
+			)}
+		</>
+	);
+}
 
 function ConnectionState({connection}: {connection: Connection}) {
 	if (connection.state === 'connected') {

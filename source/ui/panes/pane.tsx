@@ -13,8 +13,18 @@ export interface PaneFrameProps {
 	highlighted?: boolean;
 	/** A short status after the title (mode, counts). */
 	hint?: string;
+	/** The queue's storage: the WAL, Cache and Index boxes show other things on NATS (see paneTitle). */
+	storageKind?: StorageInfo['kind'];
 	children?: ReactNode;
 }
+
+/**
+ * On NATS storage the storage panes keep their ids (keys, tour, layout) but show what JetStream has
+ * instead of a WAL, a cache and a sparse index, so their titles say that.
+ */
+const NATS_TITLES: Partial<Record<PaneId, string>> = {wal: 'Stream', cache: 'Replicas', index: 'Offset <-> Seq'};
+
+export const paneTitle = (id: PaneId, kind?: StorageInfo['kind']): string => (kind === 'nats' ? NATS_TITLES[id] : undefined) ?? PANE_TITLES[id];
 
 /** Lines of content a pane of `height` rows has: border (2) and title (1) take the rest. */
 export const contentRows = (height: number): number => Math.max(0, height - 3);
@@ -22,12 +32,12 @@ export const contentRows = (height: number): number => Math.max(0, height - 3);
 export const contentColumns = (width: number): number => Math.max(0, width - 4);
 
 /** The bordered, titled box every pane sits in. */
-export const PaneFrame = memo(function PaneFrame({id, width, height, focused, highlighted, hint, children}: PaneFrameProps) {
+export const PaneFrame = memo(function PaneFrame({id, width, height, focused, highlighted, hint, storageKind, children}: PaneFrameProps) {
 	const color = highlighted ? 'yellow' : focused ? 'cyan' : 'gray';
 	const title = (
 		<Text wrap="truncate">
 			<Text color={focused || highlighted ? color : undefined} bold>
-				{PANE_IDS.indexOf(id) + 1} {PANE_TITLES[id]}
+				{PANE_IDS.indexOf(id) + 1} {paneTitle(id, storageKind)}
 			</Text>
 			{hint ? <Text dimColor> {hint}</Text> : null}
 		</Text>
@@ -90,9 +100,18 @@ export interface TextLine {
 }
 
 /** A pane of plain text lines about the selected topic, cut to the pane's height. */
-export function TopicTextPane({id, width, height, focused, highlighted, topic, lines}: Omit<TopicStoragePaneProps, 'storage'> & {id: PaneId; lines: readonly TextLine[]}) {
+export function TopicTextPane({
+	id,
+	width,
+	height,
+	focused,
+	highlighted,
+	topic,
+	lines,
+	kind,
+}: Omit<TopicStoragePaneProps, 'storage'> & {id: PaneId; lines: readonly TextLine[]; kind?: StorageInfo['kind']}) {
 	return (
-		<PaneFrame id={id} width={width} height={height} focused={focused} highlighted={highlighted} hint={topic ? topic.name : undefined}>
+		<PaneFrame id={id} width={width} height={height} focused={focused} highlighted={highlighted} hint={topic ? topic.name : undefined} storageKind={kind}>
 			{lines.slice(0, contentRows(height)).map((line, i) => (
 				<Line key={i} color={line.color} dim={line.dim}>
 					{line.text}

@@ -26,6 +26,11 @@ interface Aggregate {
 	hits: number;
 	misses: number;
 	evictions: number;
+	/** nats.ack: the lowest and highest offsets acknowledged (acks of concurrent publishes may come out of order). */
+	low: number;
+	high: number;
+	resent: number;
+	duplicates: number;
 }
 
 /** Events of these types merge into the previous line when it has the same type and topic. */
@@ -39,6 +44,7 @@ const COALESCED = new Set<FlashQEvent['type']>([
 	'index.append',
 	'poll',
 	'recovery.progress',
+	'nats.ack',
 ]);
 
 /** How long one line keeps absorbing equal events: about the time a reader needs per line. */
@@ -50,12 +56,20 @@ const topicOf = (e: FlashQEvent): string | undefined => ('topic' in e ? e.topic 
 
 /** Same kind of step on the same topic (and the same file, for fsyncs): it may share a line. */
 const sameStep = (a: FlashQEvent, b: FlashQEvent): boolean =>
-	a.type === b.type && topicOf(a) === topicOf(b) && (a.type !== 'fsync' || b.type !== 'fsync' || a.file === b.file);
+	a.type === b.type &&
+	topicOf(a) === topicOf(b) &&
+	(a.type !== 'fsync' || b.type !== 'fsync' || a.file === b.file) &&
+	// An ack after a resend keeps its own (yellow) line: a lost answer must not hide among plain acks.
+	(a.type !== 'nats.ack' || b.type !== 'nats.ack' || a.resent > 0 === b.resent > 0);
 
 function levelOf(e: FlashQEvent): EventLevel {
 	if (e.type === 'storage.error') return 'error';
 	if (e.type === 'lock' && e.state === 'compromised') return 'error';
 	if (e.type === 'recovery.done' && e.truncatedBytes > 0) return 'warn';
+	if (e.type === 'nats.ack' && e.resent > 0) return 'warn';
+	if (e.type === 'nats.leader' && e.leader === null) return 'warn';
+	if (e.type === 'nats.connection' && e.state === 'disconnected') return 'warn';
+	if (e.type === 'nats.ack') return 'step';
 	if (e.type === 'append' || e.type === 'wal.write' || e.type === 'fsync' || e.type === 'wal.commit') return 'step';
 	return 'info';
 }
@@ -105,12 +119,22 @@ function describe(a: Aggregate): string {
 			return `storage.error${e.topic ? ` ${e.topic}` : ''}: ${e.message}`;
 		case 'sync.mode':
 			return `sync mode -> ${e.sync}`;
-		case 'nats.ack':
-			return `nats.ack${n} ${e.topic}: offsets ${e.baseOffset}..${e.baseOffset + e.count - 1} acked in ${formatMs(e.latencyMs)}${e.resent > 0 ? `, ${e.resent} resent (${e.duplicates} duplicates)` : ''}`;
+		case 'nats.ack': {
+			// The stream's answer to a publish: stored on a majority of its replicas (see the Stream pane).
+			const took = `${formatMs(a.latencyMs / a.count)}${a.count > 1 ? ' avg' : ''}`;
+			const acked = `nats.ack${n} ${e.topic}: offsets ${a.low}..${a.high} (${a.records} rec) stored by the stream in ${took}`;
+			if (a.resent === 0) return acked;
+			// A duplicate answer names a resend the stream already had: the first send was stored, its ack lost.
+			return `${acked}, after ${a.resent} resent in offset order (${a.duplicates} already stored: duplicates)`;
+		}
 		case 'nats.leader':
-			return `nats.leader ${e.topic}: ${e.previous ?? 'none'} -> ${e.leader ?? 'election running'}`;
+			if (e.leader === null) return `nats.leader ${e.topic}: ${e.previous ?? 'the leader'} lost, election running; writes wait`;
+			if (e.previous === null) return `nats.leader ${e.topic}: ${e.leader} leads the stream`;
+			return `nats.leader ${e.topic}: ${e.leader} elected (was ${e.previous}); writes resume`;
 		case 'nats.connection':
-			return `nats ${e.state}${e.server ? `: ${e.server}` : ''}`;
+			return e.state === 'disconnected'
+				? `nats disconnected${e.server ? ` from ${e.server}` : ''}; the client tries the other servers`
+				: `nats reconnected${e.server ? ` to ${e.server}` : ''}`;
 	}
 }
 
@@ -123,7 +147,7 @@ const FSYNC_MEANING: Record<Exclude<Extract<FlashQEvent, {type: 'fsync'}>['file'
 };
 
 function start(e: FlashQEvent): Aggregate {
-	const a: Aggregate = {first: e, last: e, count: 0, records: 0, bytes: 0, latencyMs: 0, hits: 0, misses: 0, evictions: 0};
+	const a: Aggregate = {first: e, last: e, count: 0, records: 0, bytes: 0, latencyMs: 0, hits: 0, misses: 0, evictions: 0, low: Infinity, high: -Infinity, resent: 0, duplicates: 0};
 	add(a, e);
 	return a;
 }
@@ -147,6 +171,14 @@ function add(a: Aggregate, e: FlashQEvent): void {
 		case 'wal.commit':
 			a.records += e.records;
 			a.bytes += e.bytes;
+			break;
+		case 'nats.ack':
+			a.records += e.count;
+			a.latencyMs += e.latencyMs;
+			a.low = Math.min(a.low, e.baseOffset);
+			a.high = Math.max(a.high, e.baseOffset + e.count - 1);
+			a.resent += e.resent;
+			a.duplicates += e.duplicates;
 			break;
 		case 'cache':
 			a.hits += e.hits;
