@@ -36,7 +36,7 @@ describe('usage', () => {
 
 	test.each([
 		[['--bogus'], /unknown flag --bogus/],
-		[['--storage', 'disk'], /--storage must be memory or file/],
+		[['--storage', 'disk'], /--storage must be memory, file or nats/],
 		[['--sync=sometimes', '--data-dir', 'x'], /--sync must be one of always, periodic, never/],
 		[['--serve', '99999'], /--serve must be a port number 0\.\.65535/],
 		[['--headless', '--host', '0.0.0.0'], /needs --token TOKEN/],
