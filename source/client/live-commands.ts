@@ -195,7 +195,10 @@ const SUBJECT_WIDTH = 16;
 /** One event as one line: local time, type, topic (or group), the figures. */
 export function eventLine(event: Event): string {
 	const at = typeof event.at === 'number' ? formatClock(event.at) : '--:--:--.---';
-	return `${at}  ${printable(String(event.type)).padEnd(TYPE_WIDTH)}  ${subject(event).padEnd(SUBJECT_WIDTH)}  ${figures(event)}`;
+	// A folded event (a busy server folds equal steps of one batch) stands for `merged`; its latency is their sum.
+	const merged = typeof event['merged'] === 'number' && event['merged'] > 1 ? event['merged'] : 0;
+	const shown = merged && typeof event['latencyMs'] === 'number' ? {...event, latencyMs: event['latencyMs'] / merged} : event;
+	return `${at}  ${printable(String(event.type)).padEnd(TYPE_WIDTH)}  ${subject(event).padEnd(SUBJECT_WIDTH)}  ${figures(shown)}${merged ? ` (${merged} events, latency averaged)` : ''}`;
 }
 
 function noticeLine(type: 'missed' | 'reset', text: string): string {

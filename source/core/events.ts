@@ -6,7 +6,7 @@ import type {SyncMode} from './records.js';
  * metrics) read these and `FlashQ#stats()`; they never reach into storage.
  * `at` is the wall-clock time in ms since the epoch.
  */
-export type FlashQEvent =
+export type FlashQEvent = (
 	| {type: 'append'; at: number; topic: string; baseOffset: number; count: number; bytes: number}
 	| {type: 'topic.create'; at: number; topic: string}
 	| {type: 'poll'; at: number; topic: string; fromOffset: number; count: number; group?: string}
@@ -33,6 +33,13 @@ export type FlashQEvent =
 	/** NATS storage: the stream's leader changed (an election after a node left). */
 	| {type: 'nats.leader'; at: number; topic: string; leader: string | null; previous: string | null}
 	/** NATS storage: the connection to the cluster dropped or came back. */
-	| {type: 'nats.connection'; at: number; state: 'disconnected' | 'reconnected'; server: string | null};
+	| {type: 'nats.connection'; at: number; state: 'disconnected' | 'reconnected'; server: string | null}
+) & {
+	/**
+	 * Set on events that stand for several equal ones (GET /events folds a large batch): how many.
+	 * Counts and sums are the totals; `latencyMs` is then a sum too (divide by `merged`).
+	 */
+	merged?: number;
+};
 
 export type FlashQEventType = FlashQEvent['type'];

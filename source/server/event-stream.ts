@@ -6,6 +6,8 @@ import type {BatchListener} from '../core/event-hub.js';
 export interface EventSourceChannel {
 	/** The SSE event name the batches go out under (`event: <name>`). */
 	name: string;
+	/** Folds a batch before it goes out (equal steps into one, under load); ids still count every event. */
+	coalesce?: (events: readonly never[]) => unknown[];
 	subscribe(listener: BatchListener<unknown>): () => void;
 }
 
@@ -193,7 +195,7 @@ export class EventStream {
 
 	private start(): void {
 		for (const channel of this.channels) {
-			this.unsubscribers.push(channel.subscribe((events, dropped) => this.publish(channel.name, events, dropped)));
+			this.unsubscribers.push(channel.subscribe((events, dropped) => this.publish(channel, events, dropped)));
 		}
 		this.keepAlive = setInterval(() => {
 			for (const watcher of this.watchers) if (this.writable(watcher)) watcher.res.write(': keep-alive\n\n');
@@ -261,7 +263,7 @@ export class EventStream {
 		}
 	}
 
-	private publish(name: string, events: readonly unknown[], dropped: number): void {
+	private publish(channel: EventSourceChannel, events: readonly unknown[], dropped: number): void {
 		this.dirty = true;
 		// Events the hub dropped (its listener lagged) still take sequence numbers: watchers are told.
 		if (dropped > 0) {
@@ -271,7 +273,7 @@ export class EventStream {
 		if (events.length === 0) return;
 		const first = this.seq + 1;
 		this.seq += events.length;
-		const sent: Sent = {seq: this.seq, first, frame: `id: ${this.startId}-${this.seq}\nevent: ${name}\ndata: ${JSON.stringify(events)}\n\n`};
+		const sent: Sent = {seq: this.seq, first, frame: `id: ${this.startId}-${this.seq}\nevent: ${channel.name}\ndata: ${JSON.stringify(channel.coalesce ? channel.coalesce(events as never[]) : events)}\n\n`};
 		this.kept.push(sent);
 		if (this.kept.length > this.keepBatches) this.kept.splice(0, this.kept.length - this.keepBatches);
 		for (const watcher of this.watchers) {

@@ -7,6 +7,7 @@ import type {FlashQ} from '../engine/flashq.js';
 import {type Access, accessCheck, bearerTokenProblem} from './auth.js';
 import {BODY_LIMIT_BYTES, ClientAborted} from './body.js';
 import {HttpError} from './http-error.js';
+import {coalesceEngineEvents, coalesceRequestEvents} from './event-coalesce.js';
 import {EventStream} from './event-stream.js';
 import {createMetrics} from './metrics.js';
 import {openApiDocument} from './openapi.js';
@@ -134,8 +135,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 	const serverFigures = () => ({...counters, url});
 	const stream: EventStream = new EventStream(
 		[
-			{name: 'engine', subscribe: (listener) => queue.subscribe(listener)},
-			{name: 'requests', subscribe: (listener) => events.subscribe(listener)},
+			{name: 'engine', subscribe: (listener) => queue.subscribe(listener), coalesce: coalesceEngineEvents},
+			{name: 'requests', subscribe: (listener) => events.subscribe(listener), coalesce: coalesceRequestEvents},
 		],
 		// One snapshot per tick for every watcher, instead of each polling GET /stats.
 		{snapshot: {build: () => statsSnapshot(queue, serverFigures, stream)}, ...(options.eventsLingerMs === undefined ? {} : {lingerMs: options.eventsLingerMs})},

@@ -7,7 +7,10 @@ export interface RequestEvent {
 	method: string;
 	path: string;
 	status: number;
+	/** With `merged`, the sum of the requests' latencies. */
 	latencyMs: number;
+	/** Set when the event stands for several equal requests (GET /events folds a large batch). */
+	merged?: number;
 }
 
 export interface ServerStats {

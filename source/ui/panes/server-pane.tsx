@@ -34,7 +34,7 @@ export const ServerPane = memo(function ServerPane({width, height, focused, high
 			{requests.length === 0 ? <Line dim>no requests yet</Line> : <Line dim>{`${withTime ? 'time         ' : ''}method path`}</Line>}
 			{requests.map((r, i) => (
 				<Line key={i} color={r.status >= 500 ? 'red' : r.status >= 400 ? 'yellow' : undefined}>
-					{`${withTime ? `${formatClock(r.at).slice(0, 12)} ` : ''}${pad(r.method, 6)} ${pad(r.path, pathWidth)} ${padLeft(String(r.status), 3)} ${padLeft(formatMs(r.latencyMs), 9)}`}
+					{`${withTime ? `${formatClock(r.at).slice(0, 12)} ` : ''}${pad(r.method, 6)} ${pad(r.path, pathWidth)} ${padLeft(String(r.status), 3)} ${padLeft(formatMs(r.latencyMs / (r.merged ?? 1)), 9)}${r.merged ? ` x${r.merged}` : ''}`}
 				</Line>
 			))}
 		</PaneFrame>

@@ -154,7 +154,8 @@ function start(e: FlashQEvent): Aggregate {
 
 function add(a: Aggregate, e: FlashQEvent): void {
 	a.last = e;
-	a.count++;
+	// An event folded by GET /events stands for `merged` equal ones (its counts and latency are sums).
+	a.count += e.merged ?? 1;
 	switch (e.type) {
 		case 'append':
 		case 'wal.write':
@@ -208,7 +209,7 @@ export class EventLog {
 	}
 
 	add(e: FlashQEvent): void {
-		this.total++;
+		this.total += e.merged ?? 1;
 		const topic = topicOf(e);
 		if (COALESCED.has(e.type)) {
 			// One append makes a chain of steps (append, WAL write, fsync, commit, index): look back a
