@@ -53,7 +53,17 @@ interface Watcher {
 	seq: number;
 	/** The snapshot it has (the same string object for every watcher: no copy each). */
 	stats: string;
+	/** Frames waiting for the next write: one write per watcher per flush, whatever the frames. */
+	queued: string[];
+	queuedBytes: number;
 }
+
+/**
+ * Frames gather this long before one write per watcher: the engine's and the server's batches and
+ * the snapshot arrive on separate timers, and with many watchers each write costs the server more
+ * than its bytes do.
+ */
+const WRITE_EVERY_MS = 25;
 
 /**
  * Server-Sent Events fan-out of the engine's (and server's) event batches. Each batch is serialised
@@ -77,6 +87,7 @@ export class EventStream {
 	private keepAlive: NodeJS.Timeout | undefined;
 	private snapshotTimer: NodeJS.Timeout | undefined;
 	private lingerTimer: NodeJS.Timeout | undefined;
+	private flushTimer: NodeJS.Timeout | undefined;
 	/** Events arrived since the last snapshot was built. */
 	private dirty = false;
 	private readonly lingerMs: number;
@@ -117,7 +128,7 @@ export class EventStream {
 			connection: 'keep-alive',
 			'x-accel-buffering': 'no',
 		});
-		const watcher: Watcher = {res, missed: 0, seq: this.seq, stats: ''};
+		const watcher: Watcher = {res, missed: 0, seq: this.seq, stats: '', queued: [], queuedBytes: 0};
 		// A reconnecting browser waits this long before retrying (ms).
 		res.write(`retry: 1000\n: flashq-demo events, ids <server start>-<event number>\n\n`);
 		this.resume(watcher, lastEventId);
@@ -148,7 +159,12 @@ export class EventStream {
 		clearTimeout(this.lingerTimer);
 		this.lingerTimer = undefined;
 		this.stop();
-		for (const watcher of this.watchers) watcher.res.end();
+		clearTimeout(this.flushTimer);
+		this.flushTimer = undefined;
+		for (const watcher of this.watchers) {
+			this.writeQueued(watcher);
+			watcher.res.end();
+		}
 		this.watchers.clear();
 	}
 
@@ -298,11 +314,36 @@ export class EventStream {
 
 	private writable(watcher: Watcher): boolean {
 		const {res} = watcher;
+		// The socket's backlog decides; frames queued for the next write are at most one 25 ms gathering.
 		return !res.destroyed && res.writableLength <= this.maxBufferedBytes;
 	}
 
 	private send(watcher: Watcher, frame: string): void {
-		if (!watcher.res.destroyed) watcher.res.write(frame);
+		if (watcher.res.destroyed) return;
+		watcher.queued.push(frame);
+		watcher.queuedBytes += frame.length;
+		// Gathering saves writes of small frames; a large one has nothing to gain from waiting.
+		if (watcher.queuedBytes >= 16 * 1024) {
+			this.writeQueued(watcher);
+			return;
+		}
+		if (this.flushTimer === undefined) {
+			this.flushTimer = setTimeout(() => this.flushWrites(), WRITE_EVERY_MS);
+			this.flushTimer.unref();
+		}
+	}
+
+	private flushWrites(): void {
+		this.flushTimer = undefined;
+		for (const watcher of this.watchers) this.writeQueued(watcher);
+	}
+
+	private writeQueued(watcher: Watcher): void {
+		if (watcher.queued.length === 0) return;
+		const data = watcher.queued.length === 1 ? watcher.queued[0]! : watcher.queued.join('');
+		watcher.queued = [];
+		watcher.queuedBytes = 0;
+		if (!watcher.res.destroyed) watcher.res.write(data);
 	}
 }
 
