@@ -130,8 +130,11 @@ async function main(): Promise<void> {
 		for (const w of watchers) await w.next(); // "ready"
 		const rssConnected = rssMiB(server.proc.pid);
 		cpu = cpuMs(server.proc.pid);
+		const watchersCpu = () => watchers.reduce((sum, w) => sum + cpuMs(w.proc.pid), 0);
+		const watchersBefore = watchersCpu();
 		const watched = await produce(server.url, 'watched', seconds * 1000);
 		const cpuWatched = cpuMs(server.proc.pid) - cpu;
+		const watchersUsed = watchersCpu() - watchersBefore;
 		const reports = await collect(watchers);
 		const ratePlain = alone.records / alone.seconds;
 		const rateWatched = watched.records / watched.seconds;
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
 			baseline: (1000 * cpuAlone) / alone.records,
 			lowerIsBetter: true,
 		});
+		// On one 2-core machine the watchers share the CPU with the server and the producers; on a
+		// classroom's 50 machines they would not: how much of a core they took explains the first ratio.
+		figure(`CPU the ${watcherCount} watcher processes used while producing`, watchersUsed / 1000 / watched.seconds, 'cores', `${(watchersUsed / watcherCount / watched.seconds).toFixed(1)} ms/s each, at nice 19`);
 		const complete = reports.filter((r) => r.records === watched.records).length;
 		figure('watchers that saw every appended record', complete, `of ${watcherCount}`, `${watched.records.toLocaleString('en-US')} records; missed notices: ${reports.reduce((n, r) => n + r.missed, 0)}`);
 		const p99 = Math.max(...reports.map((r) => r.p99));
