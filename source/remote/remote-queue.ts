@@ -26,6 +26,8 @@ export interface RemoteQueueOptions {
 	timeoutMs?: number;
 	/** How often the stats snapshot is refreshed when nothing happens (default 1000 ms; events refresh it at once). */
 	statsIntervalMs?: number;
+	/** A stream silent this long (no event, snapshot or ping) counts as a hung server (default 16 s). */
+	silenceMs?: number;
 }
 
 interface WireRecord {
@@ -60,6 +62,11 @@ class Fanout<E> {
 }
 
 const RESTART_STREAM_MS = 1000;
+/**
+ * The server sends something at least every 5 s (a ping when idle). A stream silent for longer than
+ * this is from a hung server (SIGSTOP, a frozen VM, a cut cable): it is given up and retried.
+ */
+const SILENCE_MS = 16_000;
 
 /**
  * A FlashQ that lives in another process, reached over its REST API: the calls the app makes on an
@@ -82,6 +89,9 @@ export class RemoteQueue implements LiveQueue {
 	private source: EventSource | null = null;
 	private lastEventId: string;
 	private streamStartedAt = 0;
+	private readonly silenceMs: number;
+	/** When the stream last brought anything (an event, a snapshot or a ping). */
+	private lastHeard = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private refreshing = false;
 	/** Something changed while a refresh was in flight: one more after it. */
@@ -96,6 +106,7 @@ export class RemoteQueue implements LiveQueue {
 		this.url = base.href.replace(/\/$/, '');
 		this.context = {baseUrl: base, token: options.token, timeoutMs: options.timeoutMs ?? 5000};
 		this.statsIntervalMs = options.statsIntervalMs ?? 1000;
+		this.silenceMs = options.silenceMs ?? SILENCE_MS;
 		this.snapshot = first;
 		this.lastEventId = first.events.lastEventId;
 		this.state = {url: this.url, state: 'connected', since: Date.now(), error: null};
@@ -269,9 +280,14 @@ export class RemoteQueue implements LiveQueue {
 			},
 		});
 		this.source = source;
+		this.lastHeard = Date.now();
 		const track = (event: MessageEvent) => {
+			this.lastHeard = Date.now();
 			if (event.lastEventId) this.lastEventId = event.lastEventId;
 		};
+		source.addEventListener('ping', () => {
+			this.lastHeard = Date.now();
+		});
 		source.addEventListener('engine', (event) => {
 			track(event);
 			// The figures follow in the next `stats` frame (the server pushes one per change).
@@ -280,6 +296,7 @@ export class RemoteQueue implements LiveQueue {
 		});
 		// The server pushes the snapshot to every watcher when it changes (one build for all of them).
 		source.addEventListener('stats', (event) => {
+			this.lastHeard = Date.now();
 			this.snapshot = JSON.parse(event.data as string) as StatsSnapshot;
 			// An empty batch: a store republishes on it, so the new figures show at once.
 			this.engineEvents.deliver([], 0);
@@ -294,12 +311,14 @@ export class RemoteQueue implements LiveQueue {
 			this.pendingDropped += (JSON.parse(event.data as string) as {count: number}).count;
 			this.refreshSoon();
 		});
-		source.addEventListener('reset', () => {
+		source.addEventListener('reset', (event) => {
+			track(event);
 			// Another server start: its events so far are the gap; the snapshot's id tells how many.
 			this.resetPending = true;
 			this.refreshSoon();
 		});
 		source.onopen = () => {
+			this.lastHeard = Date.now();
 			this.setState('connected', null);
 			this.refreshSoon();
 		};
@@ -341,7 +360,13 @@ export class RemoteQueue implements LiveQueue {
 		if (this.closed) return;
 		// While the stream is up it brings the snapshot; while it is down, the snapshot is polled and the server probed.
 		this.timer = setTimeout(() => {
-			if (this.source?.readyState === EventSource.OPEN && this.state.state === 'connected') this.schedule();
+			const open = this.source?.readyState === EventSource.OPEN;
+			if (open && this.state.state === 'connected' && Date.now() - this.lastHeard > this.silenceMs) {
+				// Open but silent: the server is hung. Say so, and start over (the probe says when it answers).
+				this.setState('retrying', `no answer for ${Math.round(this.silenceMs / 1000)} s`);
+				this.follow();
+				void this.refresh();
+			} else if (open && this.state.state === 'connected') this.schedule();
 			else void this.refresh();
 		}, this.state.state === 'retrying' ? RESTART_STREAM_MS : this.statsIntervalMs);
 		this.timer.unref?.();

@@ -19,7 +19,7 @@ export interface EventStreamOptions {
 	 * its socket drains, then one `missed` notice (default 1 MiB). Bounds server memory per watcher.
 	 */
 	maxBufferedBytes?: number;
-	/** A comment line this often keeps idle connections (and proxies) alive (default 15 s). */
+	/** An `event: ping` this often keeps idle connections (and proxies) alive and shows the server is not hung (default 5 s). */
 	keepAliveMs?: number;
 	/**
 	 * After the last watcher leaves, events are still numbered and kept this long (default 60 s), so a
@@ -101,7 +101,7 @@ export class EventStream {
 		this.channels = channels;
 		this.keepBatches = options.keepBatches ?? 1024;
 		this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-		this.keepAliveMs = options.keepAliveMs ?? 15_000;
+		this.keepAliveMs = options.keepAliveMs ?? 5000;
 		this.snapshot = options.snapshot;
 		this.lingerMs = options.lingerMs ?? 60_000;
 	}
@@ -214,7 +214,9 @@ export class EventStream {
 			this.unsubscribers.push(channel.subscribe((events, dropped) => this.publish(channel, events, dropped)));
 		}
 		this.keepAlive = setInterval(() => {
-			for (const watcher of this.watchers) if (this.writable(watcher)) watcher.res.write(': keep-alive\n\n');
+			// An event, not a comment: EventSource hides comments, and a watcher tells a hung server from
+			// a quiet one by these (RemoteQueue gives up on a stream silent for 3 of them).
+			for (const watcher of this.watchers) if (this.writable(watcher)) this.send(watcher, 'event: ping\ndata: {}\n\n');
 		}, this.keepAliveMs);
 		this.keepAlive.unref();
 		if (this.snapshot) {
