@@ -17,6 +17,7 @@
  */
 import {type ChildProcess, spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -164,6 +165,28 @@ async function main(): Promise<void> {
 		figure('event delay to a watcher, worst p99 over watchers', p99, 'ms', `median p50 ${reports.map((r) => r.p50).sort((a, b) => a - b)[reports.length >> 1]} ms; max ${Math.max(...reports.map((r) => r.max))} ms; target p99 <= 1000 ms ${p99 <= 1000 ? 'MET' : 'MISSED'}`);
 		figure('server RSS per connected watcher', (rssConnected - rssBefore) / watcherCount, 'MiB', `${rssBefore.toFixed(1)} -> ${rssConnected.toFixed(1)} MiB for ${watcherCount}`);
 		for (const w of watchers) w.proc.kill();
+
+		// 1b. The fan-out alone: 50 readers of /events in this process that only drain their sockets
+		// (no parsing, no store), so the server's own cost shows without 50 processes sharing the CPU.
+		const drainers = Array.from({length: watcherCount}, () => {
+			const req = http.get(`${server.url}/events`, (res) => res.on('data', () => undefined));
+			req.on('error', () => undefined);
+			return req;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		cpu = cpuMs(server.proc.pid);
+		const drained = await produce(server.url, 'drained', seconds * 1000);
+		const cpuDrained = cpuMs(server.proc.pid) - cpu;
+		for (const req of drainers) req.destroy();
+		report({
+			name: `producers with ${watcherCount} socket-draining readers of /events (the server's fan-out alone)`,
+			unit: 'records/s',
+			value: drained.records / drained.seconds,
+			baselineName: 'no watchers',
+			baseline: ratePlain,
+			targetRatio: 0.8,
+			note: `server CPU per 1000 records ${((1000 * cpuDrained) / drained.records).toFixed(2)} ms vs ${((1000 * cpuAlone) / alone.records).toFixed(2)} ms alone`,
+		});
 
 		// 2. A watcher that stops reading, next to five that read.
 		// Producing into memory storage grows the server by itself (it keeps the records): the same
