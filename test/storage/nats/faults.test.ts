@@ -1,0 +1,104 @@
+/**
+ * Node loss on a 3-node JetStream cluster (issue 14): a follower, two of three nodes, a lease holder
+ * killed with kill -9, and the events that narrate it. One cluster serves every test; each test
+ * starts again every node it killed before it ends.
+ */
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {FlashQ} from '../../../source/engine/flashq.js';
+import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {waitFor} from '../../helpers/wait-for.js';
+
+/** 8 producers posting one record at a time to `topic`, remembering what each acknowledgement said. */
+function produce(q: FlashQ, topic: string) {
+	const acked = new Map<number, string>();
+	const failures: Error[] = [];
+	let stopped = false;
+	const producer = async (p: number) => {
+		for (let n = 0; !stopped; n++) {
+			const value = `p${p}-${n}`;
+			try {
+				const [result] = await q.post(topic, [{value}]);
+				acked.set(result!.offset, value);
+			} catch (error) {
+				failures.push(error as Error);
+			}
+		}
+	};
+	const running = Array.from({length: 8}, (_, p) => producer(p));
+	return {
+		acked,
+		failures,
+		stop: async () => {
+			stopped = true;
+			await Promise.all(running);
+		},
+	};
+}
+
+/** Every record of `topic` below its high water mark: dense offsets, each acknowledged value at its offset, no value twice. */
+async function expectIntact(q: FlashQ, topic: string, acked: Map<number, string>): Promise<void> {
+	const hwm = q.topics().find((t) => t.name === topic)!.highWaterMark;
+	const records: {offset: number; value: string}[] = [];
+	for (let from = 0; from < hwm; ) {
+		const {records: page} = await q.poll(topic, {fromOffset: from, maxRecords: 10_000});
+		records.push(...page);
+		from += page.length;
+	}
+	expect(records.map((r) => r.offset)).toEqual(Array.from({length: hwm}, (_, i) => i));
+	expect(acked.size).toBe(hwm);
+	for (const [offset, value] of acked) expect(records[offset]!.value).toBe(value);
+	expect(new Set(records.map((r) => r.value)).size).toBe(records.length);
+}
+
+const jetstreamOf = (q: FlashQ, topic: string) => q.stats().topics.find((t) => t.name === topic)!.storage.jetstream!;
+
+describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster', () => {
+	let cluster: NatsCluster;
+	const killed = new Set<number>();
+	const kill = async (index: number) => {
+		killed.add(index);
+		await cluster.kill(index);
+	};
+	const restart = async (index: number) => {
+		killed.delete(index);
+		await cluster.restart(index);
+	};
+	/** The node index of a server as the client names it (`127.0.0.1:<port>`). */
+	const nodeOf = (server: string | null) => cluster.urls.findIndex((url) => server !== null && url.endsWith(`:${server.split(':').at(-1)}`));
+
+	beforeAll(async () => {
+		cluster = await NatsCluster.start(3);
+	});
+	afterAll(() => cluster?.stop());
+	// A failed test must not leave the next one a cluster without a majority.
+	afterEach(async () => {
+		for (const index of [...killed]) await restart(index);
+	});
+
+	it('kill -9 of a follower under 8 producers: no post fails, writes go on, every acknowledged record is there once at its offset', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		try {
+			await q.post('t', [{value: 'first'}]);
+			const run = produce(q, 't');
+			run.acked.set(0, 'first');
+			await waitFor(() => run.acked.size >= 200, 20_000, '200 acknowledged posts');
+			// A follower the client is not connected to: only the stream loses a replica (the connection's loss is tested below).
+			const connected = nodeOf(q.stats().storage.nats!.connectedTo);
+			const follower = jetstreamOf(q, 't')
+				.followers.map((f) => cluster.names.indexOf(f.name))
+				.find((index) => index !== connected)!;
+			await kill(follower);
+			const atKill = run.acked.size;
+			await waitFor(() => run.acked.size >= atKill + 300, 20_000, '300 more acknowledged posts with the follower down');
+			await restart(follower);
+			const atRestart = run.acked.size;
+			await waitFor(() => run.acked.size >= atRestart + 100, 20_000, '100 more acknowledged posts after the follower returned');
+			await run.stop();
+			expect(run.failures).toEqual([]);
+			await expectIntact(q, 't', run.acked);
+		} finally {
+			await q.close();
+		}
+	}, 60_000);
+
+});
