@@ -101,4 +101,36 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 		}
 	}, 60_000);
 
+	it('kill -9 of two of three nodes under 8 producers: posts wait unacknowledged without a majority, then all complete once a node returns', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		try {
+			await q.post('t', [{value: 'first'}]);
+			const run = produce(q, 't');
+			run.acked.set(0, 'first');
+			await waitFor(() => run.acked.size >= 200, 20_000, '200 acknowledged posts');
+			const stream = jetstreamOf(q, 't');
+			// Both followers: the leader lives on but cannot commit anything alone.
+			const followers = stream.followers.map((f) => cluster.names.indexOf(f.name));
+			await Promise.all(followers.map(kill));
+			// The writer resends once its publishes fail; by then every acknowledgement of a record committed
+			// before the kill has arrived. Another resend round later, still nothing more may be acknowledged.
+			const resendsAtKill = stream.resends;
+			await waitFor(() => jetstreamOf(q, 't').resends > resendsAtKill, 20_000, 'a resend after the kill');
+			const ackedWithoutMajority = run.acked.size;
+			const resendsFirstRound = jetstreamOf(q, 't').resends;
+			await waitFor(() => jetstreamOf(q, 't').resends > resendsFirstRound, 20_000, 'a second resend round without a majority');
+			expect(run.acked.size).toBe(ackedWithoutMajority);
+			expect(run.failures).toEqual([]);
+			expect(jetstreamOf(q, 't').inFlight).toBeGreaterThan(0);
+			// One follower back makes a majority: the waiting posts are acknowledged and new ones follow.
+			await restart(followers[0]!);
+			await waitFor(() => run.acked.size >= ackedWithoutMajority + 300, 25_000, '300 more acknowledged posts after one node returned');
+			await run.stop();
+			expect(run.failures).toEqual([]);
+			await expectIntact(q, 't', run.acked);
+		} finally {
+			await q.close();
+		}
+	}, 60_000);
+
 });
