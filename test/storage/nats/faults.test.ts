@@ -3,10 +3,15 @@
  * killed with kill -9, and the events that narrate it. One cluster serves every test; each test
  * starts again every node it killed before it ends.
  */
+import {type ChildProcess, spawn} from 'node:child_process';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
 import {waitFor} from '../../helpers/wait-for.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** 8 producers posting one record at a time to `topic`, remembering what each acknowledgement said. */
 function produce(q: FlashQ, topic: string) {
@@ -133,4 +138,66 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 		}
 	}, 60_000);
 
+	describe('the prefix lease across processes', () => {
+		const children: ChildProcess[] = [];
+		afterEach(() => {
+			for (const proc of children.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+		});
+
+		/** Spawns lease-child.ts; resolves with its first line ("leased <pid>" or "refused ..."). */
+		const child = (prefix: string, ttlMs: number) => {
+			const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'lease-child.ts'), cluster.urls.join(','), prefix, String(ttlMs)], {stdio: ['ignore', 'pipe', 'inherit']});
+			children.push(proc);
+			let out = '';
+			const line = new Promise<string>((resolve, reject) => {
+				proc.stdout!.on('data', (chunk: Buffer) => {
+					out += chunk.toString();
+					if (out.includes('\n')) resolve(out.split('\n')[0]!);
+				});
+				proc.on('exit', (code) => setTimeout(() => reject(new Error(`child exited ${code} saying '${out}'`)), 50));
+			});
+			const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+			return {proc, line, exited};
+		};
+
+		it('a second FlashQ in another process is refused at once naming the holder; after kill -9 of the holder another takes over after the TTL', async () => {
+			const prefix = uniquePrefix();
+			const ttlMs = 3000;
+			const holder = child(prefix, ttlMs);
+			expect(await holder.line).toBe(`leased ${holder.proc.pid}`);
+			const second = child(prefix, ttlMs);
+			const refusal = await second.line;
+			expect(refusal).toMatch(new RegExp(`^refused another FlashQ \\(pid ${holder.proc.pid} on .+\\) holds the lease on nats prefix '${prefix}'`));
+			expect(await second.exited).toBe(3);
+
+			const gone = holder.exited;
+			holder.proc.kill('SIGKILL');
+			await gone;
+			// Until the dead holder's lease ages past its TTL, openers are refused naming it; then one takes over.
+			let q: FlashQ | undefined;
+			await waitFor(
+				async () => {
+					try {
+						q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix, replicas: 3, leaseTtlMs: ttlMs});
+						return true;
+					} catch (error) {
+						expect((error as Error).message).toContain(`another FlashQ (pid ${holder.proc.pid} on `);
+						return false;
+					}
+				},
+				20_000,
+				'the lease taken over',
+				100,
+			);
+			try {
+				expect(q!.stats().storage.locked).toBe(true);
+				expect(q!.storageNotices().map((n) => n.message)).toContainEqual(
+					expect.stringMatching(new RegExp(`^took over the lease on nats prefix '${prefix}' from pid ${holder.proc.pid} on .+, which stopped renewing it \\d+ s ago \\(TTL 3 s\\)$`)),
+				);
+				await q!.post('t', [{value: 'after'}]);
+			} finally {
+				await q!.close();
+			}
+		}, 40_000);
+	});
 });
