@@ -7,6 +7,7 @@ import {type ChildProcess, spawn} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import type {FlashQEvent} from '../../../source/core/events.js';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
 import {waitFor} from '../../helpers/wait-for.js';
@@ -200,4 +201,46 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 			}
 		}, 40_000);
 	});
+
+	it('narrates node loss: nats.leader when the stream leader dies, nats.connection when the connected node dies', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		const events: FlashQEvent[] = [];
+		const unsubscribe = q.subscribe((batch) => events.push(...batch));
+		try {
+			await q.post('t', [{value: 'a'}]);
+			const leader = jetstreamOf(q, 't').leader!;
+			const connectedTo = q.stats().storage.nats!.connectedTo;
+			const connected = nodeOf(connectedTo);
+			expect(connected).toBeGreaterThanOrEqual(0);
+
+			await kill(cluster.names.indexOf(leader));
+			await waitFor(
+				() => events.some((e) => e.type === 'nats.leader' && e.topic === 't' && e.leader !== null && e.leader !== leader),
+				20_000,
+				'a nats.leader event naming a new leader',
+			);
+			const changes = events.filter((e) => e.type === 'nats.leader');
+			// The first change seen leaves the dead leader (to nobody during the election, or straight to its successor).
+			expect(changes[0]).toMatchObject({previous: leader});
+			await restart(cluster.names.indexOf(leader));
+
+			if (cluster.names[connected] !== leader) {
+				await kill(connected);
+				await waitFor(() => events.some((e) => e.type === 'nats.connection' && e.state === 'reconnected'), 20_000, 'a nats.connection reconnected event');
+			} else {
+				await waitFor(() => events.some((e) => e.type === 'nats.connection' && e.state === 'reconnected'), 20_000, 'a nats.connection reconnected event');
+			}
+			const connection = events.filter((e) => e.type === 'nats.connection');
+			expect(connection[0]).toMatchObject({state: 'disconnected', server: connectedTo});
+			const back = connection.find((e) => e.state === 'reconnected')!;
+			expect(back.server).not.toBe(connectedTo);
+			expect(nodeOf(back.server)).toBeGreaterThanOrEqual(0);
+			expect(q.stats().storage.nats!.connectedTo).toBe(back.server);
+			// And the queue works through the node it reconnected to.
+			await q.post('t', [{value: 'b'}]);
+		} finally {
+			unsubscribe();
+			await q.close();
+		}
+	}, 60_000);
 });
