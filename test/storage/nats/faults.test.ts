@@ -1,0 +1,252 @@
+/**
+ * Node loss on a 3-node JetStream cluster (issue 14): a follower, two of three nodes, a lease holder
+ * killed with kill -9, and the events that narrate it. One cluster serves every test; each test
+ * starts again every node it killed before it ends.
+ */
+import {type ChildProcess, spawn} from 'node:child_process';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import type {FlashQEvent} from '../../../source/core/events.js';
+import {FlashQ} from '../../../source/engine/flashq.js';
+import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {waitFor} from '../../helpers/wait-for.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** 8 producers posting one record at a time to `topic`, remembering what each acknowledgement said. */
+function produce(q: FlashQ, topic: string) {
+	const acked = new Map<number, string>();
+	const failures: Error[] = [];
+	let stopped = false;
+	const producer = async (p: number) => {
+		for (let n = 0; !stopped; n++) {
+			const value = `p${p}-${n}`;
+			try {
+				const [result] = await q.post(topic, [{value}]);
+				acked.set(result!.offset, value);
+			} catch (error) {
+				// One failure is enough to fail the test; a producer that went on would spin on a failed topic.
+				failures.push(error as Error);
+				return;
+			}
+		}
+	};
+	const running = Array.from({length: 8}, (_, p) => producer(p));
+	return {
+		acked,
+		failures,
+		/** True once `count` posts are acknowledged; throws the first failed post's error instead of waiting on. */
+		reached: (count: number) => {
+			if (failures.length > 0) throw failures[0]!;
+			return acked.size >= count;
+		},
+		stop: async () => {
+			stopped = true;
+			await Promise.all(running);
+		},
+	};
+}
+
+/** Every record of `topic` below its high water mark: dense offsets, each acknowledged value at its offset, no value twice. */
+async function expectIntact(q: FlashQ, topic: string, acked: Map<number, string>): Promise<void> {
+	const hwm = q.topics().find((t) => t.name === topic)!.highWaterMark;
+	const records: {offset: number; value: string}[] = [];
+	for (let from = 0; from < hwm; ) {
+		const {records: page} = await q.poll(topic, {fromOffset: from, maxRecords: 10_000});
+		records.push(...page);
+		from += page.length;
+	}
+	expect(records.map((r) => r.offset)).toEqual(Array.from({length: hwm}, (_, i) => i));
+	expect(acked.size).toBe(hwm);
+	for (const [offset, value] of acked) expect(records[offset]!.value).toBe(value);
+	expect(new Set(records.map((r) => r.value)).size).toBe(records.length);
+}
+
+const jetstreamOf = (q: FlashQ, topic: string) => q.stats().topics.find((t) => t.name === topic)!.storage.jetstream!;
+
+describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster', () => {
+	let cluster: NatsCluster;
+	const killed = new Set<number>();
+	const kill = async (index: number) => {
+		killed.add(index);
+		await cluster.kill(index);
+	};
+	const restart = async (index: number) => {
+		killed.delete(index);
+		await cluster.restart(index);
+	};
+	/** The node index of a server as the client names it (`127.0.0.1:<port>`). */
+	const nodeOf = (server: string | null) => cluster.urls.findIndex((url) => server !== null && url.endsWith(`:${server.split(':').at(-1)}`));
+
+	beforeAll(async () => {
+		cluster = await NatsCluster.start(3);
+	});
+	afterAll(() => cluster?.stop());
+	// A failed test must not leave the next one a cluster without a majority.
+	afterEach(async () => {
+		for (const index of [...killed]) await restart(index);
+	});
+
+	it('kill -9 of a follower under 8 producers: no post fails, writes go on, every acknowledged record is there once at its offset', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		try {
+			await q.post('t', [{value: 'first'}]);
+			const run = produce(q, 't');
+			run.acked.set(0, 'first');
+			await waitFor(() => run.reached(200), 20_000, '200 acknowledged posts');
+			// A follower the client is not connected to: only the stream loses a replica (the connection's loss is tested below).
+			const connected = nodeOf(q.stats().storage.nats!.connectedTo);
+			const follower = jetstreamOf(q, 't')
+				.followers.map((f) => cluster.names.indexOf(f.name))
+				.find((index) => index !== connected)!;
+			await kill(follower);
+			const atKill = run.acked.size;
+			await waitFor(() => run.reached(atKill + 300), 20_000, '300 more acknowledged posts with the follower down');
+			await restart(follower);
+			const atRestart = run.acked.size;
+			await waitFor(() => run.reached(atRestart + 100), 20_000, '100 more acknowledged posts after the follower returned');
+			await run.stop();
+			expect(run.failures).toEqual([]);
+			await expectIntact(q, 't', run.acked);
+		} finally {
+			await q.close();
+		}
+	}, 60_000);
+
+	it('kill -9 of two of three nodes under 8 producers: posts wait unacknowledged without a majority, then all complete once a node returns', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		try {
+			await q.post('t', [{value: 'first'}]);
+			const run = produce(q, 't');
+			run.acked.set(0, 'first');
+			await waitFor(() => run.reached(200), 20_000, '200 acknowledged posts');
+			const stream = jetstreamOf(q, 't');
+			// Both followers: the leader lives on but cannot commit anything alone.
+			const followers = stream.followers.map((f) => cluster.names.indexOf(f.name));
+			await Promise.all(followers.map(kill));
+			// The writer resends once its publishes fail; by then every acknowledgement of a record committed
+			// before the kill has arrived. Another resend round later, still nothing more may be acknowledged.
+			const resendsAtKill = stream.resends;
+			await waitFor(() => run.reached(0) && jetstreamOf(q, 't').resends > resendsAtKill, 20_000, 'a resend after the kill');
+			const ackedWithoutMajority = run.acked.size;
+			const resendsFirstRound = jetstreamOf(q, 't').resends;
+			await waitFor(() => run.reached(0) && jetstreamOf(q, 't').resends > resendsFirstRound, 20_000, 'a second resend round without a majority');
+			expect(run.acked.size).toBe(ackedWithoutMajority);
+			expect(run.failures).toEqual([]);
+			expect(jetstreamOf(q, 't').inFlight).toBeGreaterThan(0);
+			// One follower back makes a majority: the waiting posts are acknowledged and new ones follow.
+			await restart(followers[0]!);
+			await waitFor(() => run.reached(ackedWithoutMajority + 300), 25_000, '300 more acknowledged posts after one node returned');
+			await run.stop();
+			expect(run.failures).toEqual([]);
+			await expectIntact(q, 't', run.acked);
+		} finally {
+			await q.close();
+		}
+	}, 60_000);
+
+	describe('the prefix lease across processes', () => {
+		const children: ChildProcess[] = [];
+		afterEach(() => {
+			for (const proc of children.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+		});
+
+		/** Spawns lease-child.ts; resolves with its first line ("leased <pid>" or "refused ..."). */
+		const child = (prefix: string, ttlMs: number) => {
+			const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'lease-child.ts'), cluster.urls.join(','), prefix, String(ttlMs)], {stdio: ['ignore', 'pipe', 'inherit']});
+			children.push(proc);
+			let out = '';
+			const line = new Promise<string>((resolve, reject) => {
+				proc.stdout!.on('data', (chunk: Buffer) => {
+					out += chunk.toString();
+					if (out.includes('\n')) resolve(out.split('\n')[0]!);
+				});
+				proc.on('exit', (code) => setTimeout(() => reject(new Error(`child exited ${code} saying '${out}'`)), 50));
+			});
+			const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+			return {proc, line, exited};
+		};
+
+		it('a second FlashQ in another process is refused at once naming the holder; after kill -9 of the holder another takes over after the TTL', async () => {
+			const prefix = uniquePrefix();
+			const ttlMs = 3000;
+			const holder = child(prefix, ttlMs);
+			expect(await holder.line).toBe(`leased ${holder.proc.pid}`);
+			const second = child(prefix, ttlMs);
+			const refusal = await second.line;
+			expect(refusal).toMatch(new RegExp(`^refused another FlashQ \\(pid ${holder.proc.pid} on .+\\) holds the lease on nats prefix '${prefix}'`));
+			expect(await second.exited).toBe(3);
+
+			const gone = holder.exited;
+			holder.proc.kill('SIGKILL');
+			await gone;
+			// Until the dead holder's lease ages past its TTL, openers are refused naming it; then one takes over.
+			let q: FlashQ | undefined;
+			await waitFor(
+				async () => {
+					try {
+						q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix, replicas: 3, leaseTtlMs: ttlMs});
+						return true;
+					} catch (error) {
+						expect((error as Error).message).toContain(`another FlashQ (pid ${holder.proc.pid} on `);
+						return false;
+					}
+				},
+				20_000,
+				'the lease taken over',
+				100,
+			);
+			try {
+				expect(q!.stats().storage.locked).toBe(true);
+				expect(q!.storageNotices().map((n) => n.message)).toContainEqual(
+					expect.stringMatching(new RegExp(`^took over the lease on nats prefix '${prefix}' from pid ${holder.proc.pid} on .+, which stopped renewing it \\d+ s ago \\(TTL 3 s\\)$`)),
+				);
+				await q!.post('t', [{value: 'after'}]);
+			} finally {
+				await q!.close();
+			}
+		}, 40_000);
+	});
+
+	it('narrates node loss: nats.leader when the stream leader dies, nats.connection when the connected node dies', async () => {
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		const events: FlashQEvent[] = [];
+		const unsubscribe = q.subscribe((batch) => events.push(...batch));
+		try {
+			await q.post('t', [{value: 'a'}]);
+			const leader = jetstreamOf(q, 't').leader!;
+			const connectedTo = q.stats().storage.nats!.connectedTo;
+			const connected = nodeOf(connectedTo);
+			expect(connected).toBeGreaterThanOrEqual(0);
+
+			const leaderIndex = cluster.names.indexOf(leader);
+			await kill(leaderIndex);
+			await waitFor(
+				() => events.some((e) => e.type === 'nats.leader' && e.topic === 't' && e.leader !== null && e.leader !== leader),
+				20_000,
+				'a nats.leader event naming a new leader',
+			);
+			const changes = events.filter((e) => e.type === 'nats.leader');
+			// The first change seen leaves the dead leader (to nobody during the election, or straight to its successor).
+			expect(changes[0]).toMatchObject({previous: leader});
+			// The connected node dies too: it was the leader, or it is killed now (with the leader back, so a majority lives).
+			if (connected !== leaderIndex) {
+				await restart(leaderIndex);
+				await kill(connected);
+			}
+			await waitFor(() => events.some((e) => e.type === 'nats.connection' && e.state === 'reconnected'), 20_000, 'a nats.connection reconnected event');
+			const connection = events.filter((e) => e.type === 'nats.connection');
+			expect(connection[0]).toMatchObject({state: 'disconnected', server: connectedTo});
+			const back = connection.find((e) => e.state === 'reconnected')!;
+			expect(back.server).not.toBe(connectedTo);
+			expect(nodeOf(back.server)).toBeGreaterThanOrEqual(0);
+			expect(q.stats().storage.nats!.connectedTo).toBe(back.server);
+			// And the queue works through the node it reconnected to.
+			await q.post('t', [{value: 'b'}]);
+		} finally {
+			unsubscribe();
+			await q.close();
+		}
+	}, 60_000);
+});
