@@ -104,7 +104,7 @@ export class NatsTopicLog implements TopicLog {
 	private async readRetrying(from: number, end: number, maxBytes: number, started: number): Promise<ReadResult> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await this.reader.read(from, end, maxBytes);
+				return await this.reader.read(from, end, maxBytes, this.nextOffset > 0 ? this.bytes / this.nextOffset : 0);
 			} catch (error) {
 				if (!TRANSIENT.test((error as Error).message) || Date.now() - started > READ_PATIENCE_MS) throw error;
 				this.info.refresh(true);

@@ -27,9 +27,14 @@ export class TopicReader {
 		private readonly stream: string,
 	) {}
 
-	async read(from: number, end: number, maxBytes: number): Promise<ReadResult> {
+	/**
+	 * `messageBytes`: the stream's average message size so far, if known. A message is larger than
+	 * the record it holds (it adds the encoded key, headers and timestamp), so sizing the first fetch
+	 * by it never asks for more than the byte bound takes, and a read usually needs one fetch.
+	 */
+	async read(from: number, end: number, maxBytes: number, messageBytes = 0): Promise<ReadResult> {
 		if (end - from <= GET_LIMIT) return {records: await this.get(from, end, maxBytes), method: 'get'};
-		return {records: await this.consume(from, end, maxBytes), method: 'consumer'};
+		return {records: await this.consume(from, end, maxBytes, messageBytes), method: 'consumer'};
 	}
 
 	private async get(from: number, end: number, maxBytes: number): Promise<StoredRecord[]> {
@@ -49,7 +54,7 @@ export class TopicReader {
 		return out;
 	}
 
-	private async consume(from: number, end: number, maxBytes: number): Promise<StoredRecord[]> {
+	private async consume(from: number, end: number, maxBytes: number, messageBytes: number): Promise<StoredRecord[]> {
 		const out: StoredRecord[] = [];
 		const consumer = await this.js.consumers.get(this.stream, {deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from + 1});
 		let used = 0;
@@ -58,7 +63,7 @@ export class TopicReader {
 			while (next < end) {
 				// The client takes a message or a byte bound, not both (and a byte bound alone waits out its expiry when the
 				// stream holds less): ask for as many records as the bytes left likely hold, by the sizes seen so far.
-				const average = out.length > 0 ? Math.max(1, used / out.length) : 0;
+				const average = out.length > 0 ? Math.max(1, used / out.length) : messageBytes;
 				const want = maxBytes === Infinity ? end - next : Math.min(end - next, average > 0 ? Math.ceil((maxBytes - used) / average) + 1 : FIRST_CHUNK);
 				const messages = await consumer.fetch({max_messages: want, expires: 5000});
 				const before = next;
@@ -78,7 +83,9 @@ export class TopicReader {
 				if (next === before) throw new Error(`stream ${this.stream} delivered nothing from offset ${next} below the high water mark ${end}`);
 			}
 		} finally {
-			await consumer.delete().catch(() => undefined);
+			// Not awaited: the records are here, and an ordered consumer is ephemeral (the server drops
+			// it after inactivity anyway); waiting for the delete would add a round trip to every read.
+			void consumer.delete().catch(() => undefined);
 		}
 		return out;
 	}
