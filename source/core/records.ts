@@ -23,3 +23,17 @@ export interface StoredRecord {
 
 export type SyncMode = 'always' | 'periodic' | 'never';
 export const SYNC_MODES: readonly SyncMode[] = ['always', 'periodic', 'never'];
+
+/**
+ * Storage refusing a record for a reason of its own (a NATS server's max_payload), before anything
+ * was written: the engine reports it as the client's error (`validation_error`, 400), not a fault.
+ */
+export class RecordRefused extends Error {
+	constructor(
+		message: string,
+		readonly details: Record<string, unknown>,
+	) {
+		super(message);
+		this.name = 'RecordRefused';
+	}
+}

@@ -1,3 +1,5 @@
+import {RecordRefused} from '../core/records.js';
+
 /** Error codes of the reference (section 2.3 and 2.4). Clients switch on these, never on messages. */
 export type ErrorCode =
 	| 'invalid_parameter'
@@ -56,6 +58,7 @@ export const isFlashQError = (error: unknown): error is FlashQError => error ins
 /** Wraps a storage failure as `internal_error` (message starts with "Storage error:", as the reference says). */
 export const storageError = (error: unknown): FlashQError => {
 	if (isFlashQError(error)) return error;
+	if (error instanceof RecordRefused) return new FlashQError('validation_error', error.message, error.details);
 	const message = error instanceof Error ? error.message : String(error);
 	return new FlashQError('internal_error', `Storage error: ${message}`, undefined, {cause: error});
 };

@@ -1,6 +1,6 @@
 import {EventSource} from 'eventsource';
 import type {BatchListener} from '../core/event-hub.js';
-import type {Connection, LiveQueue} from '../core/live-queue.js';
+import type {Connection, LiveQueue} from '../engine/live-queue.js';
 import type {FlashQEvent} from '../core/events.js';
 import type {FlashQStats} from '../core/stats.js';
 import {callApi, type ClientContext} from '../client/http.js';
@@ -17,7 +17,7 @@ export interface StatsSnapshot {
 	events: {lastEventId: string};
 }
 
-export type {Connection} from '../core/live-queue.js';
+export type {Connection} from '../engine/live-queue.js';
 export type ConnectionState = Connection['state'];
 
 export interface RemoteQueueOptions {

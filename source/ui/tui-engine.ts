@@ -1,6 +1,6 @@
-import type {LiveQueueActions} from '../core/live-queue.js';
+import type {LiveQueueActions} from '../engine/live-queue.js';
 
-export type {LiveQueue} from '../core/live-queue.js';
+export type {LiveQueue} from '../engine/live-queue.js';
 
 /** The calls forms and panes make on the queue (the action side of LiveQueue; FlashQ and RemoteQueue fit). */
 export type TuiEngine = LiveQueueActions;

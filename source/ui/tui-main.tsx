@@ -1,6 +1,6 @@
 import {render, renderToString} from 'ink';
 import React from 'react';
-import type {LiveQueue} from '../core/live-queue.js';
+import type {LiveQueue} from '../engine/live-queue.js';
 import {App} from './app.js';
 import {errorMessage} from './format.js';
 import {computeLayout} from './layout.js';

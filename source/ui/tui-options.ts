@@ -1,5 +1,5 @@
 /** What runTui (run-tui.ts) and its body (tui-main.tsx) share; a module of its own so neither imports the other. */
-import type {LiveQueue} from '../core/live-queue.js';
+import type {LiveQueue} from '../engine/live-queue.js';
 import type {ServerSource} from './store/tui-store.js';
 
 export interface TuiOptions {

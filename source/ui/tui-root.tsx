@@ -1,7 +1,7 @@
 import {rm} from 'node:fs/promises';
 import {Box, Text, useApp} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import type {LiveQueue} from '../core/live-queue.js';
+import type {LiveQueue} from '../engine/live-queue.js';
 import {FlashQ} from '../engine/flashq.js';
 import {App} from './app.js';
 import {KeypressProvider, useKeyLayer} from './input/keypress.js';

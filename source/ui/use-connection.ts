@@ -1,5 +1,5 @@
 import {useMemo, useSyncExternalStore} from 'react';
-import type {Connection, LiveQueue} from '../core/live-queue.js';
+import type {Connection, LiveQueue} from '../engine/live-queue.js';
 
 const noConnection = (): null => null;
 const noSubscription = () => () => undefined;

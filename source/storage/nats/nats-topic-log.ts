@@ -2,8 +2,7 @@ import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetst
 import type {EventHub} from '../../core/event-hub.js';
 import type {FlashQEvent} from '../../core/events.js';
 import type {JetStreamTopicStats, TopicStorageStats} from '../../core/stats.js';
-import type {RecordInput, StoredRecord} from '../../core/records.js';
-import {FlashQError} from '../../engine/errors.js';
+import {type RecordInput, RecordRefused, type StoredRecord} from '../../core/records.js';
 import type {TopicLog} from '../types.js';
 import {encodeRecord} from './codec.js';
 import {type ReadResult, TopicReader} from './topic-reader.js';
@@ -74,8 +73,7 @@ export class NatsTopicLog implements TopicLog {
 			if (message.length > limit) {
 				// Refused before any offset is assigned: the log stays usable.
 				return Promise.reject(
-					new FlashQError(
-						'validation_error',
+					new RecordRefused(
 						`records[${i}] takes ${message.length} bytes as a NATS message, more than the server's max_payload allows (${limit} bytes with headers); raise max_payload in the NATS server configuration`,
 						{field: `records[${i}]`, max_size: limit, actual_size: message.length},
 					),

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React, {memo, type ReactNode} from 'react';
-import type {Connection} from '../../core/live-queue.js';
+import type {Connection} from '../../engine/live-queue.js';
 import type {StorageInfo} from '../../core/stats.js';
 import {formatRate, formatUptime} from '../format.js';
 

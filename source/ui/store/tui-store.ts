@@ -1,5 +1,5 @@
 import type {BatchListener} from '../../core/event-hub.js';
-import type {LiveQueueView} from '../../core/live-queue.js';
+import type {LiveQueueView} from '../../engine/live-queue.js';
 import type {FlashQEvent} from '../../core/events.js';
 import type {RequestEvent, ServerStats} from '../../server/types.js';
 import {type EventLevel, EventLog} from './event-log.js';

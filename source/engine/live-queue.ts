@@ -1,7 +1,7 @@
-import type {BatchListener} from './event-hub.js';
-import type {FlashQEvent} from './events.js';
-import type {FlashQStats} from './stats.js';
-import type {AppendedOffset, CommitResult, GroupInfo, PollOptions, PollResult} from '../engine/types.js';
+import type {BatchListener} from '../core/event-hub.js';
+import type {FlashQEvent} from '../core/events.js';
+import type {FlashQStats} from '../core/stats.js';
+import type {AppendedOffset, CommitResult, GroupInfo, PollOptions, PollResult} from './types.js';
 import type {FrameLocation} from '../storage/types.js';
 
 /** Where a queue in another process is, and whether it answers now. */
