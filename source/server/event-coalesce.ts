@@ -28,71 +28,33 @@ function fold<E extends {merged?: number}>(events: readonly E[], merge: Merge<E>
 	return out;
 }
 
+/**
+ * How each foldable step folds: the figures that add up, those that take the latest value, and what
+ * must be equal besides type and topic. Other types (creations, lookups, recovery) never fold.
+ */
+const FOLDS: Partial<Record<FlashQEvent['type'], {sum: readonly string[]; last?: readonly string[]; same?: readonly string[]}>> = {
+	append: {sum: ['count', 'bytes']},
+	'wal.write': {sum: ['count', 'bytes'], last: ['pendingRecords', 'pendingBytes']},
+	// latencyMs adds up too: readers divide by `merged` for the average.
+	fsync: {sum: ['records', 'latencyMs'], same: ['file']},
+	'wal.commit': {sum: ['records', 'bytes'], last: ['logBytes']},
+	cache: {sum: ['hits', 'misses', 'evictions']},
+	poll: {sum: ['count'], same: ['group']},
+	'nats.ack': {sum: ['count', 'latencyMs', 'resent', 'duplicates']},
+};
+
 /** Adds `next` into `into` when they are the same step; false otherwise. */
 const mergeEngine: Merge<FlashQEvent> = (into, next) => {
-	if (into.type !== next.type || ('topic' in into ? into.topic : undefined) !== ('topic' in next ? next.topic : undefined)) return false;
-	if (!addInto(into, next)) return false;
+	const fold = FOLDS[into.type];
+	if (!fold || into.type !== next.type) return false;
+	const a = into as unknown as Record<string, unknown>;
+	const b = next as unknown as Record<string, unknown>;
+	if (a['topic'] !== b['topic'] || fold.same?.some((field) => a[field] !== b[field])) return false;
+	for (const field of fold.sum) a[field] = (a[field] as number) + (b[field] as number);
+	for (const field of fold.last ?? []) a[field] = b[field];
 	into.at = next.at;
 	return true;
 };
-
-/** Adds `next`'s figures into `into` (same type and topic) when they are the same step. */
-function addInto(into: FlashQEvent, next: FlashQEvent): boolean {
-	switch (into.type) {
-		case 'append': {
-			const n = next as typeof into;
-			into.count += n.count;
-			into.bytes += n.bytes;
-			return true;
-		}
-		case 'wal.write': {
-			const n = next as typeof into;
-			into.count += n.count;
-			into.bytes += n.bytes;
-			into.pendingRecords = n.pendingRecords;
-			into.pendingBytes = n.pendingBytes;
-			return true;
-		}
-		case 'fsync': {
-			const n = next as typeof into;
-			if (into.file !== n.file) return false;
-			into.records += n.records;
-			// A sum: readers divide by `merged` for the average.
-			into.latencyMs += n.latencyMs;
-			return true;
-		}
-		case 'wal.commit': {
-			const n = next as typeof into;
-			into.records += n.records;
-			into.bytes += n.bytes;
-			into.logBytes = n.logBytes;
-			return true;
-		}
-		case 'cache': {
-			const n = next as typeof into;
-			into.hits += n.hits;
-			into.misses += n.misses;
-			into.evictions += n.evictions;
-			return true;
-		}
-		case 'poll': {
-			const n = next as typeof into;
-			if (into.group !== n.group) return false;
-			into.count += n.count;
-			return true;
-		}
-		case 'nats.ack': {
-			const n = next as typeof into;
-			into.count += n.count;
-			into.latencyMs += n.latencyMs;
-			into.resent += n.resent;
-			into.duplicates += n.duplicates;
-			return true;
-		}
-		default:
-			return false;
-	}
-}
 
 const mergeRequest: Merge<RequestEvent> = (into, next) => {
 	if (into.method !== next.method || into.path !== next.path || into.status !== next.status) return false;
