@@ -36,6 +36,22 @@ async function appAt(columns: number, rows: number, size: {columns: number; rows
 	return screen;
 }
 
+/** The tour (seed 7, file storage) with lesson `lesson`'s first step run, drawn at columns x rows. */
+async function tourAt(lesson: number, columns: number, rows: number): Promise<SizedScreen> {
+	const resources = new TuiResources();
+	resources.tour = newTour({seed: 7, storage: 'file'});
+	cleanups.push(() => resources.dispose());
+	await resources.tour.start(lesson);
+	await resources.tour.next();
+	const screen = await renderSized(
+		<TuiRoot engine={null} tour={{seed: 7}} resources={resources} size={{columns, rows}} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} />,
+		columns,
+		rows,
+	);
+	cleanups.push(() => screen.unmount());
+	return screen;
+}
+
 function expectFits(frame: string, columns: number, rows: number): void {
 	expect(fitProblems(frame, columns, rows), frame).toEqual([]);
 	// The header is the first line: nothing pushed it off.
@@ -110,17 +126,7 @@ describe.each(SIZES)('at %ix%i', (columns, rows) => {
 	});
 
 	it('the tour (lesson 2, step 1 run): the watched WAL pane shows every line, the panel below, the header on top', async () => {
-		const resources = new TuiResources();
-		resources.tour = newTour({seed: 7, storage: 'file'});
-		cleanups.push(() => resources.dispose());
-		await resources.tour.start(1);
-		await resources.tour.next();
-		const screen = await renderSized(
-			<TuiRoot engine={null} tour={{seed: 7}} resources={resources} size={{columns, rows}} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} />,
-			columns,
-			rows,
-		);
-		cleanups.push(() => screen.unmount());
+		const screen = await tourAt(1, columns, rows);
 		const frame = await screen.see(/WAL \d+ B {3}log \d+ B/);
 		expectFits(frame, columns, rows);
 		// Every WAL line the lesson points at: sync, pending, commits, fsyncs, fsync latency, sizes.
@@ -130,17 +136,7 @@ describe.each(SIZES)('at %ix%i', (columns, rows) => {
 	});
 
 	it('the tour (lesson 1, step 1 run): Topics shows the high water mark the lesson cites', async () => {
-		const resources = new TuiResources();
-		resources.tour = newTour({seed: 7, storage: 'file'});
-		cleanups.push(() => resources.dispose());
-		await resources.tour.start(0);
-		await resources.tour.next();
-		const screen = await renderSized(
-			<TuiRoot engine={null} tour={{seed: 7}} resources={resources} size={{columns, rows}} storeOptions={{minIntervalMs: 10, heartbeatMs: 50}} />,
-			columns,
-			rows,
-		);
-		cleanups.push(() => screen.unmount());
+		const screen = await tourAt(0, columns, rows);
 		const frame = await screen.see(/The records got offsets 0\.\.2/);
 		expectFits(frame, columns, rows);
 		expect(frame).toMatch(/ hwm /);
