@@ -8,13 +8,12 @@
  * FLASHQ_BENCH_RUNS (default 3) sets the runs per figure (median, raw and FlashQ interleaved).
  */
 import {mkdtempSync, rmSync} from 'node:fs';
-import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager} from '@nats-io/jetstream';
 import {connect, type NatsConnection} from '@nats-io/transport-node';
 import {FlashQ} from '../source/engine/flashq.js';
-import {type NatsCluster, startNatsCluster} from '../scripts/nats-cluster.js';
+import {freeRange, type NatsCluster, startNatsCluster} from '../scripts/nats-cluster.js';
 import {figure, report, value} from './lib.js';
 
 const RUNS = Number(process.env['FLASHQ_BENCH_RUNS'] ?? 3);
@@ -22,20 +21,6 @@ const TARGET = 0.8;
 const VALUE = value(100);
 const PAYLOAD = new TextEncoder().encode(VALUE);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-const portFree = (port: number) =>
-	new Promise<boolean>((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-
-async function freeRange(count: number): Promise<number> {
-	for (;;) {
-		const base = 20_000 + Math.floor(Math.random() * 30_000);
-		if ((await Promise.all(Array.from({length: count}, (_, i) => portFree(base + i)))).every(Boolean)) return base;
-	}
-}
 
 /** What each scenario sends; R3 is slower, so it sends fewer sequential posts. */
 interface Scenario {

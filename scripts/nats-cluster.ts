@@ -90,6 +90,21 @@ async function waitForPort(port: number, until: number, alive: () => boolean): P
 	}
 }
 
+const portFree = (port: number) =>
+	new Promise<boolean>((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+
+/** A base port with `count` free ports after it (tests and benches; a user's own cluster may hold 4222..). */
+export async function freeRange(count: number): Promise<number> {
+	for (;;) {
+		const base = 20_000 + Math.floor(Math.random() * 30_000);
+		if ((await Promise.all(Array.from({length: count}, (_, i) => portFree(base + i)))).every(Boolean)) return base;
+	}
+}
+
 /** Resolves once JetStream answers account info, which needs the meta leader (elected in ~0.3-0.8 s on loopback). */
 async function waitForMetaLeader(urls: string[], until: number): Promise<void> {
 	const nc = await connect({servers: urls, reconnect: true});

@@ -11,25 +11,10 @@ import {fileURLToPath} from 'node:url';
 import {jetstream, jetstreamManager} from '@nats-io/jetstream';
 import {connect} from '@nats-io/transport-node';
 import {afterEach, expect, it} from 'vitest';
+import {freeRange} from '../../scripts/nats-cluster.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-const portFree = (port: number) =>
-	new Promise<boolean>((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-
-/** A base port with `count` free ports after it (other tests and a user's own cluster may hold 4222..). */
-async function freeRange(count: number): Promise<number> {
-	for (;;) {
-		const base = 20_000 + Math.floor(Math.random() * 30_000);
-		const free = await Promise.all(Array.from({length: count}, (_, i) => portFree(base + i)));
-		if (free.every(Boolean)) return base;
-	}
-}
 
 const accepts = (port: number) =>
 	new Promise<boolean>((resolve) => {
