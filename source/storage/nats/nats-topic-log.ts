@@ -95,16 +95,21 @@ export class NatsTopicLog implements TopicLog {
 	}
 
 	/**
-	 * A read that meets an election (a timeout, no responders, no leader) is tried again until
-	 * READ_PATIENCE_MS have passed: records below the high water mark are acknowledged, so they
-	 * exist and are served again once the stream has a leader.
+	 * A read that meets an election (a timeout, no responders, no leader) is tried again, by message
+	 * gets, until READ_PATIENCE_MS have passed: records below the high water mark are acknowledged,
+	 * so they exist and are served again once the stream has a leader.
 	 */
 	private async readRetrying(from: number, end: number, maxBytes: number, started: number): Promise<ReadResult> {
+		let getsOnly = false;
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await this.reader.read(from, end, maxBytes, this.nextOffset > 0 ? this.bytes / this.nextOffset : 0);
+				return await this.reader.read(from, end, maxBytes, this.nextOffset > 0 ? this.bytes / this.nextOffset : 0, getsOnly);
 			} catch (error) {
 				if (!TRANSIENT.test((error as Error).message) || Date.now() - started > READ_PATIENCE_MS) throw error;
+				// After a node is lost, creating a consumer can time out again and again (2.9 may place it on
+				// the dead peer: seen in CI after a leader kill), while the stream's new leader answers message
+				// gets: retry with those, a short window at a time.
+				getsOnly = true;
 				this.info.refresh(true);
 				await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
 			}

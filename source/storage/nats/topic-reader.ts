@@ -7,6 +7,8 @@ import {decodeRecord} from './codec.js';
 export const GET_LIMIT = 4;
 /** Records asked for by a consumer read's first fetch, before their sizes are known. */
 const FIRST_CHUNK = 100;
+/** Records one read takes by message gets when consumers cannot be created (a read may return fewer than asked). */
+export const FALLBACK_GETS = 64;
 
 export interface ReadResult {
 	records: StoredRecord[];
@@ -32,7 +34,8 @@ export class TopicReader {
 	 * the record it holds (it adds the encoded key, headers and timestamp), so sizing the first fetch
 	 * by it never asks for more than the byte bound takes, and a read usually needs one fetch.
 	 */
-	async read(from: number, end: number, maxBytes: number, messageBytes = 0): Promise<ReadResult> {
+	async read(from: number, end: number, maxBytes: number, messageBytes = 0, getsOnly = false): Promise<ReadResult> {
+		if (getsOnly) return {records: await this.get(from, Math.min(end, from + FALLBACK_GETS), maxBytes), method: 'get'};
 		if (end - from <= GET_LIMIT) return {records: await this.get(from, end, maxBytes), method: 'get'};
 		return {records: await this.consume(from, end, maxBytes, messageBytes), method: 'consumer'};
 	}
