@@ -143,6 +143,8 @@ function figures(event: Event): string {
 			return `${range(e['baseOffset'], e['count'])}, ${count(Number(e['count']), 'record')}, ${bytes(e['bytes'])}`;
 		case 'topic.create':
 			return 'created';
+		case 'topic.delete':
+			return `deleted, ${count(Number(e['records']), 'record')}${Array.isArray(e['groups']) && e['groups'].length > 0 ? `; offsets of ${(e['groups'] as unknown[]).map((g) => printable(String(g))).join(', ')} removed` : ''}`;
 		case 'poll':
 			return `from ${num(e['fromOffset'])}, ${count(Number(e['count']), 'record')}${typeof e['group'] === 'string' ? `, group ${printable(e['group'])}` : ''}`;
 		case 'wal.write':

@@ -9,6 +9,8 @@ import type {SyncMode} from './records.js';
 export type FlashQEvent = (
 	| {type: 'append'; at: number; topic: string; baseOffset: number; count: number; bytes: number}
 	| {type: 'topic.create'; at: number; topic: string}
+	/** A topic and its records were deleted; `groups` lost their committed offset for it. */
+	| {type: 'topic.delete'; at: number; topic: string; records: number; groups: string[]}
 	| {type: 'poll'; at: number; topic: string; fromOffset: number; count: number; group?: string}
 	/** Records written to the write-ahead log (not yet durable unless an fsync follows). */
 	| {type: 'wal.write'; at: number; topic: string; baseOffset: number; count: number; bytes: number; pendingRecords: number; pendingBytes: number}

@@ -10,11 +10,14 @@ import type {
 	CommittedOffsetInfo,
 	FetchResult,
 	GroupInfo,
+	OffsetForTime,
 	PollOptions,
 	PollResult,
 	RecordInput,
 	RecordWithOffset,
 	StoredRecord,
+	TopicCreated,
+	TopicDeleted,
 	TopicInfo,
 } from './types.js';
 import {type NameParameter, validateBatch, validateMaxBytes, validateMaxRecords, validateName, validateOffset} from './validation.js';
@@ -340,6 +343,19 @@ export class FlashQ {
 		const log = state.log;
 		if (!log.locateFrame) return null;
 		return this.storage(() => log.locateFrame!(offset));
+	}
+
+	// ISSUE15-STUB: implemented by the engine helper (see /work/notes/issue15-contract.md).
+	async createTopic(topic: string): Promise<TopicCreated> {
+		throw new Error(`createTopic(${topic}): not implemented yet`);
+	}
+
+	async deleteTopic(topic: string): Promise<TopicDeleted> {
+		throw new Error(`deleteTopic(${topic}): not implemented yet`);
+	}
+
+	async offsetForTime(topic: string, time: number): Promise<OffsetForTime> {
+		throw new Error(`offsetForTime(${topic}, ${time}): not implemented yet`);
 	}
 
 	hasTopic(topic: string): boolean {

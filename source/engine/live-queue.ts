@@ -1,7 +1,7 @@
 import type {BatchListener} from '../core/event-hub.js';
 import type {FlashQEvent} from '../core/events.js';
 import type {FlashQStats} from '../core/stats.js';
-import type {AppendedOffset, CommitResult, GroupInfo, PollOptions, PollResult} from './types.js';
+import type {AppendedOffset, CommitResult, GroupInfo, OffsetForTime, PollOptions, PollResult, TopicCreated, TopicDeleted} from './types.js';
 import type {FrameLocation} from '../storage/types.js';
 
 /** Where a queue in another process is, and whether it answers now. */
@@ -36,6 +36,12 @@ export interface LiveQueue {
 	commitOffset(groupId: string, topic: string, offset: number): Promise<CommitResult>;
 	/** Where a record's frame is on disk (the byte inspector); null on memory storage. */
 	locateRecord(topic: string, offset: number): Promise<FrameLocation | null>;
+	/** An empty topic (nothing happens when it exists). */
+	createTopic(topic: string): Promise<TopicCreated>;
+	/** The topic, its records and every group's committed offset for it. */
+	deleteTopic(topic: string): Promise<TopicDeleted>;
+	/** The first record at or after `time` (ms since the epoch), by the index; counted nowhere. */
+	offsetForTime(topic: string, time: number): Promise<OffsetForTime>;
 
 	// --- only a queue in another process ---
 	connection?(): Connection;
@@ -46,4 +52,7 @@ export interface LiveQueue {
 /** The read side (what the store subscribes to). */
 export type LiveQueueView = Pick<LiveQueue, 'stats' | 'groups' | 'subscribe'>;
 /** The action side (what forms and the Records pane call). */
-export type LiveQueueActions = Pick<LiveQueue, 'peek' | 'post' | 'createGroup' | 'deleteGroup' | 'commitOffset' | 'locateRecord'>;
+export type LiveQueueActions = Pick<
+	LiveQueue,
+	'peek' | 'post' | 'createGroup' | 'deleteGroup' | 'commitOffset' | 'locateRecord' | 'createTopic' | 'deleteTopic' | 'offsetForTime'
+>;

@@ -74,3 +74,22 @@ export interface GroupInfo {
 	offsets: CommittedOffsetInfo[];
 }
 
+
+/** What createTopic did: `created` is false when the topic already existed. */
+export interface TopicCreated {
+	topic: string;
+	created: boolean;
+}
+
+/** What deleteTopic removed: the records (its high water mark) and the groups whose committed offset for it went. */
+export interface TopicDeleted {
+	topic: string;
+	records: number;
+	groups: string[];
+}
+
+/** The first record at or after a time; none: the high water mark and a null timestamp. */
+export interface OffsetForTime {
+	offset: number;
+	timestamp: number | null;
+}

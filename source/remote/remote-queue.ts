@@ -4,7 +4,7 @@ import type {Connection, LiveQueue} from '../engine/live-queue.js';
 import type {FlashQEvent} from '../core/events.js';
 import type {FlashQStats} from '../core/stats.js';
 import {callApi, type ClientContext} from '../client/http.js';
-import type {AppendedOffset, CommitResult, GroupInfo, PollOptions, PollResult, RecordWithOffset} from '../engine/types.js';
+import type {AppendedOffset, CommitResult, GroupInfo, OffsetForTime, PollOptions, PollResult, RecordWithOffset, TopicCreated, TopicDeleted} from '../engine/types.js';
 import type {RequestEvent, ServerStats} from '../server/types.js';
 import type {FrameLocation} from '../storage/types.js';
 
@@ -251,6 +251,19 @@ export class RemoteQueue implements LiveQueue {
 			throw error;
 		}
 		return {source: body.source, file: body.file, position: body.position, bytes: Buffer.from(body.bytes, 'base64'), written: body.written, indexEntry: body.index_entry};
+	}
+
+	// ISSUE15-STUB: implemented by the engine helper (see /work/notes/issue15-contract.md).
+	async createTopic(topic: string): Promise<TopicCreated> {
+		throw new Error(`createTopic(${topic}): not implemented yet`);
+	}
+
+	async deleteTopic(topic: string): Promise<TopicDeleted> {
+		throw new Error(`deleteTopic(${topic}): not implemented yet`);
+	}
+
+	async offsetForTime(topic: string, time: number): Promise<OffsetForTime> {
+		throw new Error(`offsetForTime(${topic}, ${time}): not implemented yet`);
 	}
 
 	close(): void {

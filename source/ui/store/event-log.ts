@@ -103,6 +103,8 @@ function describe(a: Aggregate): string {
 			return `poll${n} ${e.topic}${e.group ? ` [${e.group}]` : ''}: from ${e.fromOffset}, ${a.records} rec`;
 		case 'topic.create':
 			return `topic.create ${e.topic}`;
+		case 'topic.delete':
+			return `topic.delete ${e.topic}: ${e.records} rec${e.groups.length ? `, offsets of ${e.groups.join(', ')} removed` : ''}`;
 		case 'group.create':
 			return `group.create ${e.group}`;
 		case 'group.delete':
