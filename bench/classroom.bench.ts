@@ -1,8 +1,9 @@
 /**
  * The classroom (issue 13): one teacher's server, many connected apps.
  *
- *   1. Producers' records/s with 50 watchers connected (each a child process running the app's
- *      remote store headless: RemoteQueue + TuiStore, as `--connect` does) against the same run with
+ *   1. Producers' records/s with 50 watchers connected (each the app's remote store headless:
+ *      RemoteQueue + TuiStore with its own connection, as `--connect` runs it; ten to a child
+ *      process at nice 19, standing in for the students' machines) against the same run with
  *      none (target >= 0.80). Every watcher must see every appended record through /events; the
  *      delay from the engine's event to a watcher (p99 over all watchers) and the server's RSS
  *      growth per watcher are reported.
@@ -29,11 +30,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env['BENCH_CLASSROOM_SECONDS'] ?? 5);
 const watcherCount = Number(process.env['BENCH_WATCHERS'] ?? 50);
 const stallSeconds = Number(process.env['BENCH_STALL_SECONDS'] ?? 30);
+/** Apps per watcher process: each app has its own connection, queue and store; a process saves only Node's fixed cost per process. */
+const appsPerProcess = Number(process.env['BENCH_APPS_PER_PROCESS'] ?? 10);
 const PRODUCERS = 8;
 const BATCH = JSON.stringify({records: Array.from({length: 100}, (_, i) => ({value: value(100, i)}))});
 
 interface Watcher {
 	proc: ChildProcess;
+	apps: number;
 	lines: string[];
 	next(): Promise<string>;
 }
@@ -62,10 +66,10 @@ function rssMiB(pid: number | undefined): number {
 	return Number(match?.[1] ?? 0) / 1024;
 }
 
-function startWatcher(url: string): Watcher {
+function startWatcher(url: string, apps: number): Watcher {
 	// The watchers stand in for the students' own machines: at the lowest priority they take only CPU
 	// the server and the producers leave idle, as 50 other computers would take none of it.
-	const proc = spawn('nice', ['-n', '19', process.execPath, path.join(root, 'bench/classroom-watcher.mjs'), url], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
+	const proc = spawn('nice', ['-n', '19', process.execPath, path.join(root, 'bench/classroom-watcher.mjs'), url, String(apps)], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
 	const lines: string[] = [];
 	const waiting: ((line: string) => void)[] = [];
 	let buffer = '';
@@ -80,7 +84,7 @@ function startWatcher(url: string): Watcher {
 			else lines.push(line);
 		}
 	});
-	return {proc, lines, next: () => (lines.length > 0 ? Promise.resolve(lines.shift()!) : new Promise((resolve) => waiting.push(resolve)))};
+	return {proc, apps, lines, next: () => (lines.length > 0 ? Promise.resolve(lines.shift()!) : new Promise((resolve) => waiting.push(resolve)))};
 }
 
 /** PRODUCERS loops posting batches for `ms`; returns records acknowledged and the elapsed time. */
@@ -110,12 +114,23 @@ interface WatcherReport {
 async function collect(watchers: Watcher[]): Promise<WatcherReport[]> {
 	// Let the last batches (50 ms hub + the network) arrive first.
 	await new Promise((resolve) => setTimeout(resolve, 1000));
-	return Promise.all(
+	const reports = await Promise.all(
 		watchers.map(async (w) => {
 			w.proc.stdin!.write('report\n');
-			return JSON.parse(await w.next()) as WatcherReport;
+			const out: WatcherReport[] = [];
+			for (let i = 0; i < w.apps; i++) out.push(JSON.parse(await w.next()) as WatcherReport);
+			return out;
 		}),
 	);
+	return reports.flat();
+}
+
+/** `count` apps in processes of at most `appsPerProcess`, each process ready. */
+async function startWatchers(url: string, count: number): Promise<Watcher[]> {
+	const watchers: Watcher[] = [];
+	for (let left = count; left > 0; left -= appsPerProcess) watchers.push(startWatcher(url, Math.min(appsPerProcess, left)));
+	for (const w of watchers) await w.next(); // "ready"
+	return watchers;
 }
 
 async function main(): Promise<void> {
@@ -127,8 +142,7 @@ async function main(): Promise<void> {
 		const alone = await produce(server.url, 'alone', seconds * 1000);
 		const cpuAlone = cpuMs(server.proc.pid) - cpu;
 		const rssBefore = rssMiB(server.proc.pid);
-		const watchers = Array.from({length: watcherCount}, () => startWatcher(server.url));
-		for (const w of watchers) await w.next(); // "ready"
+		const watchers = await startWatchers(server.url, watcherCount);
 		const rssConnected = rssMiB(server.proc.pid);
 		cpu = cpuMs(server.proc.pid);
 		const watchersCpu = () => watchers.reduce((sum, w) => sum + cpuMs(w.proc.pid), 0);
@@ -140,7 +154,7 @@ async function main(): Promise<void> {
 		const ratePlain = alone.records / alone.seconds;
 		const rateWatched = watched.records / watched.seconds;
 		report({
-			name: `producers (${PRODUCERS} x batches of 100 x 100 B) with ${watcherCount} watchers`,
+			name: `producers (${PRODUCERS} x batches of 100 x 100 B) with ${watcherCount} watchers (${watchers.length} processes)`,
 			unit: 'records/s',
 			value: rateWatched,
 			baselineName: 'no watchers',
@@ -158,7 +172,7 @@ async function main(): Promise<void> {
 		});
 		// On one 2-core machine the watchers share the CPU with the server and the producers; on a
 		// classroom's 50 machines they would not: how much of a core they took explains the first ratio.
-		figure(`CPU the ${watcherCount} watcher processes used while producing`, watchersUsed / 1000 / watched.seconds, 'cores', `${(watchersUsed / watcherCount / watched.seconds).toFixed(1)} ms/s each, at nice 19`);
+		figure(`CPU the ${watcherCount} watchers used while producing`, watchersUsed / 1000 / watched.seconds, 'cores', `${(watchersUsed / watcherCount / watched.seconds).toFixed(1)} ms/s each, ${watchers.length} processes at nice 19`);
 		const complete = reports.filter((r) => r.records === watched.records).length;
 		figure('watchers that saw every appended record', complete, `of ${watcherCount}`, `${watched.records.toLocaleString('en-US')} records; missed notices: ${reports.reduce((n, r) => n + r.missed, 0)}`);
 		const p99 = Math.max(...reports.map((r) => r.p99));
@@ -199,13 +213,11 @@ async function main(): Promise<void> {
 			clearInterval(sampler);
 			return peak - start;
 		};
-		const readers = Array.from({length: 5}, () => startWatcher(server.url));
-		for (const w of readers) await w.next();
+		const readers = await startWatchers(server.url, 5);
 		const calmGrowth = await peakDuring('calm');
 		const calm = await collect(readers);
 		for (const w of readers) w.proc.kill();
-		const readers2 = Array.from({length: 5}, () => startWatcher(server.url));
-		for (const w of readers2) await w.next();
+		const readers2 = await startWatchers(server.url, 5);
 		const stalled = net.connect(new URL(server.url).port ? Number(new URL(server.url).port) : 80, '127.0.0.1');
 		stalled.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
 		stalled.pause();
