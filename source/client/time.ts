@@ -1,9 +1,10 @@
 /** Points in time on the command line (`topic offset --time`, `consumer offset reset --to-time`). */
 
-export const TIME_HELP = `milliseconds since the epoch (1700000000000), an ISO 8601 date or date-time
-(2024-05-01, 2024-05-01T12:00:00Z, 2024-05-01T14:00+02:00; a date-time without a zone
-is local time, a date alone is midnight UTC, as JavaScript reads them), 'now', or a time
-relative to now: -30s, -10m, -2h, -1d, -1w`;
+export const TIME_HELP = `ms since the epoch (1700000000000); an ISO 8601 date or
+date-time (2024-05-01, 2024-05-01T12:00:00Z, 2024-05-01T14:00+02:00;
+without a zone a date-time is local time and a date alone is midnight
+UTC, as JavaScript reads them); 'now'; or relative to now: -30s, -10m,
+-2h, -1d, -1w`;
 
 const UNITS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000};
 const ISO = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
