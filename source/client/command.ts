@@ -4,6 +4,8 @@ import {ShapeError} from './shape.js';
 
 export interface Output {
 	write(chunk: string): unknown;
+	/** process.stdout/stderr have it: progress lines are shown only on a terminal. */
+	isTTY?: boolean;
 }
 
 export interface ClientIo {
@@ -29,6 +31,8 @@ export interface RunContext {
 	warn(line: string): void;
 	/** See ClientIo.signal. */
 	signal?: AbortSignal | undefined;
+	/** The raw streams, for commands that write in bulk (export) or show progress. */
+	io: ClientIo;
 }
 
 export interface CommandInput {

@@ -12,12 +12,19 @@ export type QueryValue = string | number | boolean | undefined;
 export interface ApiRequest {
 	/** Completes "Failed to <operation>: ..." in error messages, e.g. "post record". */
 	operation: string;
-	method: 'GET' | 'POST' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	/** Raw path segments; each is percent-encoded here, so names cannot change the route. */
 	path: readonly string[];
 	query?: Record<string, QueryValue>;
 	/** Sent as JSON when present; absent means no body and no Content-Type. */
 	body?: unknown;
+	/** Cancels the request (Ctrl+C during `--follow`); the timeout still applies. */
+	signal?: AbortSignal;
+}
+
+/** The server did not answer (refused, reset, timed out): a follower retries, other commands exit 1. */
+export class ConnectionFailure extends CommandFailure {
+	override name = 'ConnectionFailure';
 }
 
 export interface ApiResponse {
@@ -108,14 +115,15 @@ export async function callApi(context: ClientContext, request: ApiRequest): Prom
 		body = JSON.stringify(request.body);
 		headers['content-type'] = 'application/json';
 	}
-	const signal = AbortSignal.timeout(context.timeoutMs);
+	const timeout = AbortSignal.timeout(context.timeoutMs);
+	const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
 	let response: Response;
 	try {
 		// Redirects are not followed: a redirect would re-send the token and body somewhere else.
 		response = await fetch(url, {method: request.method, headers, body, signal, redirect: 'manual'});
 	} catch (error) {
 		if (isTimeout(error)) {
-			throw new CommandFailure(`Failed to connect to server: no response from ${context.baseUrl.origin} within ${context.timeoutMs} ms`);
+			throw new ConnectionFailure(`Failed to connect to server: no response from ${context.baseUrl.origin} within ${context.timeoutMs} ms`);
 		}
 		const cause = describeCause(error);
 		const plainHttp = context.baseUrl.protocol === 'https:' ? PLAIN_HTTP_ANSWER.exec(cause) : null;
@@ -126,14 +134,14 @@ export async function callApi(context: ClientContext, request: ApiRequest): Prom
 				`Failed to connect to server: ${context.baseUrl.origin} does not speak TLS (TLS: ${plainHttp[0]}); is it plain HTTP? Try --url ${plain.href.replace(/\/$/, '')}`,
 			);
 		}
-		throw new CommandFailure(`Failed to connect to server: ${cause} (${context.baseUrl.origin})`);
+		throw new ConnectionFailure(`Failed to connect to server: ${cause} (${context.baseUrl.origin})`);
 	}
 	let text: string;
 	try {
 		text = await response.text();
 	} catch (error) {
 		const reason = isTimeout(error) ? `timed out after ${context.timeoutMs} ms` : describeCause(error);
-		throw new CommandFailure(`Failed to ${request.operation}: reading the response failed: ${reason}`);
+		throw new ConnectionFailure(`Failed to ${request.operation}: reading the response failed: ${reason}`);
 	}
 	const json = parseJson(text);
 	if (response.status < 200 || response.status > 299) {

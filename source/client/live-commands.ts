@@ -216,7 +216,7 @@ function refusal(code: number | undefined): string | undefined {
 }
 
 /** Resolves on Ctrl+C (SIGINT or SIGTERM) or when `signal` aborts. */
-function stopRequested(signal: AbortSignal | undefined): {stopped: Promise<void>; dispose(): void} {
+export function stopRequested(signal: AbortSignal | undefined): {stopped: Promise<void>; dispose(): void} {
 	if (signal !== undefined) {
 		let onAbort = (): void => undefined;
 		const stopped = new Promise<void>((resolve) => {

@@ -11,10 +11,12 @@ import {
 	type RunContext,
 } from './command.js';
 import {consumerGroup} from './consumer-commands.js';
+import {exportCommand} from './export-command.js';
 import {statsCommand, watchCommand} from './live-commands.js';
 import {CommandFailure, UsageError} from './errors.js';
 import type {ClientContext} from './http.js';
 import {producerRecordsCommand} from './producer-commands.js';
+import {topicGroup} from './topic-commands.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -37,11 +39,13 @@ const ROOT: CommandGroup = {
 	children: [
 		healthCommand,
 		topicsCommand,
+		topicGroup,
 		groupsCommand,
 		statsCommand,
 		watchCommand,
 		{kind: 'group', name: 'producer', summary: 'post records', children: [producerRecordsCommand]},
 		consumerGroup,
+		exportCommand,
 	],
 };
 
@@ -298,7 +302,7 @@ export async function runClient(
 			return 0;
 		}
 		json = parsed.values.json === true;
-		const context: RunContext = {api: clientContext(parsed.values, env, parsed.command.usage), json, print, warn, signal: io.signal};
+		const context: RunContext = {api: clientContext(parsed.values, env, parsed.command.usage), json, print, warn, signal: io.signal, io};
 		await parsed.command.run(context, {args: parsed.args, values: parsed.values, usage: parsed.command.usage});
 		return 0;
 	} catch (error) {

@@ -214,7 +214,7 @@ describe('client usage errors (exit 2, message naming the problem, usage on stde
 		await usage([], 'missing command');
 		await usage(['nope'], "unknown command 'nope'");
 		await usage(['consumer'], 'missing command');
-		await usage(['consumer', 'offset', 'reset'], "unknown command 'consumer offset reset'");
+		await usage(['consumer', 'offset', 'rewind'], "unknown command 'consumer offset rewind'");
 	});
 
 	it('rejects unknown options, missing values and bad values, naming the flag', async () => {
