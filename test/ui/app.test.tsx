@@ -273,7 +273,9 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			['cherry', 'fruit=cherry'],
 		] as const) {
 			await ui.press('/');
-			await ui.see('Filter records');
+			await ui.see('Filter records on');
+			await ui.press(KEY.enter); // any field
+			await ui.see('Filter records on key, value or header');
 			// The field starts with the current filter, for editing: clear it.
 			for (const _ of previous) await ui.press('\u007F');
 			await ui.type(text);
@@ -288,6 +290,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			});
 		}
 		await ui.press('/');
+		await ui.press(KEY.enter);
 		for (const _ of previous) await ui.press('\u007F');
 		await ui.press(KEY.enter);
 		await ui.see('zilch');
