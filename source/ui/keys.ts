@@ -102,8 +102,8 @@ export const PANE_BINDINGS: Record<PaneId, readonly Binding<PaneCommand>[]> = {
 		{keys: 'x', does: 'byte inspector', on: {inspect: ['x']}},
 		{keys: 's', does: 'seek', on: {seek: ['s']}},
 		{keys: 'f', does: 'follow', on: {follow: ['f']}},
-		{keys: '/', does: 'filter (key, value, header; /regex/)', on: {filter: ['/']}},
-		{keys: 'e', does: 'export to a JSON Lines file', on: {export: ['e']}},
+		{keys: '/', does: 'filter', on: {filter: ['/']}},
+		{keys: 'e', does: 'export to .jsonl', on: {export: ['e']}},
 		{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 		// p is a global key; this row says what it does here.
 		{keys: 'p', does: 'produce (pre-filled from record)', on: {}},
@@ -148,8 +148,8 @@ const SCROLL = {...UP_DOWN, pageUp: ['pageup'], pageDown: ['pagedown']} as const
 
 export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
 	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
-	{keys: '←→/h l', does: 'previous/next record', on: {previous: ['left', 'h'], next: ['right', 'l']}},
-	{keys: 'c', does: 'copy as JSON to a file', on: {copy: ['c']}},
+	{keys: '←→/h l', does: 'prev/next record', on: {previous: ['left', 'h'], next: ['right', 'l']}},
+	{keys: 'c', does: 'copy to .json file', on: {copy: ['c']}},
 	{keys: 'x', does: 'byte inspector', on: {inspect: ['x']}},
 	{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 	{keys: 'p', does: 're-produce', on: {produce: ['p']}},
@@ -206,9 +206,9 @@ export const TOUR_FOOTER_KEYS: readonly KeyHelp[] = shortOf(TOUR_BINDINGS);
 
 /** What the filter form (/) takes. */
 export const FILTER_HELP: readonly KeyHelp[] = [
-	{keys: 'text', does: 'contains it, any case (key, value, headers, or the field chosen)'},
-	{keys: '/regex/i', does: 'a regular expression (flags after the last /)'},
-	{keys: 'header', does: 'name, name=value (exactly), name=/regex/'},
+	{keys: 'text', does: 'contains, any case'},
+	{keys: '/re/flags', does: 'regular expression'},
+	{keys: 'header', does: 'name[=value|=/re/]'},
 	{keys: 'empty', does: 'clears the filter'},
 ];
 

@@ -369,7 +369,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			seen.push(ui.frame());
 		}
 		const f = seen.join('\n');
-		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)']) {
+		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)', 'export to .jsonl', 'prev/next record', 'copy to .json file', 'Filter (/)', 'name[=value|=/re/]', 'regular expression']) {
 			expect(f).toContain(text);
 		}
 		expect(f).toMatch(/1-7 \(8\) +pane \(8 = Server\)/);

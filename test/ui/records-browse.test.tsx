@@ -226,7 +226,7 @@ describe('Records pane: export, filters, detail next/previous, copy', () => {
 		await ui!.press('2');
 		await ui!.press(KEY.enter);
 		let f = await ui!.see('Record t @ 0');
-		expect(f).toContain('previous/next record');
+		expect(f).toContain('prev/next record');
 		await ui!.press(KEY.left);
 		await ui!.see('0 is the first record (no previous)');
 		await ui!.press(KEY.right);
