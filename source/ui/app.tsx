@@ -21,6 +21,7 @@ import {useSnapshot} from './store/use-snapshot.js';
 import type {TuiStore} from './store/tui-store.js';
 import type {Act, LiveQueue} from './tui-engine.js';
 import {useConnection} from './use-connection.js';
+import {useRecordsTools} from './use-records-tools.js';
 import {useRecordsView} from './use-records-view.js';
 import {type TerminalSize, useTerminalSize} from './use-terminal-size.js';
 
@@ -53,10 +54,12 @@ export interface AppProps {
 	noTour?: string;
 	/** Shown for the server in the header instead of its address or 'off' (the tour explains whose queue it serves). */
 	serverLabel?: string;
+	/** Where the Records pane's export (e) and the detail's copy (c) write files; the working directory by default. */
+	exportDir?: string;
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
-	if (isForm(modal)) return modal.kind === 'seek' || modal.kind === 'group-delete' ? CHOICE_KEYS : FORM_KEYS;
+	if (isForm(modal)) return modal.kind === 'seek' || modal.kind === 'filter' || modal.kind === 'group-delete' ? CHOICE_KEYS : FORM_KEYS;
 	switch (modal.kind) {
 		case 'detail':
 			return DETAIL_KEYS;
@@ -134,6 +137,7 @@ function AppScreen(props: AppProps) {
 		},
 		[store],
 	);
+	const tools = useRecordsTools({reader: engine, dir: props.exportDir ?? process.cwd(), say, show: (text) => setMessage(text === null ? null : {text, level: 'info'})});
 
 	// Engine actions: errors become messages, never exceptions in the render tree.
 	const act = useCallback<Act>(
@@ -199,7 +203,10 @@ function AppScreen(props: AppProps) {
 			else if (command === 'seek') setModal({kind: 'seek'});
 			else if (command === 'filter') setModal({kind: 'filter'});
 			else if (command === 'pretty') records.togglePretty();
-			else if (command === 'inspect' && records.selected) inspect(topic, records.selected);
+			else if (command === 'export') {
+				if (highWaterMark === 0) setMessage({text: `${topic} is empty: nothing to export`, level: 'error'});
+				else setModal({kind: 'export'});
+			} else if (command === 'inspect' && records.selected) inspect(topic, records.selected);
 			else if (command === 'open' && records.selected) {
 				setViewScroll(0);
 				setModal({kind: 'detail', record: records.selected, topic});
@@ -277,6 +284,16 @@ function AppScreen(props: AppProps) {
 				if (command === 'inspect') inspect(modal.topic, modal.record);
 				else if (command === 'pretty') records.togglePretty();
 				else if (command === 'produce') openProduce(modal.record);
+				else if (command === 'copy') tools.copy(modal.topic, modal.record);
+				else if (command === 'next' || command === 'previous') {
+					const {topic: shown, record} = modal;
+					tools.step(shown, record.offset, command === 'next' ? 1 : -1, records.view.filter, (next) => {
+						// A step that resolves after the view moved on (closed, or another step) changes nothing.
+						setModal((m) => (m.kind === 'detail' && m.topic === shown && m.record.offset === record.offset ? {...m, record: next} : m));
+						setViewScroll(0);
+						records.reveal(next.offset);
+					});
+				}
 			}
 			return true;
 		},
@@ -334,6 +351,7 @@ function AppScreen(props: AppProps) {
 				topic={topic}
 				highWaterMark={highWaterMark}
 				records={records}
+				tools={tools}
 				selectTopic={selectTopic}
 				say={(text) => setMessage({text, level: 'info'})}
 				onGroupDeleted={() => setGroupIndex((i) => Math.max(0, i - 1))}

@@ -82,7 +82,8 @@ export type PaneCommand =
 	| 'create'
 	| 'delete'
 	| 'commit'
-	| 'rewind';
+	| 'rewind'
+	| 'export';
 
 const UP_DOWN = {up: ['up', 'k'], down: ['down', 'j']} as const;
 
@@ -102,6 +103,7 @@ export const PANE_BINDINGS: Record<PaneId, readonly Binding<PaneCommand>[]> = {
 		{keys: 's', does: 'seek', on: {seek: ['s']}},
 		{keys: 'f', does: 'follow', on: {follow: ['f']}},
 		{keys: '/', does: 'filter', on: {filter: ['/']}},
+		{keys: 'e', does: 'export to .jsonl', on: {export: ['e']}},
 		{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 		// p is a global key; this row says what it does here.
 		{keys: 'p', does: 'produce (pre-filled from record)', on: {}},
@@ -139,13 +141,15 @@ export const CHOICE_BINDINGS: readonly Binding<'up' | 'down' | 'choose' | 'pick'
 	{keys: 'Esc', does: 'cancel', on: {cancel: ['escape']}},
 ];
 
-export type OverlayCommand = 'up' | 'down' | 'pageUp' | 'pageDown' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit';
+export type OverlayCommand = 'up' | 'down' | 'pageUp' | 'pageDown' | 'inspect' | 'pretty' | 'produce' | 'close' | 'quit' | 'next' | 'previous' | 'copy';
 
 /** Scrolling a view that does not fit (help, detail, byte inspector). */
 const SCROLL = {...UP_DOWN, pageUp: ['pageup'], pageDown: ['pagedown']} as const;
 
 export const DETAIL_BINDINGS: readonly Binding<OverlayCommand>[] = [
 	{keys: '↑↓ PgUp/PgDn', does: 'scroll', on: SCROLL},
+	{keys: '←→/h l', does: 'prev/next record', on: {previous: ['left', 'h'], next: ['right', 'l']}},
+	{keys: 'c', does: 'copy to .json file', on: {copy: ['c']}},
 	{keys: 'x', does: 'byte inspector', on: {inspect: ['x']}},
 	{keys: 'v', does: 'JSON pretty/raw', on: {pretty: ['v']}},
 	{keys: 'p', does: 're-produce', on: {produce: ['p']}},
@@ -200,6 +204,14 @@ export const TOUR_KEYS: readonly KeyHelp[] = helpOf(TOUR_BINDINGS);
 /** The tour's keys in the footer (short). */
 export const TOUR_FOOTER_KEYS: readonly KeyHelp[] = shortOf(TOUR_BINDINGS);
 
+/** What the filter form (/) takes. */
+export const FILTER_HELP: readonly KeyHelp[] = [
+	{keys: 'text', does: 'contains, any case'},
+	{keys: '/re/flags', does: 'regular expression'},
+	{keys: 'header', does: 'name[=value|=/re/]'},
+	{keys: 'empty', does: 'clears the filter'},
+];
+
 /** What the seek form (s) offers. */
 export const SEEK_HELP: readonly KeyHelp[] = [
 	{keys: 'beginning', does: 'offset 0'},
@@ -217,5 +229,6 @@ export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[]
 	{title: 'Events', keys: PANE_KEYS.events},
 	{title: 'Forms', keys: FORM_KEYS},
 	{title: 'Seek (s)', keys: SEEK_HELP},
+	{title: 'Filter (/)', keys: FILTER_HELP},
 	{title: 'Tour (t)', keys: TOUR_KEYS},
 ];

@@ -3,10 +3,12 @@ import React from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
 import {GROUP_COMMIT_ROWS, GROUP_CREATE_ROWS, GROUP_DELETE_ROWS, GroupCommitForm, GroupCreateForm, GroupDeleteForm} from './forms/group-forms.js';
 import {PRODUCE_ROWS, ProduceForm, type ProduceInitial} from './forms/produce-form.js';
-import {FilterForm, SEEK_FIELD_ROWS, SEEK_ROWS, SeekForm, SeekOffsetForm, SeekTimeForm} from './forms/records-forms.js';
+import {EXPORT_ROWS, ExportForm, FILTER_ROWS, FilterForm, FilterTextForm, SEEK_FIELD_ROWS, SEEK_ROWS, SeekForm, SeekOffsetForm, SeekTimeForm} from './forms/records-forms.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
+import type {FilterField} from './record-filter.js';
 import type {Act, TuiEngine} from './tui-engine.js';
 import type {RecordsView} from './use-records-view.js';
+import type {RecordsTools} from './use-records-tools.js';
 
 /** What is open over the panes: nothing, a view drawn in their place, or a form below them. */
 export type Modal =
@@ -19,6 +21,8 @@ export type Modal =
 	| {kind: 'seek-offset'}
 	| {kind: 'seek-time'}
 	| {kind: 'filter'}
+	| {kind: 'filter-text'; field: FilterField}
+	| {kind: 'export'}
 	| {kind: 'group-create'}
 	| {kind: 'group-commit'; group: string; topic: string; offset: number; highWaterMarks?: Readonly<Record<string, number>>}
 	| {kind: 'group-delete'; group: string};
@@ -34,7 +38,9 @@ const FORM_ROWS: Record<FormModal['kind'], number> = {
 	seek: SEEK_ROWS,
 	'seek-offset': SEEK_FIELD_ROWS,
 	'seek-time': SEEK_FIELD_ROWS,
-	filter: SEEK_FIELD_ROWS,
+	filter: FILTER_ROWS,
+	'filter-text': SEEK_FIELD_ROWS,
+	export: EXPORT_ROWS,
 	'group-create': GROUP_CREATE_ROWS,
 	'group-commit': GROUP_COMMIT_ROWS,
 	'group-delete': GROUP_DELETE_ROWS,
@@ -53,6 +59,8 @@ export interface ModalHostProps {
 	topic: string | null;
 	highWaterMark: number;
 	records: RecordsView;
+	/** Export and copy (the export form starts one). */
+	tools: RecordsTools;
 	selectTopic(name: string): void;
 	say(text: string): void;
 	onGroupDeleted(): void;
@@ -73,7 +81,13 @@ export function ModalHost(props: ModalHostProps): ReactNode {
 		case 'seek-time':
 			return <SeekTimeForm frame={frame} records={records} reader={records.reader} topic={props.topic} highWaterMark={props.highWaterMark} say={props.say} />;
 		case 'filter':
-			return <FilterForm frame={frame} records={records} />;
+			return <FilterForm frame={frame} records={records} ask={(field) => open({kind: 'filter-text', field})} />;
+		case 'filter-text':
+			return <FilterTextForm frame={frame} records={records} field={modal.field} />;
+		case 'export':
+			return props.topic ? (
+				<ExportForm frame={frame} topic={props.topic} highWaterMark={props.highWaterMark} filter={records.view.filter} dir={props.tools.dir} start={props.tools.startExport} />
+			) : null;
 		case 'group-create':
 			return <GroupCreateForm frame={frame} engine={engine} act={act} />;
 		case 'group-commit':

@@ -1,4 +1,5 @@
 import type {PollOptions, PollResult, RecordWithOffset} from '../engine/types.js';
+import {type RecordFilter, compileFilter, isActive} from './record-filter.js';
 
 /**
  * The engine call the Records pane makes (FlashQ fits): `peek`, a poll counted nowhere, so the
@@ -12,24 +13,11 @@ export interface RecordReader {
 export const FILTER_SCAN_LIMIT = 5000;
 const SCAN_CHUNK = 500;
 
-export function matchesFilter(record: RecordWithOffset, filter: string): boolean {
-	if (filter === '') return true;
-	const needle = filter.toLowerCase();
-	if (record.value.toLowerCase().includes(needle)) return true;
-	if (record.key?.toLowerCase().includes(needle)) return true;
-	if (record.headers) {
-		for (const [k, v] of Object.entries(record.headers)) {
-			if (k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)) return true;
-		}
-	}
-	return false;
-}
-
 export interface PageRequest {
 	topic: string;
 	start: number;
 	follow: boolean;
-	filter: string;
+	filter: RecordFilter | null;
 	size: number;
 	highWaterMark: number;
 }
@@ -45,12 +33,14 @@ export interface Page {
 /** Loads one page of the Records pane: a plain range, the tail (follow), or the filtered equivalents. */
 export async function loadPage(reader: RecordReader, req: PageRequest): Promise<Page> {
 	const {topic, size, filter} = req;
-	if (filter === '') {
+	if (!isActive(filter)) {
 		const start = req.follow ? Math.max(0, req.highWaterMark - size) : req.start;
 		const result = await reader.peek(topic, {fromOffset: start, maxRecords: size});
 		return {topic, records: result.records, start, scanned: result.records.length};
 	}
 	// Filtered: scan forward in chunks; when following, scan the newest records and keep the last matches.
+	const compiled = compileFilter(filter);
+	if (!compiled.ok) throw new Error(compiled.error);
 	const from = req.follow ? Math.max(0, req.highWaterMark - FILTER_SCAN_LIMIT) : req.start;
 	const matches: RecordWithOffset[] = [];
 	let offset = from;
@@ -59,7 +49,7 @@ export async function loadPage(reader: RecordReader, req: PageRequest): Promise<
 		const result = await reader.peek(topic, {fromOffset: offset, maxRecords: SCAN_CHUNK});
 		if (result.records.length === 0) break;
 		for (const record of result.records) {
-			if (matchesFilter(record, filter)) matches.push(record);
+			if (compiled.test(record)) matches.push(record);
 		}
 		scanned += result.records.length;
 		offset = result.nextOffset;
@@ -67,6 +57,53 @@ export async function loadPage(reader: RecordReader, req: PageRequest): Promise<
 	}
 	const records = req.follow ? matches.slice(-size) : matches.slice(0, size);
 	return {topic, records, start: records[0]?.offset ?? from, scanned};
+}
+
+/** What the record detail moves to: the record, or why there is none. */
+export type Neighbour = {record: RecordWithOffset} | {record: null; why: 'end' | 'limit'; scanned: number};
+
+/** The records at offsets [start, end), read page by page (a page may stop early at its byte bound). */
+async function readRange(reader: RecordReader, topic: string, start: number, end: number): Promise<RecordWithOffset[]> {
+	const out: RecordWithOffset[] = [];
+	for (let offset = start; offset < end; ) {
+		const result = await reader.peek(topic, {fromOffset: offset, maxRecords: end - offset});
+		if (result.records.length === 0) break;
+		out.push(...result.records.filter((r) => r.offset < end));
+		offset = result.nextOffset;
+	}
+	return out;
+}
+
+/**
+ * The record after (direction 1) or before (-1) offset `from`, the next one the filter selects when
+ * one is active; a filtered search gives up after FILTER_SCAN_LIMIT records, like a filtered page.
+ */
+export async function neighbourRecord(reader: RecordReader, topic: string, from: number, direction: 1 | -1, filter: RecordFilter | null): Promise<Neighbour> {
+	const compiled = compileFilter(filter);
+	if (!compiled.ok) throw new Error(compiled.error);
+	const chunk = isActive(filter) ? SCAN_CHUNK : 1;
+	let scanned = 0;
+	if (direction > 0) {
+		for (let offset = from + 1; scanned < FILTER_SCAN_LIMIT; ) {
+			const result = await reader.peek(topic, {fromOffset: offset, maxRecords: chunk});
+			if (result.records.length === 0) return {record: null, why: 'end', scanned};
+			const found = result.records.find(compiled.test);
+			if (found) return {record: found};
+			scanned += result.records.length;
+			offset = result.nextOffset;
+		}
+		return {record: null, why: 'limit', scanned};
+	}
+	for (let end = from; scanned < FILTER_SCAN_LIMIT; ) {
+		if (end <= 0) return {record: null, why: 'end', scanned};
+		const start = Math.max(0, end - chunk);
+		const records = await readRange(reader, topic, start, end);
+		const found = records.findLast(compiled.test);
+		if (found) return {record: found};
+		scanned += end - start;
+		end = start;
+	}
+	return {record: null, why: 'limit', scanned};
 }
 
 /**

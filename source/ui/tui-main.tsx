@@ -21,7 +21,7 @@ async function firstPage(queue: LiveQueue, size: {columns: number; rows: number}
 	const layout = computeLayout(size.columns, size.rows, withServer);
 	const box = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(box?.height ?? 10);
-	return loadPage(queue, {topic: topic.name, start: 0, follow: false, filter: '', size: pageSize, highWaterMark: topic.highWaterMark});
+	return loadPage(queue, {topic: topic.name, start: 0, follow: false, filter: null, size: pageSize, highWaterMark: topic.highWaterMark});
 }
 
 /** The body of runTui (see run-tui.ts), loaded with React and Ink only when a UI is wanted. */

@@ -1,5 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {errorMessage} from './format.js';
+import {filterKey} from './record-filter.js';
 import {type Page, type PageRequest, type RecordReader, loadPage} from './records-source.js';
 
 export interface PageState {
@@ -17,7 +18,7 @@ export function usePage(reader: RecordReader, request: PageRequest | null, initi
 	const inFlight = useRef(false);
 	const next = useRef<PageRequest | null>(null);
 	const mounted = useRef(true);
-	const key = request ? `${request.topic}|${request.start}|${request.follow}|${request.filter}|${request.size}|${request.highWaterMark}` : '';
+	const key = request ? `${request.topic}|${request.start}|${request.follow}|${filterKey(request.filter)}|${request.size}|${request.highWaterMark}` : '';
 	useEffect(() => {
 		mounted.current = true;
 		return () => {

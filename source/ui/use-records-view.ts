@@ -1,10 +1,11 @@
 import {useEffect, useState} from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
 import type {RecordsViewState} from './panes/records-pane.js';
+import {type RecordFilter, isActive} from './record-filter.js';
 import type {Page, RecordReader} from './records-source.js';
 import {usePage} from './use-page.js';
 
-export const INITIAL_VIEW: RecordsViewState = {start: 0, follow: false, filter: '', pretty: true, cursor: 0};
+export const INITIAL_VIEW: RecordsViewState = {start: 0, follow: false, filter: null, pretty: true, cursor: 0};
 
 export interface RecordsViewInput {
 	engine: RecordReader;
@@ -36,7 +37,7 @@ export function useRecordsView({engine, topic, highWaterMark, pageSize, initialP
 	const cursor = Math.min(view.cursor, Math.max(0, records.length - 1));
 
 	// The page's first offset from the view itself (a load may still be in flight), except when following.
-	const pageFirst = (v: RecordsViewState): number => (v.follow || v.filter !== '' ? (records[0]?.offset ?? v.start) : v.start);
+	const pageFirst = (v: RecordsViewState): number => (v.follow || isActive(v.filter) ? (records[0]?.offset ?? v.start) : v.start);
 
 	return {
 		view,
@@ -44,7 +45,7 @@ export function useRecordsView({engine, topic, highWaterMark, pageSize, initialP
 		cursor,
 		selected: records[cursor] ?? null,
 		/** How many records the filtered page scanned (shown only with a filter). */
-		scanned: view.filter ? page?.scanned : undefined,
+		scanned: isActive(view.filter) ? page?.scanned : undefined,
 		error,
 		reader,
 		/** A new topic: back to its start, keeping the JSON style. */
@@ -54,7 +55,7 @@ export function useRecordsView({engine, topic, highWaterMark, pageSize, initialP
 				const c = Math.min(v.cursor, Math.max(0, records.length - 1));
 				const next = c + delta;
 				if (next >= 0 && next < records.length) return {...v, cursor: next};
-				if (v.filter !== '') return v;
+				if (isActive(v.filter)) return v;
 				// Past an edge: scroll the page by one record (leaving follow mode).
 				const first = pageFirst(v);
 				if (next < 0 && first > 0) return {...v, follow: false, start: Math.max(0, first + delta), cursor: 0};
@@ -68,7 +69,7 @@ export function useRecordsView({engine, topic, highWaterMark, pageSize, initialP
 				const first = pageFirst(v);
 				if (direction > 0) {
 					const last = records[records.length - 1]?.offset;
-					const start = v.filter !== '' && last !== undefined ? last + 1 : first + pageSize;
+					const start = isActive(v.filter) && last !== undefined ? last + 1 : first + pageSize;
 					return start >= highWaterMark ? v : {...v, follow: false, start, cursor: 0};
 				}
 				return {...v, follow: false, start: Math.max(0, first - pageSize), cursor: 0};
@@ -81,7 +82,15 @@ export function useRecordsView({engine, topic, highWaterMark, pageSize, initialP
 			return view.follow ? 'follow off' : 'following the tail';
 		},
 		togglePretty: () => setView((v) => ({...v, pretty: !v.pretty})),
-		filter: (text: string) => setView((v) => ({...v, filter: text, start: v.filter === '' ? (records[0]?.offset ?? v.start) : v.start, cursor: 0})),
+		/** A new filter (null or empty text clears it); the page starts where the shown one does. */
+		filter: (filter: RecordFilter | null) =>
+			setView((v) => ({...v, filter: isActive(filter) ? filter : null, start: isActive(v.filter) ? v.start : (records[0]?.offset ?? v.start), cursor: 0})),
+		/** Selects the record at `offset`: on this page when it is there, else a page starting at it (the detail view's next/previous). */
+		reveal: (offset: number) =>
+			setView((v) => {
+				const at = records.findIndex((r) => r.offset === offset);
+				return at !== -1 ? {...v, cursor: at} : {...v, follow: false, start: offset, cursor: 0};
+			}),
 	};
 }
 

@@ -273,7 +273,9 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			['cherry', 'fruit=cherry'],
 		] as const) {
 			await ui.press('/');
-			await ui.see('Filter records');
+			await ui.see('Filter records on');
+			await ui.press(KEY.enter); // any field
+			await ui.see('Filter records on key, value or header');
 			// The field starts with the current filter, for editing: clear it.
 			for (const _ of previous) await ui.press('\u007F');
 			await ui.type(text);
@@ -288,6 +290,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			});
 		}
 		await ui.press('/');
+		await ui.press(KEY.enter);
 		for (const _ of previous) await ui.press('\u007F');
 		await ui.press(KEY.enter);
 		await ui.see('zilch');
@@ -366,7 +369,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			seen.push(ui.frame());
 		}
 		const f = seen.join('\n');
-		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)']) {
+		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)', 'export to .jsonl', 'prev/next record', 'copy to .json file', 'Filter (/)', 'name[=value|=/re/]', 'regular expression']) {
 			expect(f).toContain(text);
 		}
 		expect(f).toMatch(/1-7 \(8\) +pane \(8 = Server\)/);

@@ -123,7 +123,7 @@ describe('Records pane', () => {
 		{offset: 7, timestamp: '2020-01-01T10:00:00.000Z', key: 'k7', value: '{"a": 1}', headers: {h: 'x'}},
 		{offset: 8, timestamp: '2020-01-01T10:00:01.000Z', key: null, value: 'plain text', headers: null},
 	];
-	const view = {start: 7, follow: false, filter: '', pretty: true, cursor: 1};
+	const view = {start: 7, follow: false, filter: null, pretty: true, cursor: 1};
 	it('shows offset, time, key, value (compact JSON) and headers, with the range', () => {
 		const f = frameOf(<RecordsPane width={98} height={10} topic="orders" highWaterMark={20} records={records} view={view} />);
 		expect(f).toContain('Records orders  7..8 of 20');
@@ -133,11 +133,17 @@ describe('Records pane', () => {
 		expect(f).toMatch(/› +8 .*∅ +plain text/);
 	});
 	it('shows raw values, follow and filter modes in the title', () => {
-		const f = frameOf(<RecordsPane width={98} height={10} topic="orders" highWaterMark={20} records={records} view={{...view, pretty: false, follow: true, filter: 'k7'}} scanned={20} />);
+		const f = frameOf(<RecordsPane width={98} height={10} topic="orders" highWaterMark={20} records={records} view={{...view, pretty: false, follow: true, filter: {field: 'any', text: 'k7'}}} scanned={20} />);
 		expect(f).toContain('{"a": 1}');
 		expect(f).toContain('FOLLOW');
 		expect(f).toContain('filter "k7" (20 scanned)');
 		expect(f).toContain('raw');
+	});
+	it('shows the filtered field, and a regular expression as written', () => {
+		const on = (filter: {field: 'key' | 'header' | 'value'; text: string}) => frameOf(<RecordsPane width={98} height={10} topic="orders" highWaterMark={20} records={records} view={{...view, filter}} />);
+		expect(on({field: 'key', text: 'k7'})).toContain('filter key "k7"');
+		expect(on({field: 'header', text: 'h=x'})).toContain('filter header "h=x"');
+		expect(on({field: 'value', text: '/^pl/i'})).toContain('filter value /^pl/i');
 	});
 	it('shows read errors as text', () => {
 		expect(frameOf(<RecordsPane width={98} height={10} topic="orders" highWaterMark={0} records={[]} view={view} error="Storage error: EIO" />)).toContain('Storage error: EIO');

@@ -1,13 +1,15 @@
 import React, {memo} from 'react';
 import type {RecordWithOffset} from '../../engine/types.js';
 import {compactJson, formatHeaders, formatTimestamp, pad, padLeft} from '../format.js';
+import {type RecordFilter, describeFilter, isActive} from '../record-filter.js';
 import {Line, PaneFrame, contentColumns, contentRows} from './pane.js';
 
 export interface RecordsViewState {
 	/** First offset of the page (ignored while following). */
 	start: number;
 	follow: boolean;
-	filter: string;
+	/** Null (or empty text): every record. */
+	filter: RecordFilter | null;
 	/** Pretty-print JSON values (the detail view) / compact one-line JSON in the list; false shows raw text. */
 	pretty: boolean;
 	/** Selected row within the page. */
@@ -43,14 +45,14 @@ export const RecordsPane = memo(function RecordsPane(props: RecordsPaneProps) {
 	const valueWidth = Math.max(8, cols - offsetWidth - timeWidth - keyWidth - (headersWidth > 0 ? headersWidth + 1 : 0) - 5);
 	const modes = [
 		view.follow ? 'FOLLOW' : records.length > 0 ? `${records[0]!.offset}..${records[records.length - 1]!.offset} of ${highWaterMark}` : `from ${view.start} of ${highWaterMark}`,
-		view.filter ? `filter "${view.filter}"${scanned ? ` (${scanned} scanned)` : ''}` : '',
+		isActive(view.filter) ? `filter ${describeFilter(view.filter)}${scanned ? ` (${scanned} scanned)` : ''}` : '',
 		view.pretty ? '' : 'raw',
 	].filter(Boolean);
 	let body: React.ReactNode;
 	if (!topic) body = <Line dim>no topic selected: produce a record with p</Line>;
 	else if (error) body = <Line color="red">{error}</Line>;
 	else if (records.length === 0) {
-		body = <Line dim>{view.filter ? 'no record matches the filter' : highWaterMark === 0 ? 'topic is empty' : `no records from offset ${view.start}`}</Line>;
+		body = <Line dim>{isActive(view.filter) ? 'no record matches the filter' : highWaterMark === 0 ? 'topic is empty' : `no records from offset ${view.start}`}</Line>;
 	} else {
 		body = (
 			<>
