@@ -121,24 +121,27 @@ describe('delete topic (d in Topics)', () => {
 		expect(queue.groups()).toEqual([{groupId: 'billing', offsets: [expect.objectContaining({topic: 'gamma', committedOffset: 2})]}]);
 	});
 
-	it('moves off a topic deleted by another client, and says nothing is left after the last one', async () => {
-		await queue.post('solo', [{value: 'only-record'}]);
-		await queue.post('zeta', [{value: 'in-zeta'}]);
+	it('moves off a topic deleted by another client, to the one before after the last, and to none after all', async () => {
+		for (const name of ['alpha', 'mid', 'zeta']) await queue.post(name, [{value: `in-${name}`}]);
 		ui = await renderApp(queue);
-		await ui.press('G');
+		await ui.press('j');
+		await ui.see('in-mid');
+		await queue.deleteTopic('mid');
+		// The next one, not the first.
+		await ui.see(/› zeta +1 +1/);
 		await ui.see('in-zeta');
-		await queue.deleteTopic('zeta');
-		// The one before it, the last left.
-		await ui.see(/› solo +1 +1/);
-		await ui.see('only-record');
-		expect(lineWith(ui.frame(), 'Records')).not.toContain('zeta');
 		await ui.press('d');
-		await ui.see('Delete topic solo?');
+		await ui.see('Delete topic zeta?');
 		await ui.press('2');
-		await ui.see('deleted topic solo (1 record)');
+		await ui.see('deleted topic zeta (1 record)');
+		// The last one went: the one before it.
+		await ui.see(/› alpha +1 +1/);
+		await ui.see('in-alpha');
+		await ui.press('d');
+		await ui.press('2');
 		await ui.see('no topics yet');
-		expect(ui.frame()).not.toContain('only-record');
-		// Nothing selected: d does nothing, c still works.
+		expect(ui.frame()).not.toMatch(/in-(alpha|mid|zeta)/);
+		// Nothing selected: d does nothing.
 		await ui.press('d');
 		expect(ui.frame()).not.toContain('Delete topic');
 	});
