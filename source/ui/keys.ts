@@ -216,8 +216,8 @@ export const SEEK_HELP: readonly KeyHelp[] = [
 export const RESET_HELP: readonly KeyHelp[] = [
 	{keys: 'earliest', does: 'offset 0'},
 	{keys: 'latest', does: 'the high water mark'},
-	{keys: 'offset', does: 'a given offset (rewinding is allowed)'},
-	{keys: 'time', does: 'first record at/after (local YYYY-MM-DD HH:MM[:SS], or ISO 8601)'},
+	{keys: 'offset', does: 'a given offset (may rewind)'},
+	{keys: 'time', does: 'first record at/after (local date time, ISO)'},
 ];
 
 export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [

@@ -157,3 +157,23 @@ describe('topicAfterDeletion', () => {
 		expect(topicAfterDeletion(['a'], ['x'], null)).toBeUndefined();
 	});
 });
+
+describe('keys for topics and offset resets in help and footers', () => {
+	it('help lists them (from the key table) and the footers of Topics and Consumer Groups show them', async () => {
+		await queue.post('orders', [{value: 'x'}]);
+		ui = await renderApp(queue, {size: {columns: 160, rows: 45}});
+		expect(footer(await ui.see('orders'))).toMatch(/c create topic +d delete topic/);
+		await ui.press('3');
+		expect(footer(await ui.see('create group'))).toContain('s reset offset');
+		await ui.press('?');
+		const seen = [await ui.see('Help: keys')];
+		for (let i = 0; i < 3; i++) {
+			await ui.press(KEY.pageDown);
+			seen.push(ui.frame());
+		}
+		const help = seen.join('\n');
+		for (const text of ['create topic', 'delete topic', 'reset offset', 'Reset offset (s in Groups)', 'a given offset (may rewind)', 'first record at/after (local date']) {
+			expect(help).toContain(text);
+		}
+	});
+});
