@@ -7,7 +7,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {topicAfterDeletion} from '../../../source/ui/forms/topic-forms.js';
-import {KEY, lineWith, renderApp, type Rendered, waitFor} from '../helpers.js';
+import {KEY, renderApp, type Rendered, waitFor} from '../helpers.js';
 import {withTopicLifecycle} from '../lifecycle-double.js';
 
 let real: FlashQ;
