@@ -11,7 +11,9 @@ import type {FrameInspection} from './inspector/frame-inspection.js';
 import {inspectRecord} from './inspector/inspect-record.js';
 import {CHOICE_KEYS, commandFor, DETAIL_KEYS, FOOTER_GLOBAL_KEYS, FORM_KEYS, HELP_OVERLAY_KEYS, INSPECTOR_KEYS, type KeyHelp, PANE_KEYS, type PaneCommand, SYSTEM_BINDINGS} from './keys.js';
 import {type Layout, MIN_COLUMNS, MIN_ROWS, type PaneId, computeLayout} from './layout.js';
-import {isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
+import {resetTarget} from './forms/group-reset-forms.js';
+import {topicAfterDeletion, topicDeletion} from './forms/topic-forms.js';
+import {isChoice, isForm, isView, type Modal, ModalHost, modalRows} from './modal-host.js';
 import {OverlayView, overlayMaxScroll} from './overlay-view.js';
 import {PaneGrid} from './pane-grid.js';
 import {groupRows} from './panes/groups-pane.js';
@@ -59,7 +61,7 @@ export interface AppProps {
 }
 
 function footerKeys(modal: Modal, focus: PaneId, extra: readonly KeyHelp[] | undefined): readonly KeyHelp[] {
-	if (isForm(modal)) return modal.kind === 'seek' || modal.kind === 'filter' || modal.kind === 'group-delete' ? CHOICE_KEYS : FORM_KEYS;
+	if (isForm(modal)) return isChoice(modal) ? CHOICE_KEYS : FORM_KEYS;
 	switch (modal.kind) {
 		case 'detail':
 			return DETAIL_KEYS;
@@ -125,8 +127,19 @@ function AppScreen(props: AppProps) {
 			records.reset();
 		}
 	}
+	// The topic on screen was deleted (here or by another client): its neighbour, from its start.
+	const topicsKey = topicNames.join('\n');
+	const [listed, setListed] = useState({key: topicsKey, names: topicNames, topic});
+	if (listed.key !== topicsKey) {
+		setListed({key: topicsKey, names: topicNames, topic});
+		const next = topicAfterDeletion(listed.names, topicNames, listed.topic);
+		if (next !== undefined) {
+			setSelectedTopic(next);
+			records.reset();
+		}
+	} else if (listed.topic !== topic) setListed({...listed, topic});
 
-	const rows = useMemo(() => groupRows(snapshot.groups), [snapshot.groups]);
+	const rows = useMemo(() => groupRows(snapshot.groups, snapshot.lagTrends), [snapshot.groups, snapshot.lagTrends]);
 	const groupSelected = Math.min(groupIndex, Math.max(0, rows.length - 1));
 	const groupRow = rows[groupSelected] ?? null;
 
@@ -192,6 +205,8 @@ function AppScreen(props: AppProps) {
 			const i = topic ? topicNames.indexOf(topic) : -1;
 			const to = step !== 0 ? i + step : command === 'first' ? 0 : command === 'last' ? topicNames.length - 1 : -1;
 			if (command === 'open') setFocus('records');
+			else if (command === 'create') setModal({kind: 'topic-create'});
+			else if (command === 'delete' && topic) setModal({kind: 'topic-delete', deletion: topicDeletion(topic, highWaterMark, snapshot.groups)});
 			else if (to >= 0 && to < topicNames.length) selectTopic(topicNames[to]!);
 		} else if (pane === 'records') {
 			if (!topic) return;
@@ -215,6 +230,11 @@ function AppScreen(props: AppProps) {
 			if (step !== 0) setGroupIndex(Math.max(0, Math.min(rows.length - 1, groupSelected + step)));
 			else if (command === 'create') setModal({kind: 'group-create'});
 			else if (command === 'delete' && groupRow) setModal({kind: 'group-delete', group: groupRow.group});
+			else if (command === 'reset' && groupRow) {
+				const target = resetTarget(groupRow, topic, snapshot.topics);
+				if (target) setModal({kind: 'group-reset', target});
+				else setMessage({text: 'no topic to reset for: produce a record first', level: 'error'});
+			}
 			else if ((command === 'commit' || command === 'rewind') && groupRow) {
 				const target = groupRow.topic ?? topic;
 				if (!target) {

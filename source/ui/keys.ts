@@ -83,7 +83,8 @@ export type PaneCommand =
 	| 'delete'
 	| 'commit'
 	| 'rewind'
-	| 'export';
+	| 'export'
+	| 'reset';
 
 const UP_DOWN = {up: ['up', 'k'], down: ['down', 'j']} as const;
 
@@ -93,6 +94,8 @@ export const PANE_BINDINGS: Record<PaneId, readonly Binding<PaneCommand>[]> = {
 		{keys: '↑↓/j k', does: 'select topic', on: UP_DOWN},
 		{keys: 'g/G', does: 'first/last topic', on: {first: ['g'], last: ['G']}},
 		{keys: 'Enter', does: 'browse records', on: {open: ['return']}},
+		{keys: 'c', does: 'create topic', on: {create: ['c']}},
+		{keys: 'd', does: 'delete topic', on: {delete: ['d']}},
 	],
 	records: [
 		{keys: '↑↓/j k', does: 'move', on: UP_DOWN},
@@ -114,6 +117,7 @@ export const PANE_BINDINGS: Record<PaneId, readonly Binding<PaneCommand>[]> = {
 		{keys: 'd', does: 'delete group', on: {delete: ['d']}},
 		{keys: 'o', does: 'commit offset', on: {commit: ['o']}},
 		{keys: 'r', does: 'rewind to 0', on: {rewind: ['r']}},
+		{keys: 's', does: 'reset offset', on: {reset: ['s']}},
 	],
 	wal: [],
 	cache: [],
@@ -220,6 +224,14 @@ export const SEEK_HELP: readonly KeyHelp[] = [
 	{keys: 'time', does: 'first record at/after (local HH:MM[:SS], ISO, -5m)'},
 ];
 
+/** What the group offset reset (s in Consumer Groups) offers; it shows old -> new before committing. */
+export const RESET_HELP: readonly KeyHelp[] = [
+	{keys: 'earliest', does: 'offset 0'},
+	{keys: 'latest', does: 'the high water mark'},
+	{keys: 'offset', does: 'a given offset (may rewind)'},
+	{keys: 'time', does: 'first record at/after (local date time, ISO)'},
+];
+
 export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[] = [
 	{title: 'Everywhere', keys: [...GLOBAL_KEYS, ...helpOf(SYSTEM_BINDINGS)]},
 	{title: 'Topics', keys: PANE_KEYS.topics},
@@ -230,5 +242,6 @@ export const HELP_SECTIONS: readonly {title: string; keys: readonly KeyHelp[]}[]
 	{title: 'Forms', keys: FORM_KEYS},
 	{title: 'Seek (s)', keys: SEEK_HELP},
 	{title: 'Filter (/)', keys: FILTER_HELP},
+	{title: 'Reset offset (s in Groups)', keys: RESET_HELP},
 	{title: 'Tour (t)', keys: TOUR_KEYS},
 ];

@@ -2,6 +2,18 @@ import type {ReactNode} from 'react';
 import React from 'react';
 import type {RecordWithOffset} from '../engine/types.js';
 import {GROUP_COMMIT_ROWS, GROUP_CREATE_ROWS, GROUP_DELETE_ROWS, GroupCommitForm, GroupCreateForm, GroupDeleteForm} from './forms/group-forms.js';
+import {
+	GROUP_RESET_CONFIRM_ROWS,
+	GROUP_RESET_FIELD_ROWS,
+	GROUP_RESET_ROWS,
+	GroupResetConfirmForm,
+	GroupResetForm,
+	GroupResetOffsetForm,
+	GroupResetTimeForm,
+	type ResetTarget,
+	type ResetTo,
+} from './forms/group-reset-forms.js';
+import {TOPIC_CREATE_ROWS, TOPIC_DELETE_ROWS, TopicCreateForm, type TopicDeletion, TopicDeleteForm} from './forms/topic-forms.js';
 import {PRODUCE_ROWS, ProduceForm, type ProduceInitial} from './forms/produce-form.js';
 import {EXPORT_ROWS, ExportForm, FILTER_ROWS, FilterForm, FilterTextForm, SEEK_FIELD_ROWS, SEEK_ROWS, SeekForm, SeekOffsetForm, SeekTimeForm} from './forms/records-forms.js';
 import type {FrameInspection} from './inspector/frame-inspection.js';
@@ -25,13 +37,20 @@ export type Modal =
 	| {kind: 'export'}
 	| {kind: 'group-create'}
 	| {kind: 'group-commit'; group: string; topic: string; offset: number; highWaterMarks?: Readonly<Record<string, number>>}
-	| {kind: 'group-delete'; group: string};
+	| {kind: 'group-delete'; group: string}
+	| {kind: 'group-reset' | 'group-reset-offset' | 'group-reset-time'; target: ResetTarget}
+	| {kind: 'group-reset-confirm'; target: ResetTarget; to: ResetTo}
+	| {kind: 'topic-create'}
+	| {kind: 'topic-delete'; deletion: TopicDeletion};
 
 export type FormModal = Exclude<Modal, {kind: 'none' | 'help' | 'detail' | 'inspect'}>;
 export type ViewModal = Extract<Modal, {kind: 'help' | 'detail' | 'inspect'}>;
 
 export const isView = (modal: Modal): modal is ViewModal => modal.kind === 'help' || modal.kind === 'detail' || modal.kind === 'inspect';
 export const isForm = (modal: Modal): modal is FormModal => modal.kind !== 'none' && !isView(modal);
+/** Forms that are a list of choices (their footer names the choice keys, not a form's fields). */
+const CHOICE_KINDS: ReadonlySet<Modal['kind']> = new Set(['seek', 'filter', 'group-delete', 'group-reset', 'group-reset-confirm', 'topic-delete']);
+export const isChoice = (modal: Modal): boolean => CHOICE_KINDS.has(modal.kind);
 
 const FORM_ROWS: Record<FormModal['kind'], number> = {
 	produce: PRODUCE_ROWS,
@@ -44,6 +63,12 @@ const FORM_ROWS: Record<FormModal['kind'], number> = {
 	'group-create': GROUP_CREATE_ROWS,
 	'group-commit': GROUP_COMMIT_ROWS,
 	'group-delete': GROUP_DELETE_ROWS,
+	'group-reset': GROUP_RESET_ROWS,
+	'group-reset-offset': GROUP_RESET_FIELD_ROWS,
+	'group-reset-time': GROUP_RESET_FIELD_ROWS,
+	'group-reset-confirm': GROUP_RESET_CONFIRM_ROWS,
+	'topic-create': TOPIC_CREATE_ROWS,
+	'topic-delete': TOPIC_DELETE_ROWS,
 };
 
 /** Rows an open form takes below the panes. */
@@ -94,5 +119,17 @@ export function ModalHost(props: ModalHostProps): ReactNode {
 			return <GroupCommitForm frame={frame} engine={engine} act={act} group={modal.group} topic={modal.topic} offset={modal.offset} highWaterMarks={modal.highWaterMarks} />;
 		case 'group-delete':
 			return <GroupDeleteForm frame={frame} engine={engine} act={act} group={modal.group} onDeleted={props.onGroupDeleted} />;
+		case 'group-reset':
+			return <GroupResetForm frame={frame} target={modal.target} ask={open} />;
+		case 'group-reset-offset':
+			return <GroupResetOffsetForm frame={frame} target={modal.target} ask={open} />;
+		case 'group-reset-time':
+			return <GroupResetTimeForm frame={frame} target={modal.target} engine={engine} ask={open} />;
+		case 'group-reset-confirm':
+			return <GroupResetConfirmForm frame={frame} target={modal.target} to={modal.to} engine={engine} act={act} />;
+		case 'topic-create':
+			return <TopicCreateForm frame={frame} engine={engine} act={act} onCreated={props.selectTopic} />;
+		case 'topic-delete':
+			return <TopicDeleteForm frame={frame} engine={engine} act={act} deletion={modal.deletion} />;
 	}
 }

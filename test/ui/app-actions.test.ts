@@ -54,7 +54,9 @@ describe('(focus, key) → action', () => {
 			expect(at('topics', raw!)).toEqual({type: 'notHere', text: `${raw} (${does}) works in Records: press 2 to focus it`});
 		}
 		expect(at('topics', 'o')).toEqual({type: 'notHere', text: 'o (commit offset) works in Consumer Groups: press 3 to focus it'});
-		expect(at('topics', 'c', ['topics', 'wal'])).toEqual({type: 'notHere', text: 'c (create group) works in Consumer Groups, not shown at this size'});
+		expect(at('topics', 'r', ['topics', 'wal'])).toEqual({type: 'notHere', text: 'r (rewind to 0) works in Consumer Groups, not shown at this size'});
+		// c and d act in Topics (the topic) and in Consumer Groups (the group); elsewhere the first is named.
+		expect(at('wal', 'c')).toEqual({type: 'notHere', text: 'c (create topic) works in Topics: press 1 to focus it'});
 		expect(at('topics', 'n')).toEqual({type: 'notHere', text: 'n works in the tour (t starts it)'});
 		expect(at('topics', 'z')).toEqual({type: 'notHere', text: 'z does nothing here (? lists the keys)'});
 		expect(at('topics', ' ')).toEqual({type: 'notHere', text: 'Space works in the tour (t starts it)'});

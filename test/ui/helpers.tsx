@@ -3,7 +3,7 @@ import React from 'react';
 import stripAnsi from 'strip-ansi';
 import type {FlashQ} from '../../source/engine/flashq.js';
 import {App, type AppProps} from '../../source/ui/app.js';
-import {type ServerSource, TuiStore} from '../../source/ui/store/tui-store.js';
+import {type ServerSource, TuiStore, type TuiStoreOptions} from '../../source/ui/store/tui-store.js';
 
 export const KEY = {
 	enter: '\r',
@@ -56,9 +56,9 @@ export interface Rendered {
 /** Renders the whole App on an engine, the way runTui does, at a fixed terminal size. */
 export async function renderApp(
 	queue: FlashQ,
-	options: {size?: {columns: number; rows: number}; server?: ServerSource | null; props?: Partial<AppProps>} = {},
+	options: {size?: {columns: number; rows: number}; server?: ServerSource | null; props?: Partial<AppProps>; store?: TuiStoreOptions} = {},
 ): Promise<Rendered> {
-	const store = new TuiStore(queue, options.server ?? null, {minIntervalMs: 10, heartbeatMs: 50}).start();
+	const store = new TuiStore(queue, options.server ?? null, {minIntervalMs: 10, heartbeatMs: 50, ...options.store}).start();
 	let quits = 0;
 	const instance = render(
 		<App store={store} engine={queue} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => quits++} {...options.props} />,

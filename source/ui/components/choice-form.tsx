@@ -18,14 +18,16 @@ export interface ChoiceFormProps<V extends string> {
 	choices: readonly Choice<V>[];
 	onChoose(value: V): void;
 	onCancel(): void;
+	/** Lines between the title and the choices (what the choice is about: counts, old -> new). */
+	detail?: readonly string[];
 	active?: boolean;
 	width?: number;
 }
 
-export const choiceHeight = (choices: number): number => choices + 3;
+export const choiceHeight = (choices: number, detailLines = 0): number => choices + detailLines + 3;
 
 /** A titled list: ↑↓ (or j k, wrapping) move, Enter or a digit chooses, Esc cancels. */
-export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel, active = true, width}: ChoiceFormProps<V>) {
+export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel, detail = [], active = true, width}: ChoiceFormProps<V>) {
 	const [selected, select, read] = useSyncReducer(moveTo, () => 0);
 	// Moves apply at once ('sync'); choosing or cancelling may close the form.
 	const onKey = (key: KeyPress): KeyResult => {
@@ -58,10 +60,15 @@ export function ChoiceForm<V extends string>({title, choices, onChoose, onCancel
 	};
 	useKeyLayer('form', onKey, active);
 	return (
-		<Box borderStyle="round" borderColor="magenta" flexDirection="column" paddingX={1} width={width} height={choiceHeight(choices.length)}>
+		<Box borderStyle="round" borderColor="magenta" flexDirection="column" paddingX={1} width={width} height={choiceHeight(choices.length, detail.length)}>
 			<Text bold color="magenta">
 				{title} <Text dimColor>(↑↓ choose, Enter select, Esc cancel)</Text>
 			</Text>
+			{detail.map((line, i) => (
+				<Text key={i} wrap="truncate">
+					{line}
+				</Text>
+			))}
 			<Box flexDirection="column">
 				{choices.map((c, i) => (
 					<Box key={c.value}>

@@ -30,7 +30,7 @@ export const TopicsPane = memo(function TopicsPane({width, height, focused, high
 	return (
 		<PaneFrame id="topics" width={width} height={height} focused={focused} highlighted={highlighted} hint={`${topics.length}`}>
 			{topics.length === 0 ? (
-				<Line dim>no topics yet: press p to produce a record</Line>
+				<Line dim>no topics yet: press p to produce a record or c to create one</Line>
 			) : (
 				<>
 					<Line dim>{header}</Line>

@@ -46,6 +46,8 @@ export interface TuiSnapshot {
 	totals: FlashQStats['totals'];
 	topics: readonly TopicView[];
 	groups: readonly GroupInfo[];
+	/** Each group's lag per topic, one value a second, newest (the lag now) last; by lagKey(group, topic). */
+	lagTrends: ReadonlyMap<string, readonly number[]>;
 	appendRate: number;
 	appendHistory: readonly number[];
 	events: readonly EventLine[];
@@ -60,6 +62,7 @@ export interface SnapshotParts {
 	now: number;
 	stats: FlashQStats;
 	groups: readonly GroupInfo[];
+	lagTrends: ReadonlyMap<string, readonly number[]>;
 	rates: Rates;
 	/** The last lookups per topic, oldest first. */
 	lookups: (topic: string) => readonly IndexLookup[];
@@ -99,6 +102,7 @@ export function buildSnapshot(parts: SnapshotParts): TuiSnapshot {
 		totals: stats.totals,
 		topics,
 		groups: parts.groups,
+		lagTrends: parts.lagTrends,
 		appendRate: rates.appendRate,
 		appendHistory: rates.appendHistory,
 		events: parts.events.lines,

@@ -3,6 +3,7 @@ import type {LiveQueueView} from '../../engine/live-queue.js';
 import type {FlashQEvent} from '../../core/events.js';
 import type {RequestEvent, ServerStats} from '../../server/types.js';
 import {type EventLevel, EventLog} from './event-log.js';
+import {LagHistory} from './lag-history.js';
 import {PublishPacer} from './publish-pacer.js';
 import {RateSampler} from './rate-sampler.js';
 import {Ring} from './ring.js';
@@ -26,6 +27,9 @@ export interface TuiStoreOptions {
 	eventCapacity?: number;
 	requestCapacity?: number;
 	historyLength?: number;
+	/** Lag samples kept per group and topic (the Groups pane's trend), one per `lagStepMs` (default 1000). */
+	lagHistoryLength?: number;
+	lagStepMs?: number;
 	/**
 	 * Share of wall time the UI may spend building and drawing frames (default 0.05). When a frame
 	 * costs more, snapshots come less often (down to one a second): the engine keeps its pace.
@@ -59,6 +63,7 @@ export class TuiStore {
 	private readonly requests: Ring<RequestEvent>;
 	private readonly lookups = new Map<string, Ring<IndexLookup>>();
 	private readonly rates: RateSampler;
+	private readonly lags: LagHistory;
 	private readonly pacer: PublishPacer;
 	private readonly now: () => number;
 	private unsubscribers: (() => void)[] = [];
@@ -77,6 +82,7 @@ export class TuiStore {
 		this.log = new EventLog(options.eventCapacity ?? 200);
 		this.requests = new Ring(options.requestCapacity ?? 50);
 		this.rates = new RateSampler(options.historyLength ?? 60);
+		this.lags = new LagHistory(options.lagHistoryLength ?? 16, options.lagStepMs ?? 1000);
 		this.pacer = new PublishPacer(
 			{minIntervalMs: options.minIntervalMs ?? 50, heartbeatMs: options.heartbeatMs ?? 250, renderBudget: options.renderBudget ?? 0.05, now: this.now},
 			() => this.publish(),
@@ -191,11 +197,13 @@ export class TuiStore {
 		const now = this.now();
 		const stats = this.engine.stats();
 		const serverStats = this.server?.stats() ?? null;
+		const groups = this.engine.groups();
 		return buildSnapshot({
 			version: this.version++,
 			now,
 			stats,
-			groups: this.engine.groups(),
+			groups,
+			lagTrends: this.lags.sample(now, groups),
 			rates: this.rates.sample(now, stats, serverStats?.requests ?? 0),
 			lookups: (topic) => this.lookups.get(topic)?.toArray() ?? [],
 			events: {lines: this.log.snapshot(), total: this.log.total, dropped: this.log.dropped},
