@@ -254,7 +254,14 @@ class FileBackend implements StorageBackend {
 		for (const entry of this.io.readdir(this.topicsDir)) {
 			const dir = path.join(this.topicsDir, entry);
 			const tombstone = path.join(dir, DELETED_FILE);
-			if (!this.io.exists(tombstone)) continue;
+			if (!this.io.exists(tombstone)) {
+				// The last step of a deletion (or of nothing) was cut short: an empty directory is no topic.
+				if (this.io.readdir(dir).length === 0) {
+					this.io.rmdir(dir);
+					this.io.fsyncDir(this.topicsDir);
+				}
+				continue;
+			}
 			// A topic made again under the name after its deletion: the leftover marker means nothing.
 			if (this.io.exists(path.join(dir, NAME_FILE))) {
 				this.io.unlink(tombstone);
