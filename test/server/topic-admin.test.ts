@@ -1,6 +1,7 @@
 /** PUT and DELETE /topics/{topic} and GET /topics/{topic}/offsets against a real server. */
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {FlashQ} from '../../source/engine/flashq.js';
+import {RemoteQueue} from '../../source/remote/remote-queue.js';
 import {startServer} from '../../source/server/server.js';
 import type {ServerHandle} from '../../source/server/types.js';
 import {client} from './process.js';
@@ -86,5 +87,24 @@ describe('topics over HTTP', () => {
 		const text = (await api('GET', '/metrics')).text;
 		expect(text).toMatch(/method="PUT",route="\/topics\/\{topic\}",status="201"/);
 		expect(text).toMatch(/method="GET",route="\/topics\/\{topic\}\/offsets",status="200"/);
+	});
+
+	test('RemoteQueue does the same over HTTP as the engine in process', async () => {
+		const remote = await RemoteQueue.connect(server.url);
+		try {
+			expect(await remote.createTopic('remote-made')).toEqual({topic: 'remote-made', created: true});
+			expect(await remote.createTopic('remote-made')).toEqual({topic: 'remote-made', created: false});
+			const [posted] = await remote.post('remote-made', [{value: 'x'}]);
+			const stamp = Date.parse(posted!.timestamp);
+			expect(await remote.offsetForTime('remote-made', stamp)).toEqual(await queue.offsetForTime('remote-made', stamp));
+			expect(await remote.offsetForTime('remote-made', stamp + 1)).toEqual({offset: 1, timestamp: null});
+			await remote.createGroup('remote-group');
+			await remote.commitOffset('remote-group', 'remote-made', 1);
+			expect(await remote.deleteTopic('remote-made')).toEqual({topic: 'remote-made', records: 1, groups: ['remote-group']});
+			expect(queue.hasTopic('remote-made')).toBe(false);
+			await expect(remote.deleteTopic('remote-made')).rejects.toThrow(/topic_not_found|does not exist/);
+		} finally {
+			remote.close();
+		}
 	});
 });

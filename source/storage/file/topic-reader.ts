@@ -148,7 +148,8 @@ export class TopicReader {
 				lo = mid + 1;
 			} else hi = mid - 1;
 		}
-		const stream = new FrameStream(s.io, fd, start, s.logBytes);
+		// Chunks of two intervals: the scan usually ends within one, where a read's 64 KiB would be waste.
+		const stream = new FrameStream(s.io, fd, start, s.logBytes, Math.max(4096, 2 * s.index.interval));
 		for (;;) {
 			const item = await stream.next();
 			if (item.kind === 'end') return null;
