@@ -87,6 +87,12 @@ describe('topics over HTTP', () => {
 		const text = (await api('GET', '/metrics')).text;
 		expect(text).toMatch(/method="PUT",route="\/topics\/\{topic\}",status="201"/);
 		expect(text).toMatch(/method="GET",route="\/topics\/\{topic\}\/offsets",status="200"/);
+		expect(text).toContain('topic="labelled"');
+		await api('DELETE', '/topics/labelled');
+		const after = (await api('GET', '/metrics')).text;
+		// Per-topic series go with the topic.
+		expect(after).not.toContain('topic="labelled"');
+		expect(after).toMatch(/method="DELETE",route="\/topics\/\{topic\}",status="200"/);
 	});
 
 	test('RemoteQueue does the same over HTTP as the engine in process', async () => {
