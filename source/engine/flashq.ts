@@ -97,6 +97,8 @@ const groupNotFound = (groupId: string) =>
 export class FlashQ {
 	private readonly topicStates = new Map<string, TopicState>();
 	private readonly openingTopics = new Map<string, Promise<TopicState>>();
+	/** Topics being deleted: a post or creation of the name waits for the deletion, then makes a new topic. */
+	private readonly deletingTopics = new Map<string, Promise<void>>();
 	private readonly groupStates = new Map<string, GroupState>();
 	/** Per-group operation chains: group writes are whole-state saves, so they must not interleave. */
 	private readonly groupChains = new Map<string, Promise<unknown>>();
@@ -345,17 +347,94 @@ export class FlashQ {
 		return this.storage(() => log.locateFrame!(offset));
 	}
 
-	// ISSUE15-STUB: implemented by the engine helper (see /work/notes/issue15-contract.md).
+	/** An empty topic; `created: false` (and nothing else happens) when it exists already. */
 	async createTopic(topic: string): Promise<TopicCreated> {
-		throw new Error(`createTopic(${topic}): not implemented yet`);
+		this.assertOpen();
+		validateName(topic, 'topic');
+		// A deletion in progress finishes first: the topic made here is a new one.
+		if (this.deletingTopics.has(topic)) await this.deletingTopics.get(topic);
+		// Checked and started with no await between: of concurrent calls, the one that starts the opening made it.
+		const created = !this.topicStates.has(topic) && !this.openingTopics.has(topic);
+		await this.topicState(topic);
+		return {topic, created};
 	}
 
+	/**
+	 * Deletes the topic, its records and every group's committed offset for it (the groups stay).
+	 * A later post to the name starts a new topic at offset 0. Posts and creations of the name that
+	 * arrive meanwhile wait for the deletion, so they make that new topic.
+	 */
 	async deleteTopic(topic: string): Promise<TopicDeleted> {
-		throw new Error(`deleteTopic(${topic}): not implemented yet`);
+		this.assertOpen();
+		validateName(topic, 'topic');
+		// No await unless needed: a post made right after this call then lands in the new topic.
+		if (this.deletingTopics.has(topic)) await this.deletingTopics.get(topic);
+		// A topic being made by a first post is deleted once it exists.
+		if (this.openingTopics.has(topic)) await this.openingTopics.get(topic)!.catch(() => undefined);
+		const state = this.topicStates.get(topic);
+		if (!state) throw topicNotFound(topic);
+		// Gone for every caller from here: reads and commits answer topic_not_found, posts wait.
+		this.topicStates.delete(topic);
+		let records = state.log.highWaterMark;
+		let groups: string[] = [];
+		let committed = false;
+		const deletion = this.storage(() =>
+			this.backend.deleteTopic(topic, async () => {
+				committed = true;
+				// The log is closed now: appends that were in flight are in or out for good.
+				records = state.log.highWaterMark;
+				groups = await this.dropOffsets(topic);
+			}),
+		);
+		const settled = deletion.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.deletingTopics.set(topic, settled);
+		try {
+			await deletion;
+		} catch (error) {
+			this.deletingTopics.delete(topic);
+			// Failed before anything was undone for good: the topic is still in storage, so serve it again.
+			if (!committed && !this.closing) await this.topicState(topic, false).catch(() => undefined);
+			throw error;
+		}
+		this.deletingTopics.delete(topic);
+		if (this.events.active) this.events.emit({type: 'topic.delete', at: Date.now(), topic, records, groups});
+		return {topic, records, groups};
 	}
 
+	/** The first record whose timestamp is >= `time` (ms since the epoch), by the index; counted nowhere. */
 	async offsetForTime(topic: string, time: number): Promise<OffsetForTime> {
-		throw new Error(`offsetForTime(${topic}, ${time}): not implemented yet`);
+		this.assertOpen();
+		validateName(topic, 'topic');
+		if (typeof time !== 'number' || !Number.isFinite(time)) {
+			throw new FlashQError('invalid_parameter', 'time must be a number of milliseconds since the epoch', {parameter: 'time', value: String(time)});
+		}
+		const state = this.topicStates.get(topic);
+		if (!state) throw topicNotFound(topic);
+		return this.storage(() => state.log.offsetForTime(time));
+	}
+
+	/** Removes every group's committed offset for a deleted topic, in each group's chain; the groups that had one, sorted. */
+	private async dropOffsets(topic: string): Promise<string[]> {
+		const dropped: string[] = [];
+		const results = await Promise.allSettled(
+			[...this.groupStates.keys()].map((groupId) =>
+				this.withGroup(groupId, async () => {
+					const group = this.groupStates.get(groupId);
+					if (!group?.offsets.has(topic)) return;
+					const offsets = new Map(group.offsets);
+					offsets.delete(topic);
+					await this.storage(() => this.backend.groups.save({groupId, offsets}));
+					group.offsets = offsets;
+					dropped.push(groupId);
+				}),
+			),
+		);
+		const failed = results.find((result) => result.status === 'rejected');
+		if (failed) throw failed.reason;
+		return dropped.sort();
 	}
 
 	hasTopic(topic: string): boolean {
@@ -398,6 +477,7 @@ export class FlashQ {
 	/** Flushes and closes storage (releasing any lock). Safe to call twice. */
 	close(): Promise<void> {
 		this.closing ??= (async () => {
+			await Promise.allSettled(this.deletingTopics.values());
 			await Promise.allSettled(this.openingTopics.values());
 			await Promise.allSettled(this.groupChains.values());
 			try {
@@ -417,6 +497,8 @@ export class FlashQ {
 	private topicState(topic: string, create = true): Promise<TopicState> {
 		const existing = this.topicStates.get(topic);
 		if (existing) return Promise.resolve(existing);
+		const deleting = this.deletingTopics.get(topic);
+		if (deleting) return deleting.then(() => this.topicState(topic, create));
 		let opening = this.openingTopics.get(topic);
 		if (!opening) {
 			// Topics being opened count too: concurrent first posts to new topics cannot pass the limit.

@@ -253,17 +253,21 @@ export class RemoteQueue implements LiveQueue {
 		return {source: body.source, file: body.file, position: body.position, bytes: Buffer.from(body.bytes, 'base64'), written: body.written, indexEntry: body.index_entry};
 	}
 
-	// ISSUE15-STUB: implemented by the engine helper (see /work/notes/issue15-contract.md).
 	async createTopic(topic: string): Promise<TopicCreated> {
-		throw new Error(`createTopic(${topic}): not implemented yet`);
+		const body = (await this.call('create topic', 'PUT', ['topics', topic])) as {topic: string; created: boolean};
+		this.refreshSoon();
+		return {topic: body.topic, created: body.created};
 	}
 
 	async deleteTopic(topic: string): Promise<TopicDeleted> {
-		throw new Error(`deleteTopic(${topic}): not implemented yet`);
+		const body = (await this.call('delete topic', 'DELETE', ['topics', topic])) as {topic: string; deleted_records: number; groups: string[]};
+		this.refreshSoon();
+		return {topic: body.topic, records: body.deleted_records, groups: body.groups};
 	}
 
 	async offsetForTime(topic: string, time: number): Promise<OffsetForTime> {
-		throw new Error(`offsetForTime(${topic}, ${time}): not implemented yet`);
+		const body = (await this.call('find offset by time', 'GET', ['topics', topic, 'offsets'], undefined, {time})) as {offset: number; timestamp: number | null};
+		return {offset: body.offset, timestamp: body.timestamp};
 	}
 
 	close(): void {
@@ -420,8 +424,9 @@ export class RemoteQueue implements LiveQueue {
 		}
 	}
 
-	private call(operation: string, method: 'GET' | 'POST' | 'DELETE', path: string[], body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<unknown> {
-		const request: Parameters<typeof callApi>[1] = {operation, method, path};
+	private call(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string[], body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<unknown> {
+		// PUT (create topic) passes through to fetch as is; the cast goes once client/http.ts lists PUT (issue 15).
+		const request = {operation, method, path} as Parameters<typeof callApi>[1];
 		if (body !== undefined) request.body = body;
 		if (query) request.query = query;
 		return callApi(this.context, request).then((response) => response.json);

@@ -81,7 +81,7 @@ const jsonBodyErrors = {
 export interface DocumentOptions {
 	/** The server runs with a token: operations declare bearer security and their 401. */
 	auth?: boolean;
-	/** The server also accepts a read token: write operations (POST, DELETE) declare its 403. */
+	/** The server also accepts a read token: write operations (POST, PUT, DELETE) declare its 403. */
 	readToken?: boolean;
 }
 
@@ -111,7 +111,7 @@ function withSecurity(paths: Record<string, Record<string, unknown>>, auth: bool
 				if (method === 'parameters') return [method, operation];
 				const op = operation as {responses: Record<string, unknown>};
 				if (path === '/health') return [method, {...op, security: [{}, {bearer: []}]}];
-				const write = method === 'post' || method === 'delete';
+				const write = method === 'post' || method === 'put' || method === 'delete';
 				return [method, {...op, responses: {...op.responses, '401': unauthorized, ...(readToken && write ? {'403': forbidden} : {})}}];
 			}),
 		);
@@ -228,6 +228,82 @@ export function openApiDocument(version: string, options: DocumentOptions = {}):
 								},
 							}),
 						},
+					},
+				},
+			},
+			'/topics/{topic}': {
+				parameters: [name('topic')],
+				put: {
+					summary: 'Create an empty topic (nothing happens when it exists; any body is ignored)',
+					operationId: 'createTopic',
+					responses: {
+						'200': {
+							description: 'The topic existed already',
+							content: json({type: 'object', required: ['topic', 'created'], properties: {topic: {type: 'string'}, created: {type: 'boolean', const: false}}}),
+						},
+						'201': {
+							description: 'Created, with high water mark 0',
+							content: json({type: 'object', required: ['topic', 'created'], properties: {topic: {type: 'string'}, created: {type: 'boolean', const: true}}}),
+						},
+						'400': error('Bad topic name (invalid_parameter / validation_error)'),
+						'409': error('The queue holds its maximum of topics (topic_limit_reached)'),
+					},
+				},
+				delete: {
+					summary: "Delete a topic, its records and every consumer group's committed offset for it (the groups stay)",
+					operationId: 'deleteTopic',
+					description: 'A later post to the name starts a new topic at offset 0.',
+					responses: {
+						'200': {
+							description: 'Deleted',
+							content: json({
+								type: 'object',
+								required: ['topic', 'deleted_records', 'groups'],
+								properties: {
+									topic: {type: 'string'},
+									deleted_records: {type: 'integer', description: 'its high water mark at deletion'},
+									groups: {type: 'array', items: {type: 'string'}, description: 'the groups that had a committed offset for it, sorted'},
+								},
+							}),
+						},
+						'400': error('Bad topic name (invalid_parameter)'),
+						'404': error('No such topic (topic_not_found)'),
+					},
+				},
+			},
+			'/topics/{topic}/offsets': {
+				parameters: [name('topic')],
+				get: {
+					summary: 'The offset of the first record stamped at or after a time (by the offset index; counted nowhere)',
+					operationId: 'offsetForTime',
+					description:
+						'For resetting a consumer group to a time: commit the answer. With no such record, the offset is the high water mark and timestamp is null. ' +
+						'Timestamps are the server clock at append; should the clock step back, the answer is a record at or after the time that follows one before it.',
+					parameters: [
+						{
+							name: 'time',
+							in: 'query',
+							required: true,
+							description: 'Milliseconds since the epoch (digits), or an ISO 8601 date-time (UTC when it has no offset)',
+							schema: {type: 'string', pattern: '^(\\d+|\\d{4}-\\d{2}-\\d{2}T.+)$'},
+						},
+					],
+					responses: {
+						'200': {
+							description: 'The offset',
+							content: json({
+								type: 'object',
+								required: ['topic', 'time', 'offset', 'timestamp'],
+								properties: {
+									topic: {type: 'string'},
+									time: {type: 'integer', description: 'the time asked for, in ms since the epoch'},
+									offset: {type: 'integer'},
+									timestamp: {type: ['integer', 'null'], description: "the record's timestamp (ms since the epoch); null when there is none"},
+								},
+							}),
+						},
+						'400': error('Missing or bad time, or bad topic name (invalid_parameter)'),
+						'404': error('No such topic (topic_not_found)'),
 					},
 				},
 			},

@@ -8,7 +8,7 @@ import type {Route} from './router.js';
 import type {EventStream} from './event-stream.js';
 import type {ServerStats} from './types.js';
 import {HttpError} from './http-error.js';
-import {commitBody, offsetParam, produceBody, readQuery} from './wire.js';
+import {commitBody, offsetParam, produceBody, readQuery, timeParam} from './wire.js';
 
 /** What a handler answers: a JSON body, raw text (metrics), nothing (204), or a stream that takes over the response (GET /events). */
 export interface Reply {
@@ -136,6 +136,32 @@ export function apiRoutes({queue, version, metrics, openapi, server, events}: Ro
 						last_append_time: iso(t.lastAppendTime),
 					})),
 				}),
+		},
+		{
+			method: 'PUT',
+			pattern: '/topics/{topic}',
+			// The body is ignored, like POST /consumer/{group_id}'s: everything is in the path.
+			handler: async ({params}) => {
+				const {topic, created} = await queue.createTopic(params['topic']!);
+				return {status: created ? 201 : 200, json: {topic, created}};
+			},
+		},
+		{
+			method: 'DELETE',
+			pattern: '/topics/{topic}',
+			handler: async ({params}) => {
+				const {topic, records, groups} = await queue.deleteTopic(params['topic']!);
+				return ok({topic, deleted_records: records, groups});
+			},
+		},
+		{
+			method: 'GET',
+			pattern: '/topics/{topic}/offsets',
+			handler: async ({params, search}) => {
+				const time = timeParam(search);
+				const {offset, timestamp} = await queue.offsetForTime(params['topic']!, time);
+				return ok({topic: params['topic']!, time, offset, timestamp});
+			},
 		},
 		{
 			method: 'POST',

@@ -97,3 +97,33 @@ export function readQuery(search: URLSearchParams): ReadQuery {
 export function offsetParam(raw: string): number {
 	return u64('offset', raw);
 }
+
+/** RFC 3339 / ISO 8601 date-time: a date, `T`, hh:mm, optional seconds and fraction, optional zone. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * `time` of GET /topics/{topic}/offsets: ms since the epoch (digits) or an ISO 8601 date-time, read
+ * as UTC when it names no offset (the server's own zone would make the answer depend on where it runs).
+ */
+export function timeParam(search: URLSearchParams): number {
+	const raw = search.get('time');
+	if (raw === null) throw invalidParameter('time', 'time is required: milliseconds since the epoch or an ISO 8601 date-time');
+	if (U64.test(raw)) return u64('time', raw, 'be milliseconds since the epoch or an ISO 8601 date-time');
+	const match = DATE_TIME.exec(raw);
+	const ms = match ? Date.parse(match[7] ? raw : `${raw}Z`) : Number.NaN;
+	// Date.parse rolls 2026-02-31 over to March: the fields must come back as given.
+	const exact = match !== null && !Number.isNaN(ms) && (() => {
+		const date = new Date(ms + (match[7] ? zoneMs(match[7]) : 0));
+		return date.getUTCFullYear() === Number(match[1]) && date.getUTCMonth() + 1 === Number(match[2]) && date.getUTCDate() === Number(match[3]);
+	})();
+	if (!exact) throw invalidParameter('time', 'time must be milliseconds since the epoch or an ISO 8601 date-time (2026-01-31T12:00:00Z)', clip(raw));
+	return ms;
+}
+
+/** The offset a zone designator adds to UTC, in ms (`Z`: 0; `+02:00`: 2 h). */
+function zoneMs(zone: string): number {
+	if (zone.toUpperCase() === 'Z') return 0;
+	const digits = zone.slice(1).replace(':', '');
+	const ms = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+	return zone[0] === '-' ? -ms : ms;
+}

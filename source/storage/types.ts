@@ -52,6 +52,16 @@ export interface TopicLog {
 	 * that keep no frames (memory); null for an offset that does not exist.
 	 */
 	locateFrame?(offset: number): Promise<FrameLocation | null>;
+	/**
+	 * The first record below the high water mark whose timestamp is >= `time` (ms since the epoch),
+	 * or `{offset: highWaterMark, timestamp: null}` when there is none. Counted nowhere, like a quiet
+	 * read. Found by binary search (file storage: over the sparse index's frames, then a scan of about
+	 * one interval), which assumes timestamps never decrease along the log. They are the engine's
+	 * clock at append, so they do not unless the system clock steps back; where one did, the answer is
+	 * still a record with timestamp >= `time` right after one with timestamp < `time` (or offset 0),
+	 * but an earlier such record may exist.
+	 */
+	offsetForTime(time: number): Promise<{offset: number; timestamp: number | null}>;
 	/** Makes everything appended so far durable (used on close and by `sync: never`). */
 	flush(): Promise<void>;
 	close(): Promise<void>;
@@ -104,6 +114,15 @@ export interface StorageBackend {
 	existingTopics(): Promise<string[]>;
 	/** Opens (recovering if needed) or creates a topic's log. Called at most once per topic name. */
 	openTopic(topic: string): Promise<TopicLog>;
+	/**
+	 * Deletes an opened topic: its log is closed and its records removed, so `openTopic` of the same
+	 * name makes a new, empty topic. `dropOffsets` (the engine removing every group's committed offset
+	 * for the topic) is called in the middle, so that a stop never leaves an offset for a topic that
+	 * is gone (the next open would refuse it): file storage calls it after its commit point and
+	 * finishes an interrupted deletion (offsets included) at the next open, so after a crash there is
+	 * the whole topic or none of it; NATS calls it before the stream's deletion.
+	 */
+	deleteTopic(topic: string, dropOffsets: () => Promise<void>): Promise<void>;
 	readonly groups: ConsumerGroupStore;
 	/** Flushes and closes everything, then releases the directory lock. */
 	close(): Promise<void>;

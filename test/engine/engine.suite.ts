@@ -1,4 +1,4 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {FlashQError} from '../../source/engine/errors.js';
 import {FlashQ} from '../../source/engine/flashq.js';
 import {LIMITS} from '../../source/engine/limits.js';
@@ -642,6 +642,157 @@ export function describeEngine(backendCase: BackendCase): void {
 				expect(q.events.active).toBe(true);
 				unsubscribe();
 				expect(q.events.active).toBe(false);
+			});
+		});
+
+		describe('topics: create, delete, offset for time', () => {
+			it('createTopic makes an empty topic once: created true, then false; topic.create only when made', async () => {
+				const seen: FlashQEvent[] = [];
+				const unsubscribe = q.subscribe((events) => seen.push(...events));
+				expect(await q.createTopic('empty')).toEqual({topic: 'empty', created: true});
+				expect(await q.createTopic('empty')).toEqual({topic: 'empty', created: false});
+				expect(q.topics()).toMatchObject([{name: 'empty', highWaterMark: 0, recordCount: 0, lastAppendTime: null}]);
+				expect(q.stats().totals.topics).toBe(1);
+				expect((await q.poll('empty')).records).toEqual([]);
+				expect(await q.offsetForTime('empty', 0)).toEqual({offset: 0, timestamp: null});
+				// Concurrent creations of one name: exactly one made it.
+				const raced = await Promise.all(Array.from({length: 4}, () => q.createTopic('raced')));
+				expect(raced.filter((r) => r.created)).toHaveLength(1);
+				await q.post('empty', [{value: 'first'}]);
+				expect(await q.createTopic('empty')).toEqual({topic: 'empty', created: false});
+				expect(q.topics()[0]).toMatchObject({name: 'empty', highWaterMark: 1});
+				q.events.flush();
+				unsubscribe();
+				expect(seen.filter((e) => e.type === 'topic.create').map((e) => (e as {topic: string}).topic)).toEqual(['empty', 'raced']);
+				expect((await failure(q.createTopic(''))).code).toBe('invalid_parameter');
+				expect((await failure(q.createTopic('a/b'))).code).toBe('invalid_parameter');
+				expect((await failure(q.createTopic('x'.repeat(LIMITS.maxNameLength + 1)))).status).toBe(400);
+			});
+
+			it('deleteTopic removes the topic, its records and every group offset for it (groups stay); the name starts again at 0', async () => {
+				await q.post('t', Array.from({length: 5}, (_, i) => ({value: `v${i}`})));
+				await q.post('other', [{value: 'o'}]);
+				for (const group of ['b', 'a', 'c']) await q.createGroup(group);
+				await q.commitOffset('b', 't', 5);
+				await q.commitOffset('a', 't', 2);
+				await q.commitOffset('a', 'other', 1);
+				await q.commitOffset('c', 'other', 1);
+				const seen: FlashQEvent[] = [];
+				const unsubscribe = q.subscribe((events) => seen.push(...events));
+				expect(await q.deleteTopic('t')).toEqual({topic: 't', records: 5, groups: ['a', 'b']});
+				q.events.flush();
+				unsubscribe();
+				expect(seen.filter((e) => e.type === 'topic.delete')).toMatchObject([{type: 'topic.delete', topic: 't', records: 5, groups: ['a', 'b']}]);
+				expect(q.topics().map((t) => t.name)).toEqual(['other']);
+				expect(q.stats().topics.map((t) => t.name)).toEqual(['other']);
+				expect((await failure(q.poll('t'))).code).toBe('topic_not_found');
+				expect((await failure(q.offsetForTime('t', 0))).code).toBe('topic_not_found');
+				expect((await failure(q.commitOffset('a', 't', 0))).code).toBe('topic_not_found');
+				const groups = () => q.groups().map((g) => ({id: g.groupId, topics: g.offsets.map((o) => `${o.topic}@${o.committedOffset}`)}));
+				const expected = [
+					{id: 'a', topics: ['other@1']},
+					{id: 'b', topics: []},
+					{id: 'c', topics: ['other@1']},
+				];
+				expect(groups()).toEqual(expected);
+				expect((await failure(q.deleteTopic('t'))).code).toBe('topic_not_found');
+				expect((await failure(q.deleteTopic('never'))).details).toEqual({topic: 'never'});
+				expect((await failure(q.deleteTopic('a/b'))).code).toBe('invalid_parameter');
+				const again = await q.post('t', [{value: 'new'}]);
+				expect(again.map((o) => o.offset)).toEqual([0]);
+				expect(q.committedOffset('b', 't')).toMatchObject({committedOffset: 0, highWaterMark: 1, lag: 1});
+				if (backendCase.persistent) {
+					await q.close();
+					q = await FlashQ.open(options);
+					expect(q.topics()).toMatchObject([
+						{name: 'other', highWaterMark: 1},
+						{name: 't', highWaterMark: 1},
+					]);
+					expect((await q.poll('t')).records.map((r) => r.value)).toEqual(['new']);
+					expect(groups()).toEqual(expected);
+				}
+			});
+
+			it('a deleted empty topic stays deleted across a reopen, and a post made during a deletion lands in the new topic', async () => {
+				await q.createTopic('gone');
+				expect(await q.deleteTopic('gone')).toEqual({topic: 'gone', records: 0, groups: []});
+				await q.post('t', [{value: 'old-0'}, {value: 'old-1'}]);
+				const deleting = q.deleteTopic('t');
+				const posting = q.post('t', [{value: 'after'}]);
+				expect(await deleting).toEqual({topic: 't', records: 2, groups: []});
+				expect((await posting).map((o) => o.offset)).toEqual([0]);
+				expect((await q.poll('t')).records.map((r) => r.value)).toEqual(['after']);
+				if (backendCase.persistent) {
+					await q.close();
+					q = await FlashQ.open(options);
+					expect(q.topics().map((t) => `${t.name}:${t.highWaterMark}`)).toEqual(['t:1']);
+				}
+			});
+
+			it('offsetForTime finds the first record stamped at or after a time, before and after a reopen', async () => {
+				const stamps: number[] = [];
+				for (let i = 0; i < 120; i++) {
+					const posted = await q.post('t', Array.from({length: 1 + (i % 3)}, (_, j) => ({value: `${i}-${j}-${'x'.repeat(200)}`})));
+					for (const o of posted) stamps.push(Date.parse(o.timestamp));
+				}
+				const expected = (time: number) => {
+					const offset = stamps.findIndex((t) => t >= time);
+					return offset < 0 ? {offset: stamps.length, timestamp: null} : {offset, timestamp: stamps[offset]!};
+				};
+				const distinct = [...new Set(stamps)];
+				const step = Math.max(1, Math.floor(distinct.length / 12));
+				const times = [stamps[0]! - 1000, stamps[0]!, stamps.at(-1)!, stamps.at(-1)! + 1, 0];
+				for (let i = 0; i < distinct.length; i += step) times.push(distinct[i]!, distinct[i]! + 1, distinct[i]! - 1);
+				const check = async () => {
+					for (const time of times) expect({time, ...(await q.offsetForTime('t', time))}).toEqual({time, ...expected(time)});
+				};
+				await check();
+				if (backendCase.persistent) {
+					await q.close();
+					q = await FlashQ.open(options);
+					await check();
+				}
+				expect((await failure(q.offsetForTime('t', Number.NaN))).code).toBe('invalid_parameter');
+			});
+
+			it('offsetForTime is counted nowhere: no poll, hit, miss, index lookup or event', async () => {
+				await q.post('t', Array.from({length: 40}, (_, i) => ({value: `v${i}-${'y'.repeat(300)}`})));
+				if (backendCase.persistent) {
+					await q.close();
+					q = await FlashQ.open(options);
+				}
+				const seen: FlashQEvent[] = [];
+				const unsubscribe = q.subscribe((events) => seen.push(...events));
+				const figures = () => JSON.stringify({topics: q.stats().topics, totals: q.stats().totals});
+				const before = figures();
+				const {timestamp} = (await q.peek('t', {fromOffset: 20, maxRecords: 1})).records[0]!;
+				expect((await q.offsetForTime('t', Date.parse(timestamp))).offset).toBeLessThanOrEqual(20);
+				expect(await q.offsetForTime('t', Date.now() + 60_000)).toEqual({offset: 40, timestamp: null});
+				q.events.flush();
+				unsubscribe();
+				expect(figures()).toBe(before);
+				expect(seen).toEqual([]);
+			});
+
+			it('where the clock stepped back, offsetForTime answers a record at or after the time right after one before it', async () => {
+				const base = Date.now();
+				const stamps = [10, 30, 20, 40, 50].map((d) => base + d);
+				const clock = vi.spyOn(Date, 'now');
+				try {
+					for (const [i, stamp] of stamps.entries()) {
+						clock.mockReturnValue(stamp);
+						await q.post('t', [{value: `${i}`}]);
+					}
+				} finally {
+					clock.mockRestore();
+				}
+				expect((await q.poll('t')).records.map((r) => Date.parse(r.timestamp))).toEqual(stamps);
+				// One answer only: 40 is the first at or after 35, and the only one after an earlier stamp.
+				expect(await q.offsetForTime('t', base + 35)).toEqual({offset: 3, timestamp: base + 40});
+				// Offsets 1 and 3 both follow a record stamped before 25; a binary search may land on either.
+				const {offset, timestamp} = await q.offsetForTime('t', base + 25);
+				expect([1, 3]).toContain(offset);
+				expect(timestamp).toBe(stamps[offset]);
 			});
 		});
 

@@ -42,6 +42,8 @@ describe('auth on (--token)', () => {
 			['GET', '/nope'],
 			['POST', '/health'],
 			['DELETE', '/consumer/g'],
+			['PUT', '/topics/t'],
+			['DELETE', '/topics/t'],
 		] as const) {
 			const options = method === 'GET' ? {} : {json: {records: [{value: 'x'}]}};
 			expect((await anon(method, path, options)).status, `${method} ${path}`).toBe(401);
@@ -158,6 +160,8 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 			['POST', '/consumer/rogue', {}],
 			['POST', '/consumer/class/topics/lesson/offset', {json: {offset: 1}}],
 			['DELETE', '/consumer/class', {}],
+			['PUT', '/topics/graffiti', {}],
+			['DELETE', '/topics/lesson', {}],
 			['POST', '/nope', {}],
 		] as const) {
 			const reply = await student(method, path, options);
@@ -169,7 +173,10 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 		const groups = (await client(server.url, 'teacher')('GET', '/consumer')).json.groups.map((g: {group_id: string}) => g.group_id);
 		expect(groups).toContain('class');
 		expect(groups).not.toContain('rogue');
+		expect(topics).toContain('lesson');
 		expect((await student('GET', '/consumer/class/topics/lesson/offset')).json.committed_offset).toBe(offsetBefore);
+		// Reading by time is a read.
+		expect((await student('GET', '/topics/lesson/offsets?time=0')).status).toBe(200);
 	});
 
 	test('a wrong or missing token gets 401 on reads and writes; /health without one says only its status', async () => {
@@ -186,7 +193,7 @@ describe('read token (--token T --read-token R): a classroom of watchers', () =>
 		const operations = Object.entries(doc.paths as Record<string, Record<string, {responses: Record<string, unknown>}>>).flatMap(([path, item]) =>
 			Object.entries(item)
 				.filter(([method]) => method !== 'parameters')
-				.map(([method, op]) => ({name: `${method} ${path}`, write: method === 'post' || method === 'delete', has403: '403' in op.responses})),
+				.map(([method, op]) => ({name: `${method} ${path}`, write: method === 'post' || method === 'put' || method === 'delete', has403: '403' in op.responses})),
 		);
 		expect(operations.filter((op) => op.write).length).toBeGreaterThanOrEqual(4);
 		for (const op of operations) expect(op.has403, op.name).toBe(op.write);

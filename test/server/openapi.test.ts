@@ -122,6 +122,34 @@ const scenarios: Record<string, () => Promise<Reply>> = {
 		api('POST', `/topics/${T}/records`, {body: 'x'.repeat(2 * 1024 * 1024 + 1), headers: {'content-type': 'application/json'}}),
 	'POST /topics/{topic}/records 415': () => api('POST', `/topics/${T}/records`, {body: '{}', headers: {'content-type': 'text/plain'}}),
 	'POST /topics/{topic}/records 422': () => post(`/topics/${T}/records`, {records: [{value: 1}]}),
+	'PUT /topics/{topic} 201': () => api('PUT', '/topics/docs-new'),
+	'PUT /topics/{topic} 200': async () => {
+		await api('PUT', '/topics/docs-twice');
+		return api('PUT', '/topics/docs-twice');
+	},
+	'PUT /topics/{topic} 400': () => api('PUT', '/topics/bad@t'),
+	'PUT /topics/{topic} 409': async () => {
+		const limited = await FlashQ.open({storage: 'memory', maxTopics: 1});
+		const limitedServer = await startServer({queue: limited, port: 0});
+		try {
+			await client(limitedServer.url)('PUT', '/topics/first');
+			return await client(limitedServer.url)('PUT', '/topics/second');
+		} finally {
+			await limitedServer.close();
+			await limited.close();
+		}
+	},
+	'DELETE /topics/{topic} 200': async () => {
+		await post('/topics/docs-deleted/records', {records: [{value: 'v'}]});
+		await api('POST', '/consumer/docs-deleter');
+		await post('/consumer/docs-deleter/topics/docs-deleted/offset', {offset: 1});
+		return api('DELETE', '/topics/docs-deleted');
+	},
+	'DELETE /topics/{topic} 400': () => api('DELETE', '/topics/bad@t'),
+	'DELETE /topics/{topic} 404': () => api('DELETE', '/topics/docs-missing'),
+	'GET /topics/{topic}/offsets 200': () => api('GET', `/topics/${T}/offsets?time=0`),
+	'GET /topics/{topic}/offsets 400': () => api('GET', `/topics/${T}/offsets?time=yesterday`),
+	'GET /topics/{topic}/offsets 404': () => api('GET', '/topics/docs-missing/offsets?time=0'),
 	'GET /topics/{topic}/records 200': () => api('GET', `/topics/${T}/records`),
 	'GET /topics/{topic}/records 400': () => api('GET', `/topics/${T}/records?max_records=0`),
 	'GET /topics/{topic}/records 404': () => api('GET', '/topics/docs-missing/records'),

@@ -22,7 +22,7 @@ export type CrashMode =
 	/** Each unsynced 512-byte sector is independently old or new; the length is old or new. */
 	| 'random';
 
-export type FaultOp = 'write' | 'fsync' | 'open' | 'rename' | 'truncate';
+export type FaultOp = 'write' | 'fsync' | 'open' | 'rename' | 'truncate' | 'unlink' | 'rmdir';
 /** Returns an error to make the operation fail, or null to let it happen. */
 export type FaultHook = (op: FaultOp, file: string) => Error | null;
 
@@ -296,7 +296,18 @@ export class FaultyIo implements FileIo {
 	}
 
 	unlink(file: string): void {
+		this.check('unlink', file);
 		this.dirs.get(path.dirname(file))?.delete(path.basename(file));
+	}
+
+	/** Like mkdirp, at once durable (directories themselves always are here); only an empty one, durably empty. */
+	rmdir(dir: string): void {
+		this.check('rmdir', dir);
+		const entries = this.entries(dir);
+		if (entries.size > 0 || this.readdir(dir).length > 0) throw errnoError('ENOTEMPTY', `directory not empty, rmdir ${dir}`);
+		if ((this.syncedDirs.get(dir)?.size ?? 0) > 0) throw errnoError('ENOTEMPTY', `directory ${dir} is not durably empty (fsync it first)`);
+		this.dirs.delete(dir);
+		this.syncedDirs.delete(dir);
 	}
 
 	fsyncDir(dir: string): void {

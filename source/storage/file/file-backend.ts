@@ -14,12 +14,18 @@ import {encodeName} from './names.js';
 import {CorruptionError, INDEX_FILE, LOG_FILE, preallocate, recoverTopic, type TopicFds, WAL_FILE} from './recovery.js';
 
 const NAME_FILE = 'name';
+/**
+ * A topic being deleted: its name file renamed, so the directory is no topic any more (the commit
+ * point); it keeps the name so that a deletion cut short by a crash is finished at the next open.
+ */
+const DELETED_FILE = 'deleted';
 const WAL_PREALLOC_START_BYTES = 64 * 1024;
 
 /**
  * Layout of a data directory:
  *   .flashq.lock             the directory lock: the holder's pid, host and start time (lock.ts)
- *   topics/<encoded name>/   name, log, wal, index, checkpoint   (one directory per topic)
+ *   topics/<encoded name>/   name, log, wal, index, checkpoint   (one directory per topic;
+ *                            `deleted` instead of `name` while it is being deleted)
  *   groups/<encoded id>.json  JSON {body: {groupId, offsets}, crc}
  */
 export async function openFileBackend(options: FileStorageOptions, context: StorageContext): Promise<StorageBackend> {
@@ -40,6 +46,7 @@ export async function openFileBackend(options: FileStorageOptions, context: Stor
 		io.mkdirp(backend.topicsDir);
 		io.mkdirp(backend.groupsDir);
 		io.fsyncDir(dataDir);
+		backend.finishDeletions();
 	} catch (error) {
 		await backend.close();
 		throw error;
@@ -203,6 +210,92 @@ class FileBackend implements StorageBackend {
 		}
 	}
 
+	async deleteTopic(topic: string, dropOffsets: () => Promise<void>): Promise<void> {
+		if (this.closing) throw new Error('storage is closed');
+		this.guard();
+		const dir = path.join(this.topicsDir, encodeName(topic));
+		const log = this.logs.get(topic);
+		if (log) {
+			// A clean close first: appends in flight settle and the descriptors go. Until the rename below
+			// the topic is whole, and a failure leaves it to be opened again.
+			this.logs.delete(topic);
+			await log.close();
+		}
+		this.guard();
+		try {
+			this.io.rename(path.join(dir, NAME_FILE), path.join(dir, DELETED_FILE));
+			this.timedDirSync(dir, topic);
+		} catch (error) {
+			throw explain(error, `cannot delete topic '${topic}' in ${dir}`);
+		}
+		// From here the topic is gone, also after a crash (the next open finishes the deletion).
+		await dropOffsets();
+		try {
+			this.removeTopicDir(dir);
+		} catch (error) {
+			// Nothing is lost: the directory is no topic, and the next open removes what is left.
+			this.info.notices.push({
+				at: Date.now(),
+				kind: 'recovery',
+				level: 'warning',
+				topic,
+				file: dir,
+				message: `topic '${topic}' is deleted, but removing its files failed (${(error as Error).message}); the next start removes them`,
+			});
+		}
+	}
+
+	/**
+	 * Finishes deletions that a crash cut short (a `deleted` file without a `name` file): drops the
+	 * topic's committed offsets from the group files, then removes the directory. At open, before the
+	 * groups are loaded.
+	 */
+	finishDeletions(): void {
+		for (const entry of this.io.readdir(this.topicsDir)) {
+			const dir = path.join(this.topicsDir, entry);
+			const tombstone = path.join(dir, DELETED_FILE);
+			if (!this.io.exists(tombstone)) {
+				// The last step of a deletion (or of nothing) was cut short: an empty directory is no topic.
+				if (this.io.readdir(dir).length === 0) {
+					this.io.rmdir(dir);
+					this.io.fsyncDir(this.topicsDir);
+				}
+				continue;
+			}
+			// A topic made again under the name after its deletion: the leftover marker means nothing.
+			if (this.io.exists(path.join(dir, NAME_FILE))) {
+				this.io.unlink(tombstone);
+				continue;
+			}
+			const topic = this.io.readFile(tombstone).toString('utf8');
+			const groups = encodeName(topic) === entry ? this.groups.dropTopic(topic) : [];
+			this.removeTopicDir(dir);
+			this.info.notices.push({
+				at: Date.now(),
+				kind: 'recovery',
+				level: 'info',
+				topic,
+				file: dir,
+				message: `finished deleting topic '${topic}' (a stop cut the deletion short): its files are removed${groups.length > 0 ? `, and the committed offsets of groups ${groups.join(', ')} for it` : ''}`,
+			});
+		}
+	}
+
+	/** Removes a deleted topic's directory, the `deleted` marker last, so a crash part-way leaves a deletion to finish. */
+	private removeTopicDir(dir: string): void {
+		for (const name of this.io.readdir(dir)) if (name !== DELETED_FILE) this.io.unlink(path.join(dir, name));
+		this.io.unlink(path.join(dir, DELETED_FILE));
+		this.io.fsyncDir(dir);
+		this.io.rmdir(dir);
+		this.io.fsyncDir(this.topicsDir);
+	}
+
+	private timedDirSync(dir: string, topic: string): void {
+		const started = performance.now();
+		this.io.fsyncDir(dir);
+		if (this.events.active) this.events.emit({type: 'fsync', at: Date.now(), topic, file: 'dir', latencyMs: performance.now() - started, records: 0});
+	}
+
 	/** Opens the topic's 3 files (all or none); running out of descriptors says what to do. */
 	private openTopicFiles(dir: string, topic: string): TopicFds {
 		const opened: number[] = [];
@@ -219,6 +312,8 @@ class FileBackend implements StorageBackend {
 	/** Creates every file, makes them durable, and writes the name file last: its presence means "complete". */
 	private createTopicFiles(dir: string, topic: string): void {
 		this.io.mkdirp(dir);
+		// Left by a deletion whose clean-up failed: the new topic starts with none of its files.
+		for (const name of this.io.readdir(dir)) this.io.unlink(path.join(dir, name));
 		for (const file of [LOG_FILE, WAL_FILE, INDEX_FILE]) {
 			const fd = this.io.open(path.join(dir, file), true);
 			try {

@@ -74,6 +74,10 @@ export class FileTopicLog implements TopicLog {
 		return this.reader.locateFrame(offset);
 	}
 
+	offsetForTime(time: number): Promise<{offset: number; timestamp: number | null}> {
+		return this.reader.offsetForTime(time);
+	}
+
 	stats(): TopicStorageStats {
 		return topicStats(this.s);
 	}

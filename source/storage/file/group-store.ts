@@ -75,6 +75,27 @@ export class FileGroupStore implements ConsumerGroupStore {
 		return groups;
 	}
 
+	/**
+	 * Removes a deleted topic's committed offset from every group file that has one (finishing a
+	 * deletion at open); the ids of those groups. A file that does not parse is left for `load` to report.
+	 */
+	dropTopic(topic: string): string[] {
+		const changed: string[] = [];
+		for (const name of this.io.readdir(this.dir).sort()) {
+			if (!name.endsWith('.json')) continue;
+			let group: GroupState;
+			try {
+				({group} = parseGroupFile(this.io.readFile(path.join(this.dir, name)), name));
+			} catch {
+				continue;
+			}
+			if (!group.offsets.delete(topic)) continue;
+			this.writeGroup(group);
+			changed.push(group.groupId);
+		}
+		return changed;
+	}
+
 	create(groupId: string): Promise<void> {
 		return this.save({groupId, offsets: new Map()});
 	}
@@ -91,16 +112,20 @@ export class FileGroupStore implements ConsumerGroupStore {
 
 	save(state: GroupState): Promise<void> {
 		try {
-			const body: GroupBody = {groupId: state.groupId, offsets: Object.fromEntries(state.offsets)};
-			const started = performance.now();
-			const file = {body, crc: crc32(JSON.stringify(body))};
-			writeFileAtomic(this.io, this.dir, `${encodeName(state.groupId)}.json`, Buffer.from(JSON.stringify(file) + '\n'));
-			if (this.events.active) {
-				this.events.emit({type: 'fsync', at: Date.now(), topic: '', file: 'group', latencyMs: performance.now() - started, records: 0});
-			}
+			this.writeGroup(state);
 			return Promise.resolve();
 		} catch (error) {
 			return Promise.reject(error);
+		}
+	}
+
+	private writeGroup(state: GroupState): void {
+		const body: GroupBody = {groupId: state.groupId, offsets: Object.fromEntries(state.offsets)};
+		const started = performance.now();
+		const file = {body, crc: crc32(JSON.stringify(body))};
+		writeFileAtomic(this.io, this.dir, `${encodeName(state.groupId)}.json`, Buffer.from(JSON.stringify(file) + '\n'));
+		if (this.events.active) {
+			this.events.emit({type: 'fsync', at: Date.now(), topic: '', file: 'group', latencyMs: performance.now() - started, records: 0});
 		}
 	}
 

@@ -27,6 +27,8 @@ export interface FileIo {
 	truncate(fd: number, length: number): void;
 	rename(from: string, to: string): void;
 	unlink(file: string): void;
+	/** Removes an empty directory. */
+	rmdir(dir: string): void;
 	/** Makes a directory's entries (creates, renames, deletes) durable. */
 	fsyncDir(dir: string): void;
 	readFile(file: string): Buffer;
@@ -160,6 +162,14 @@ export class NodeIo implements FileIo {
 
 	unlink(file: string): void {
 		fs.rmSync(file, {force: true});
+	}
+
+	rmdir(dir: string): void {
+		try {
+			fs.rmdirSync(dir);
+		} catch (error) {
+			throw withFile(error, dir);
+		}
 	}
 
 	fsyncDir(dir: string): void {

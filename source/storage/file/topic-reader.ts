@@ -2,8 +2,8 @@ import path from 'node:path';
 import type {StoredRecord} from '../../core/records.js';
 import {recordBytes, recordBytesUpperBound} from '../record-bytes.js';
 import type {FrameLocation} from '../types.js';
-import {decodeRecords, fitRecords} from './frame-codec.js';
-import {FrameStream} from './frame-stream.js';
+import {decodeRecords, fitRecords, FRAME_HEADER_BYTES, parseHeader} from './frame-codec.js';
+import {FrameStream, readFully} from './frame-stream.js';
 import {INDEX_FILE, WAL_FILE} from './recovery.js';
 import type {TopicFiles} from './topic-files.js';
 import type {TopicState} from './topic-state.js';
@@ -93,6 +93,72 @@ export class TopicReader {
 			s.events.emit({type: 'cache', at: Date.now(), topic: s.topic, hits, misses, evictions: s.evictions() - evictionsBefore});
 		}
 		return out;
+	}
+
+	/**
+	 * The first record below the high water mark stamped at or after `time`: a binary search over the
+	 * index entries (reading the 32-byte header of each frame it probes, since entries hold no
+	 * timestamp) for the last frame stamped before `time`, then a scan from there (about one index
+	 * interval); pending WAL records are in memory. Counted nowhere: no cache, lookup stat or event.
+	 */
+	async offsetForTime(time: number): Promise<{offset: number; timestamp: number | null}> {
+		const s = this.s;
+		const end = s.highWaterMark;
+		// In `always` mode the log may hold a batch waiting for its fsync: never past the high water mark.
+		const logEnd = Math.min(s.committedNext, end);
+		if (logEnd > 0) {
+			this.files.inUse++;
+			try {
+				const found = await this.searchLog(time, logEnd);
+				if (found) return found;
+			} finally {
+				this.files.inUse--;
+			}
+		}
+		for (let offset = Math.max(logEnd, s.committedNext); offset < end; offset++) {
+			const record = s.pendingRecords[offset - s.committedNext]!;
+			if (record.timestamp >= time) return {offset, timestamp: record.timestamp};
+		}
+		return {offset: end, timestamp: null};
+	}
+
+	private async searchLog(time: number, logEnd: number): Promise<{offset: number; timestamp: number} | null> {
+		const s = this.s;
+		const fd = this.files.fds.log;
+		const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+		let lo = 0;
+		let hi = s.index.length - 1;
+		let start = 0;
+		while (lo <= hi) {
+			const mid = (lo + hi) >>> 1;
+			const offset = s.index.offsetAt(mid);
+			if (offset >= logEnd) {
+				hi = mid - 1;
+				continue;
+			}
+			const got = await readFully(s.io, fd, header, FRAME_HEADER_BYTES, s.index.positionAt(mid));
+			const parsed = got === FRAME_HEADER_BYTES ? parseHeader(header) : null;
+			if (!parsed?.ok || parsed.header.baseOffset !== offset) {
+				// A wrong entry (the index is derived data): the scan from the start is slower but right.
+				start = 0;
+				break;
+			}
+			if (parsed.header.timestamp < time) {
+				start = s.index.positionAt(mid);
+				lo = mid + 1;
+			} else hi = mid - 1;
+		}
+		// Chunks of two intervals: the scan usually ends within one, where a read's 64 KiB would be waste.
+		const stream = new FrameStream(s.io, fd, start, s.logBytes, Math.max(4096, 2 * s.index.interval));
+		for (;;) {
+			const item = await stream.next();
+			if (item.kind === 'end') return null;
+			if (item.kind === 'bad') {
+				throw new Error(`cannot search topic '${s.topic}' by time in ${s.logPath}: ${item.reason} at byte ${item.position}; the log is damaged, reopen with --repair to truncate it at the damage`);
+			}
+			if (item.header.baseOffset >= logEnd) return null;
+			if (item.header.timestamp >= time) return {offset: item.header.baseOffset, timestamp: item.header.timestamp};
+		}
 	}
 
 	async locateFrame(offset: number): Promise<FrameLocation | null> {

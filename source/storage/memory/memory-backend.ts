@@ -19,6 +19,11 @@ class MemoryGroupStore implements ConsumerGroupStore {
 		return Promise.resolve();
 	}
 
+	/** Nothing is stored outside the engine's state: dropping it (and the offsets) is the deletion. */
+	deleteTopic(_topic: string, dropOffsets: () => Promise<void>): Promise<void> {
+		return dropOffsets();
+	}
+
 	close(): Promise<void> {
 		return Promise.resolve();
 	}
@@ -43,6 +48,11 @@ export class MemoryBackend implements StorageBackend {
 
 	openTopic(topic: string): Promise<TopicLog> {
 		return Promise.resolve(new MemoryTopicLog(topic));
+	}
+
+	/** Nothing is stored outside the engine's state: dropping it (and the offsets) is the deletion. */
+	deleteTopic(_topic: string, dropOffsets: () => Promise<void>): Promise<void> {
+		return dropOffsets();
 	}
 
 	close(): Promise<void> {

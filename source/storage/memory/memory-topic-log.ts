@@ -116,6 +116,19 @@ export class MemoryTopicLog implements TopicLog {
 		return lo;
 	}
 
+	/** Binary search over the batches (one timestamp each). */
+	offsetForTime(time: number): Promise<{offset: number; timestamp: number | null}> {
+		let lo = 0;
+		let hi = this.batchTimes.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (this.batchTimes[mid]! < time) lo = mid + 1;
+			else hi = mid;
+		}
+		if (lo === this.batchTimes.length) return Promise.resolve({offset: this.highWaterMark, timestamp: null});
+		return Promise.resolve({offset: this.batchStarts[lo]!, timestamp: this.batchTimes[lo]!});
+	}
+
 	stats(): TopicStorageStats {
 		return {logBytes: this.bytes};
 	}

@@ -135,6 +135,27 @@ export class NatsBackend implements StorageBackend {
 		return log;
 	}
 
+	/**
+	 * The offsets go first, then the stream (one request). A stop between the two leaves the topic
+	 * without its groups' offsets (they start again at 0), never offsets for a topic that is gone,
+	 * which the next open would refuse as beyond the topic's high water mark.
+	 */
+	async deleteTopic(topic: string, dropOffsets: () => Promise<void>): Promise<void> {
+		if (this.closing) throw new Error('storage is closed');
+		const log = this.logs.get(topic);
+		if (log) {
+			this.logs.delete(topic);
+			// Waits for appends in flight, then refuses more: the stream is about to go.
+			await log.close();
+		}
+		await dropOffsets();
+		try {
+			await this.jsm.streams.delete(streamName(this.prefix, topic));
+		} catch (error) {
+			if (!(error instanceof JetStreamApiError) || error.code !== STREAM_NOT_FOUND) throw error;
+		}
+	}
+
 	/** The lease went to another process: stop writing everywhere, and say so. */
 	leaseLost(message: string): void {
 		this.info.locked = false;

@@ -116,6 +116,11 @@ export class NatsTopicLog implements TopicLog {
 		}
 	}
 
+	/** Binary search by message gets (offset = sequence - 1), about log2(records) round trips; counted nowhere. */
+	offsetForTime(time: number): Promise<{offset: number; timestamp: number | null}> {
+		return this.reader.offsetForTime(time, this.writer.highWaterMark);
+	}
+
 	stats(): TopicStorageStats {
 		this.info.refresh();
 		const view = this.info.view;

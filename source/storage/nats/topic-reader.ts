@@ -40,6 +40,25 @@ export class TopicReader {
 		return {records: await this.consume(from, end, maxBytes, messageBytes), method: 'consumer'};
 	}
 
+	/** The first record below `end` stamped at or after `time` (the record's own timestamp), by binary search. */
+	async offsetForTime(time: number, end: number): Promise<{offset: number; timestamp: number | null}> {
+		let lo = 0;
+		let hi = end;
+		let timestamp: number | null = null;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			const message = await this.jsm.streams.getMessage(this.stream, {seq: mid + 1});
+			if (!message || message.seq !== mid + 1) throw new Error(`stream ${this.stream} has no message at sequence ${mid + 1} (offset ${mid}) below the high water mark`);
+			const stamped = decodeRecord(mid, message.data).timestamp;
+			if (stamped < time) lo = mid + 1;
+			else {
+				hi = mid;
+				timestamp = stamped;
+			}
+		}
+		return lo === end ? {offset: end, timestamp: null} : {offset: lo, timestamp};
+	}
+
 	private async get(from: number, end: number, maxBytes: number): Promise<StoredRecord[]> {
 		const messages = await Promise.all(
 			Array.from({length: end - from}, (_, i) => this.jsm.streams.getMessage(this.stream, {seq: from + i + 1})),
