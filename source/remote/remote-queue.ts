@@ -425,8 +425,7 @@ export class RemoteQueue implements LiveQueue {
 	}
 
 	private call(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string[], body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<unknown> {
-		// PUT (create topic) passes through to fetch as is; the cast goes once client/http.ts lists PUT (issue 15).
-		const request = {operation, method, path} as Parameters<typeof callApi>[1];
+		const request: Parameters<typeof callApi>[1] = {operation, method, path};
 		if (body !== undefined) request.body = body;
 		if (query) request.query = query;
 		return callApi(this.context, request).then((response) => response.json);

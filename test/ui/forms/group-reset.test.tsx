@@ -1,23 +1,18 @@
 /**
  * Consumer Groups pane: s resets the selected group's offset for a topic to earliest, latest, an
  * offset or a time, shows old -> new, and commits (rewinding included).
- * Uses the test double withTopicLifecycle for offsetForTime until the engine implements it: then
- * pass `real` instead of `queue`.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {parseResetTime} from '../../../source/ui/forms/reset-time.js';
 import {zoneLabel} from '../../../source/ui/format.js';
 import {KEY, renderApp, type Rendered, waitFor} from '../helpers.js';
-import {withTopicLifecycle} from '../lifecycle-double.js';
 
-let real: FlashQ;
 let queue: FlashQ;
 let ui: Rendered | null = null;
 
 beforeEach(async () => {
-	real = await FlashQ.open({storage: 'memory'});
-	queue = withTopicLifecycle(real);
+	queue = await FlashQ.open({storage: 'memory'});
 	await queue.post('orders', Array.from({length: 10}, (_, i) => ({value: `o${i}`})));
 	await queue.createGroup('billing');
 	await queue.commitOffset('billing', 'orders', 4);
@@ -26,7 +21,7 @@ beforeEach(async () => {
 afterEach(async () => {
 	ui?.unmount();
 	ui = null;
-	await real.close();
+	await queue.close();
 });
 
 const footer = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';

@@ -1,28 +1,23 @@
 /**
  * Topics pane: c creates an empty topic, d deletes the selected one after a confirmation that says
  * what goes with it; the panes then move off it.
- * Uses the test double withTopicLifecycle (createTopic/deleteTopic on a real FlashQ) until the engine
- * implements them: then pass `real` instead of `queue`.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import {topicAfterDeletion} from '../../../source/ui/forms/topic-forms.js';
 import {KEY, renderApp, type Rendered, waitFor} from '../helpers.js';
-import {withTopicLifecycle} from '../lifecycle-double.js';
 
-let real: FlashQ;
 let queue: FlashQ;
 let ui: Rendered | null = null;
 
 beforeEach(async () => {
-	real = await FlashQ.open({storage: 'memory'});
-	queue = withTopicLifecycle(real);
+	queue = await FlashQ.open({storage: 'memory'});
 });
 
 afterEach(async () => {
 	ui?.unmount();
 	ui = null;
-	await real.close();
+	await queue.close();
 });
 
 const footer = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
