@@ -39,7 +39,7 @@ export interface Layout {
 	/** Rows between header and footer, without the form and the bottom slot. */
 	bodyHeight: number;
 	body: LayoutColumn[];
-	/** The Log Map: a full-width band above the columns (shown by m, or when the tour watches it). */
+	/** The Log Map: a full-width band above the columns (shown by m, or when the tour watches it, where it fits). */
 	band: PaneBox | null;
 	/** Visible panes in focus order. */
 	panes: PaneId[];
@@ -76,7 +76,7 @@ export const PANE_CONTENT_ROWS: Record<PaneId, number> = {
 	logmap: LOG_MAP_LINES,
 };
 
-/** Rows the Log Map band keeps at least (its strip, group marks and storage legend) when rows are short. */
+/** The fewest rows the Log Map band is drawn in (its strip, storage legend and group marks). */
 const LOG_MAP_MIN_ROWS = FRAME_ROWS + 3;
 
 /** Rows a pane needs: its frame and its content lines. */
@@ -184,15 +184,18 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 	const favour = new Set(favourList);
 	const available = Math.max(0, height - HEADER_ROWS - FOOTER_ROWS - (options.formRows ?? 0));
 	// The panes keep at least room for the watched ones side by side and the strip of the others'
-	// titles (focus mode), or 8 rows when none is watched; the Log Map band its shortest form.
+	// titles (focus mode), or 8 rows when none is watched.
 	const gridMin = Math.max(8, ...favourList.map((id) => paneNeed(id) + 1));
-	const minBody = Math.min(available, gridMin + (showMap ? LOG_MAP_MIN_ROWS : 0));
+	const minBody = Math.min(available, gridMin);
 	const bottomRows = Math.max(0, Math.min(options.bottomRows ?? 0, available - minBody));
 	const bodyHeight = available - bottomRows;
-	// The band takes what it needs when the columns keep their least; otherwise it draws fewer lines.
-	const bandHeight = showMap ? Math.max(Math.min(LOG_MAP_MIN_ROWS, bodyHeight), Math.min(paneNeed('logmap'), bodyHeight - gridMin)) : 0;
+	// The Log Map band takes what the bottom slot and the columns leave, up to its need, fewer lines
+	// when short; below its shortest form (strip, legend, groups) it is not drawn (the tour's text
+	// and the watched panes come first on a small screen).
+	const bandRoom = showMap ? Math.min(paneNeed('logmap'), bodyHeight - gridMin) : 0;
+	const bandHeight = bandRoom >= LOG_MAP_MIN_ROWS ? bandRoom : 0;
 	const gridHeight = bodyHeight - bandHeight;
-	const band: PaneBox | null = showMap ? {id: 'logmap', width: cols, height: bandHeight} : null;
+	const band: PaneBox | null = bandHeight > 0 ? {id: 'logmap', width: cols, height: bandHeight} : null;
 	const wide = cols >= 140 && height >= 39;
 	let body: LayoutColumn[];
 	if (wide) {
