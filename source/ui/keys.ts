@@ -58,9 +58,9 @@ export type GlobalCommand = 'nextPane' | 'previousPane' | 'jump' | 'logMap' | 'p
 export const GLOBAL_BINDINGS: readonly Binding<GlobalCommand>[] = [
 	{keys: 'Tab/S-Tab', does: 'next/previous pane', short: {keys: 'Tab', does: 'pane'}, on: {nextPane: ['tab'], previousPane: ['shift+tab']}},
 	// The Server pane (8) is there only with --serve (8 without it says so): help does not promise eight panes.
-	// The Log Map (9) is a band above the panes while m shows it (or the tour watches it).
-	{keys: '1-7 (8, 9)', does: 'pane (8 = Server, 9 = Log Map)', on: {jump: DIGITS(9)}},
-	{keys: 'm', does: 'log map: the topic as one strip (show/hide)', on: {logMap: ['m']}},
+	// The Log Map (9) is a band above the panes while m shows it (or the tour watches it); its row says so.
+	{keys: '1-7 (8)', does: 'pane (8 = Server)', on: {jump: DIGITS(9)}},
+	{keys: 'm', does: 'log map on/off (9)', on: {logMap: ['m']}},
 	{keys: 'p', does: 'produce a record', short: {keys: 'p', does: 'produce'}, on: {produce: ['p']}},
 	{keys: 't', does: 'guided tour', on: {tour: ['t']}},
 	{keys: '?', does: 'help', short: {keys: '?', does: 'help'}, on: {help: ['?']}},

@@ -369,8 +369,8 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 		for (const text of ['Tab/S-Tab', 'produce a record', 'seek', 'follow', 'filter', 'JSON pretty/raw', 'create group', 'rewind to 0', 'Ctrl+C', 'quit', 'guided tour', 'byte inspector', 'Tour (t)', 'back one step', 'restart lesson', 'answer a prediction', 'leave (your engine)']) {
 			expect(f).toContain(text);
 		}
-		expect(f).toMatch(/1-7 \(8, 9\) +pane \(8 = Server, 9 = Log Map\)/);
-		expect(f).toMatch(/m +log map: the topic as one strip \(show\/hide\)/);
+		expect(f).toMatch(/1-7 \(8\) +pane \(8 = Server\)/);
+		expect(f).toMatch(/m +log map on\/off \(9\)/);
 		await ui.press(KEY.escape);
 		await waitFor(() => expect(ui!.frame()).not.toContain('Help: keys'));
 		await ui.press('?');
