@@ -4,11 +4,12 @@
  *   overview.svg     file storage with topics, records, a consumer group and live figures
  *   record-detail.svg  one JSON record, pretty-printed
  *   help.svg         the ? overlay
+ *   log-map.svg      the log map (m): orders as one strip, its WAL tail, index, cache, groups
  *   serve-load.svg   --serve while HTTP producers post continuously (follow mode)
  *   tour-crash-recovery.svg  --tour --seed 7, lesson 4: the power loss with sync=never, predicted and run
  *   byte-inspector.svg       x on a record of that lesson: its frame, read through the fault layer
  * At every supported size, 80x24 (the smallest), 100x30 and 160x45, the same app:
- *   overview-WxH.svg, help-WxH.svg, byte-inspector-WxH.svg (x on a record), tour-WxH.svg (lesson 2, step 1 run)
+ *   overview-WxH.svg, help-WxH.svg, log-map-WxH.svg (m), byte-inspector-WxH.svg (x on a record), tour-WxH.svg (lesson 2, step 1 run)
  */
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -129,6 +130,14 @@ async function main(columns: number, rows: number): Promise<void> {
 		await session.press('?', 'Help: keys');
 		shot(session, 'help', 'flashq-demo: help (?)');
 		await escapeUntil(session, /Help: keys/);
+
+		// The Log Map (m) of orders: five more records one by one wait in the WAL (threshold 20).
+		for (let i = 0; i < 5; i++) await post(url, '/topics/orders/records', {records: [{key: `customer-${i}`, value: JSON.stringify({order: 2000 + i, status: 'new'})}]});
+		await session.press('m', '9 Log Map');
+		await session.waitFor(/▒ WAL only \d+\.\.\d+/);
+		await sleep(800);
+		shot(session, 'log-map', 'flashq-demo: the log map (m) of orders');
+		await session.press('m', (s) => !s.includes('9 Log Map'));
 		if (!full) {
 			await session.press('q');
 			const code = await session.exitCode();

@@ -41,12 +41,16 @@ export interface TopicStorageStats {
 		hits: number;
 		misses: number;
 		evictions: number;
+		/** Lowest and highest offset held (null when empty); fewer `entries` than the span means gaps (issue 15: the log map). */
+		span?: {first: number; last: number} | null;
 	};
 	index?: {
 		entries: number;
 		interval: number;
 		lookups: number;
 		lastLookup: IndexLookup | null;
+		/** The entries' offsets, oldest first; past ENTRY_OFFSETS_SHOWN entries, an even sample keeping the first and last (the log map). */
+		entryOffsets?: number[];
 	};
 	/** NATS JetStream storage: the topic's stream as the cluster reports it (issue 14). */
 	jetstream?: JetStreamTopicStats;
@@ -140,5 +144,8 @@ export interface FlashQStats {
 	totals: TopicCounters & {topics: number; groups: number};
 	topics: TopicStats[];
 }
+
+/** The most index entry offsets stats carry per topic: a strip a terminal wide needs no more. */
+export const ENTRY_OFFSETS_SHOWN = 256;
 
 export const emptyCounters = (): TopicCounters => ({records: 0, bytes: 0, appends: 0, polls: 0, recordsRead: 0});

@@ -21,6 +21,8 @@ export type AppAction =
 	| {type: 'focus'; pane: PaneId}
 	| {type: 'produce'}
 	| {type: 'tour'}
+	/** m: show or hide the Log Map band. */
+	| {type: 'logMap'}
 	/** The key does nothing in the focused pane: the footer says why (and where it works). */
 	| {type: 'notHere'; text: string}
 	| {type: 'pane'; pane: PaneId; command: PaneCommand};
@@ -54,8 +56,10 @@ export function paneAction({focus, panes}: PaneKeyContext, key: KeyPress): AppAc
 		case 'jump': {
 			const pane = PANE_IDS[Number(key.text) - 1];
 			if (pane && panes.includes(pane)) return {type: 'focus', pane};
-			return {type: 'notHere', text: pane ? `no ${PANE_TITLES[pane]} pane here${pane === 'server' ? ' (it shows with --serve)' : ' at this size'}` : `no pane ${key.text}`};
+			return {type: 'notHere', text: pane ? `no ${PANE_TITLES[pane]} pane here${NOT_SHOWN[pane] ?? ' at this size'}` : `no pane ${key.text}`};
 		}
+		case 'logMap':
+			return {type: 'logMap'};
 		case 'tour': // a running tour's layer takes t before the panes
 			return {type: 'tour'};
 		case null:
@@ -65,6 +69,9 @@ export function paneAction({focus, panes}: PaneKeyContext, key: KeyPress): AppAc
 	if (command) return {type: 'pane', pane: focus, command};
 	return isTyped(key) ? {type: 'notHere', text: whereItWorks(key, panes)} : {type: 'none'};
 }
+
+/** Why a pane that is not drawn is missing, when it is not the screen's size. */
+const NOT_SHOWN: Partial<Record<PaneId, string>> = {server: ' (it shows with --serve)', logmap: ' (m shows it)'};
 
 /** A printable key (a letter, a sign, Space): what a mistyped word is made of. */
 const isTyped = (key: KeyPress): boolean => key.name === 'char' && !key.ctrl && !key.meta && key.text !== '';

@@ -101,6 +101,8 @@ function AppScreen(props: AppProps) {
 	const quitting = useRef(false);
 	const [focusedTopic, setFocusedTopic] = useState<string | null>(null);
 	const stray = useRef(new StrayKeys()).current;
+	// m: the Log Map band above the panes (the tour shows it when a step watches it).
+	const [logMap, setLogMap] = useState(false);
 
 	// Keep a topic selected: the first one as soon as any exists.
 	const topicNames = snapshot.topics.map((t) => t.name);
@@ -113,8 +115,8 @@ function AppScreen(props: AppProps) {
 	const hasServer = snapshot.server !== null;
 	// The watched (highlighted) panes get the rows they need; the bottom slot gets what is left.
 	const layout: Layout = useMemo(
-		() => computeLayout(size.columns, size.rows, hasServer, {favour: highlight, formRows, bottomRows: slotRows}),
-		[size.columns, size.rows, hasServer, highlight, formRows, slotRows],
+		() => computeLayout(size.columns, size.rows, hasServer, {favour: highlight, formRows, bottomRows: slotRows, logMap}),
+		[size.columns, size.rows, hasServer, highlight, formRows, slotRows, logMap],
 	);
 	const recordsBox = layout.body.flatMap((c) => c.rows.flatMap((r) => r.panes)).find((p) => p.id === 'records');
 	const pageSize = recordRows(recordsBox?.height ?? 10);
@@ -274,6 +276,9 @@ function AppScreen(props: AppProps) {
 				return runPaneCommand(action.pane, action.command);
 			case 'tour':
 				return props.onTour ? props.onTour() : setMessage({text: props.noTour ?? 't: the guided tour is not available here', level: 'error'});
+			case 'logMap':
+				if (logMap && focus === 'logmap') setFocus('topics');
+				return setLogMap((shown) => !shown);
 			case 'notHere':
 				return setMessage({text: action.text, level: 'error'});
 			case 'none':

@@ -52,13 +52,15 @@ const DIGITS = (to: number): string[] => Array.from({length: to}, (_, i) => Stri
 
 export const SYSTEM_BINDINGS: readonly Binding<'quit'>[] = [{keys: 'Ctrl+C', does: 'quit', on: {quit: ['ctrl+c']}}];
 
-export type GlobalCommand = 'nextPane' | 'previousPane' | 'jump' | 'produce' | 'tour' | 'help' | 'quit';
+export type GlobalCommand = 'nextPane' | 'previousPane' | 'jump' | 'logMap' | 'produce' | 'tour' | 'help' | 'quit';
 
 /** Keys that work in every pane. */
 export const GLOBAL_BINDINGS: readonly Binding<GlobalCommand>[] = [
 	{keys: 'Tab/S-Tab', does: 'next/previous pane', short: {keys: 'Tab', does: 'pane'}, on: {nextPane: ['tab'], previousPane: ['shift+tab']}},
 	// The Server pane (8) is there only with --serve (8 without it says so): help does not promise eight panes.
-	{keys: '1-7 (8)', does: 'pane (8 = Server)', on: {jump: DIGITS(8)}},
+	// The Log Map (9) is a band above the panes while m shows it (or the tour watches it); its row says so.
+	{keys: '1-7 (8)', does: 'pane (8 = Server)', on: {jump: DIGITS(9)}},
+	{keys: 'm', does: 'log map on/off (9)', on: {logMap: ['m']}},
 	{keys: 'p', does: 'produce a record', short: {keys: 'p', does: 'produce'}, on: {produce: ['p']}},
 	{keys: 't', does: 'guided tour', on: {tour: ['t']}},
 	{keys: '?', does: 'help', short: {keys: '?', does: 'help'}, on: {help: ['?']}},
@@ -127,6 +129,7 @@ export const PANE_BINDINGS: Record<PaneId, readonly Binding<PaneCommand>[]> = {
 		{keys: 'g/G', does: 'oldest/newest', on: {first: ['g'], last: ['G']}},
 	],
 	server: [],
+	logmap: [],
 };
 
 export type FormCommand = 'submit' | 'previous' | 'next' | 'cancel';
@@ -197,6 +200,7 @@ export const PANE_KEYS: Record<PaneId, readonly KeyHelp[]> = {
 	index: helpOf(PANE_BINDINGS.index),
 	events: helpOf(PANE_BINDINGS.events),
 	server: helpOf(PANE_BINDINGS.server),
+	logmap: helpOf(PANE_BINDINGS.logmap),
 };
 export const FORM_KEYS: readonly KeyHelp[] = helpOf(FORM_BINDINGS);
 /** A choice menu's footer (seek, delete confirmation): it has lines to pick, not fields. */

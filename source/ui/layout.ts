@@ -1,5 +1,5 @@
-/** Pane identities, in focus order. Digits 1..8 jump to them in this order. */
-export const PANE_IDS = ['topics', 'records', 'groups', 'wal', 'cache', 'index', 'events', 'server'] as const;
+/** Pane identities, in focus order. Digits 1..9 jump to them in this order (the Log Map, 9, only while shown). */
+export const PANE_IDS = ['topics', 'records', 'groups', 'wal', 'cache', 'index', 'events', 'server', 'logmap'] as const;
 export type PaneId = (typeof PANE_IDS)[number];
 
 export const PANE_TITLES: Record<PaneId, string> = {
@@ -11,6 +11,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 	index: 'Offset Index',
 	events: 'Events',
 	server: 'Server',
+	logmap: 'Log Map',
 };
 
 export interface PaneBox {
@@ -38,6 +39,8 @@ export interface Layout {
 	/** Rows between header and footer, without the form and the bottom slot. */
 	bodyHeight: number;
 	body: LayoutColumn[];
+	/** The Log Map: a full-width band above the columns (shown by m, or when the tour watches it, where it fits). */
+	band: PaneBox | null;
 	/** Visible panes in focus order. */
 	panes: PaneId[];
 	/** Rows the bottom slot (the tour panel) may take: what it asked for, bounded so the watched panes fit. */
@@ -54,6 +57,9 @@ const FOOTER_ROWS = 1;
 /** A pane's border (2) and title (1). */
 const FRAME_ROWS = 3;
 
+/** Lines the Log Map draws when it has the room: scale, strip, index, cache, Records' page, groups, three of legend. */
+export const LOG_MAP_LINES = 9;
+
 /**
  * Content lines each pane needs to show what it has to say (WAL: sync, pending, commits, fsyncs,
  * latency, sizes). A watched pane gets at least these; others may shrink, down to a title row.
@@ -67,7 +73,11 @@ export const PANE_CONTENT_ROWS: Record<PaneId, number> = {
 	index: 4,
 	events: 5,
 	server: 4,
+	logmap: LOG_MAP_LINES,
 };
+
+/** The fewest rows the Log Map band is drawn in (its strip, storage legend and group marks). */
+const LOG_MAP_MIN_ROWS = FRAME_ROWS + 3;
 
 /** Rows a pane needs: its frame and its content lines. */
 export const paneNeed = (id: PaneId): number => PANE_CONTENT_ROWS[id] + FRAME_ROWS;
@@ -79,6 +89,8 @@ export interface LayoutOptions {
 	formRows?: number;
 	/** Rows the bottom slot asks for (bounded by the layout: see Layout.bottomRows). */
 	bottomRows?: number;
+	/** Show the Log Map band (key m); it shows anyway when `favour` names it. */
+	logMap?: boolean;
 }
 
 /** Splits `total` into parts proportional to `weights`, summing exactly to `total`. */
@@ -167,14 +179,23 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	const cols = Math.max(columns, 40);
 	const height = Math.max(rows, 12) - 1;
-	const favourList = (options.favour ?? []).filter((id) => withServer || id !== 'server');
+	const showMap = options.logMap === true || (options.favour ?? []).includes('logmap');
+	const favourList = (options.favour ?? []).filter((id) => (withServer || id !== 'server') && id !== 'logmap');
 	const favour = new Set(favourList);
 	const available = Math.max(0, height - HEADER_ROWS - FOOTER_ROWS - (options.formRows ?? 0));
 	// The panes keep at least room for the watched ones side by side and the strip of the others'
 	// titles (focus mode), or 8 rows when none is watched.
-	const minBody = Math.min(available, Math.max(8, ...favourList.map((id) => paneNeed(id) + 1)));
+	const gridMin = Math.max(8, ...favourList.map((id) => paneNeed(id) + 1));
+	const minBody = Math.min(available, gridMin);
 	const bottomRows = Math.max(0, Math.min(options.bottomRows ?? 0, available - minBody));
 	const bodyHeight = available - bottomRows;
+	// The Log Map band takes what the bottom slot and the columns leave, up to its need, fewer lines
+	// when short; below its shortest form (strip, legend, groups) it is not drawn (the tour's text
+	// and the watched panes come first on a small screen).
+	const bandRoom = showMap ? Math.min(paneNeed('logmap'), bodyHeight - gridMin) : 0;
+	const bandHeight = bandRoom >= LOG_MAP_MIN_ROWS ? bandRoom : 0;
+	const gridHeight = bodyHeight - bandHeight;
+	const band: PaneBox | null = bandHeight > 0 ? {id: 'logmap', width: cols, height: bandHeight} : null;
 	const wide = cols >= 140 && height >= 39;
 	let body: LayoutColumn[];
 	if (wide) {
@@ -182,7 +203,7 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 		body = [
 			column(
 				left!,
-				bodyHeight,
+				gridHeight,
 				[
 					{ids: ['topics'], weight: 1},
 					{ids: ['groups'], weight: 1},
@@ -191,7 +212,7 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 			),
 			column(
 				center!,
-				bodyHeight,
+				gridHeight,
 				[
 					{ids: ['records'], weight: 3},
 					{ids: ['events'], weight: 2},
@@ -200,7 +221,7 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 			),
 			column(
 				right!,
-				bodyHeight,
+				gridHeight,
 				[
 					{ids: ['wal'], weight: 9},
 					{ids: ['cache'], weight: 7},
@@ -215,7 +236,7 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 		body = [
 			column(
 				left!,
-				bodyHeight,
+				gridHeight,
 				[
 					{ids: ['topics'], weight: 1},
 					{ids: ['groups'], weight: 1},
@@ -226,7 +247,7 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 			),
 			column(
 				right!,
-				bodyHeight,
+				gridHeight,
 				[
 					{ids: ['records'], weight: 1},
 					withServer ? {ids: ['index', 'events', 'server'], weight: 1, widths: [2, 3, 3]} : {ids: ['index', 'events'], weight: 1, widths: [2, 3]},
@@ -239,11 +260,12 @@ export function computeLayout(columns: number, rows: number, withServer: boolean
 	// A watched pane the columns cannot give its room: only the watched panes get boxes.
 	const short = favourList.some((id) => (paneBoxIn(body, id)?.height ?? 0) < paneNeed(id));
 	if (short) {
-		body = focusBody(cols, bodyHeight, favourList, withServer ? PANE_IDS : PANE_IDS.filter((id) => id !== 'server'));
+		body = focusBody(cols, gridHeight, favourList, PANE_IDS.filter((id) => (withServer || id !== 'server') && id !== 'logmap'));
 		mode = 'focus';
 	}
 	const visible = new Set(body.flatMap((c) => c.rows.flatMap((r) => r.panes.map((p) => p.id))));
-	return {columns: cols, rows: height + 1, mode, bodyHeight, body, panes: PANE_IDS.filter((id) => visible.has(id)), bottomRows, tooSmall};
+	if (band) visible.add('logmap');
+	return {columns: cols, rows: height + 1, mode, bodyHeight, body, band, panes: PANE_IDS.filter((id) => visible.has(id)), bottomRows, tooSmall};
 }
 
 function paneBoxIn(body: readonly LayoutColumn[], id: PaneId): PaneBox | undefined {
@@ -252,5 +274,5 @@ function paneBoxIn(body: readonly LayoutColumn[], id: PaneId): PaneBox | undefin
 }
 
 export function paneBox(layout: Layout, id: PaneId): PaneBox | undefined {
-	return paneBoxIn(layout.body, id);
+	return id === 'logmap' ? (layout.band ?? undefined) : paneBoxIn(layout.body, id);
 }

@@ -5,6 +5,7 @@ import {CachePane} from './panes/cache-pane.js';
 import {EventsPane} from './panes/events-pane.js';
 import {type GroupRow, GroupsPane} from './panes/groups-pane.js';
 import {IndexPane} from './panes/index-pane.js';
+import {LogMapPane} from './panes/log-map-pane.js';
 import {RecordsPane} from './panes/records-pane.js';
 import {ServerPane} from './panes/server-pane.js';
 import {TopicsPane} from './panes/topics-pane.js';
@@ -59,10 +60,15 @@ export function PaneGrid(props: PaneGridProps) {
 				return <EventsPane key={id} {...common} events={snapshot.events} total={snapshot.eventsTotal} dropped={snapshot.eventsDropped} scroll={props.eventsScroll} />;
 			case 'server':
 				return <ServerPane key={id} {...common} server={snapshot.server} />;
+			case 'logmap': {
+				const page = records.records;
+				const shown = page.length > 0 ? {first: page[0]!.offset, last: page.at(-1)!.offset, selected: records.selected?.offset ?? null} : null;
+				return <LogMapPane key={id} {...common} storage={snapshot.storage} topic={topicView} groups={snapshot.groups} shown={shown} />;
+			}
 		}
 	};
-	return (
-		<Box flexDirection="row" height={layout.bodyHeight}>
+	const grid = (
+		<Box flexDirection="row" height={layout.bodyHeight - (layout.band?.height ?? 0)}>
 			{layout.body.map((column, c) => (
 				<Box key={c} flexDirection="column" width={column.width}>
 					{column.rows.map((row, r) => (
@@ -72,6 +78,14 @@ export function PaneGrid(props: PaneGridProps) {
 					))}
 				</Box>
 			))}
+		</Box>
+	);
+	if (!layout.band) return grid;
+	// The Log Map: a band as wide as the screen above the columns.
+	return (
+		<Box flexDirection="column" height={layout.bodyHeight}>
+			{renderPane('logmap', layout.band.width, layout.band.height)}
+			{grid}
 		</Box>
 	);
 }

@@ -9,7 +9,8 @@ const key = (raw: string): KeyPress => {
 	const [k] = [...parser.push(raw), ...parser.flush()];
 	return k!;
 };
-const withoutServer = PANE_IDS.filter((id) => id !== 'server');
+// The panes an app without --serve and without the Log Map (m) shows.
+const withoutServer = PANE_IDS.filter((id) => id !== 'server' && id !== 'logmap');
 const at = (focus: PaneId, raw: string, panes: readonly PaneId[] = withoutServer) => paneAction({focus, panes}, key(raw));
 
 describe('(focus, key) → action', () => {

@@ -373,6 +373,7 @@ describe.each(keyFlowBackends)('TUI key flows on $name storage', (backend) => {
 			expect(f).toContain(text);
 		}
 		expect(f).toMatch(/1-7 \(8\) +pane \(8 = Server\)/);
+		expect(f).toMatch(/m +log map on\/off \(9\)/);
 		await ui.press(KEY.escape);
 		await waitFor(() => expect(ui!.frame()).not.toContain('Help: keys'));
 		await ui.press('?');

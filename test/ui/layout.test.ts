@@ -24,7 +24,7 @@ describe('computeLayout', () => {
 			for (const server of [false, true]) {
 				const layout = computeLayout(columns, rows, server);
 				expect(used(layout)).toBe(rows);
-				expect(layout.panes).toEqual(PANE_IDS.filter((id) => server || id !== 'server'));
+				expect(layout.panes).toEqual(PANE_IDS.filter((id) => (server || id !== 'server') && id !== 'logmap'));
 				for (const id of layout.panes) expect(paneBox(layout, id)!.height).toBeGreaterThanOrEqual(3);
 			}
 		}
@@ -60,5 +60,34 @@ describe('computeLayout', () => {
 		const layout = computeLayout(80, 24, false, {formRows: 9, bottomRows: 10, favour: ['wal']});
 		expect(used(layout, 9)).toBeLessThanOrEqual(24);
 		expect(layout.bodyHeight).toBeGreaterThanOrEqual(paneNeed('wal'));
+	});
+
+	it('the Log Map (m) is a band as wide as the screen above the columns; the rows still add up', () => {
+		for (const [columns, rows] of SIZES) {
+			const layout = computeLayout(columns, rows, false, {logMap: true});
+			expect(used(layout)).toBe(rows);
+			expect(layout.band).toEqual({id: 'logmap', width: layout.columns, height: paneNeed('logmap')});
+			expect(layout.panes.at(-1)).toBe('logmap');
+			for (const column of layout.body) expect(column.rows.reduce((n, r) => n + r.height, 0)).toBe(layout.bodyHeight - paneNeed('logmap'));
+			expect(computeLayout(columns, rows, false).band).toBeNull();
+		}
+	});
+
+	it('a step watching the Log Map shows it where the tour panel and the other watched panes leave room for it', () => {
+		const watched: PaneId[][] = [['logmap'], ['logmap', 'wal'], ['logmap', 'groups'], ['logmap', 'wal', 'events']];
+		for (const [columns, rows] of SIZES) {
+			for (const favour of watched) {
+				const layout = computeLayout(columns, rows, false, {favour, bottomRows: 12});
+				const without = computeLayout(columns, rows, false, {favour: favour.filter((id) => id !== 'logmap'), bottomRows: 12});
+				const where = `${columns}x${rows} watching ${favour.join(',')}`;
+				expect(used(layout), where).toBeLessThanOrEqual(rows);
+				// The tour's text is not shortened for the map, nor are the other watched panes.
+				expect(layout.bottomRows, where).toBe(without.bottomRows);
+				for (const id of favour) if (id !== 'logmap') expect(paneBox(layout, id)?.height, where).toBeGreaterThanOrEqual(paneNeed(id));
+				// Drawn whole at 160x45; elsewhere in at least its strip, legend and group marks, or not at all.
+				if (rows >= 45) expect(layout.band?.height, where).toBe(paneNeed('logmap'));
+				else if (layout.band) expect(layout.band.height, where).toBeGreaterThanOrEqual(6);
+			}
+		}
 	});
 });

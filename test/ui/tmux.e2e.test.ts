@@ -176,6 +176,43 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 		}, 120_000);
 	});
 
+	describe('the log map (m)', () => {
+		it('draws a file topic as log and WAL with a group on it, follows a commit live, hides again with m', async () => {
+			const {dir, cleanup} = await tempDir('flashq-e2e-map-');
+			try {
+				const s = session();
+				s.start([process.execPath, cli, '--data-dir', dir, '--sync', 'always', '--commit-threshold', '10', '--serve', '0'], root);
+				const screen = await s.waitFor(/server (http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+				const url = /server (http:\/\/127\.0\.0\.1:\d+)/.exec(screen)![1]!;
+				const call = async (pathname: string, body: unknown) => {
+					const response = await fetch(`${url}${pathname}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+					expect(response.status, pathname).toBeLessThan(300);
+				};
+				const post = (count: number) => call('/topics/sensor/records', {records: Array.from({length: count}, (_, i) => ({value: `reading ${i}`}))});
+				// 20 at once go straight to the log; 3 one by one wait in the WAL (threshold 10).
+				await post(20);
+				for (let i = 0; i < 3; i++) await post(1);
+				await call('/consumer/billing', {});
+				await call('/consumer/billing/topics/sensor/offset', {offset: 8});
+				await s.waitFor(/sensor +23 +23/);
+				await s.press('m', '9 Log Map');
+				await s.waitFor('9 Log Map sensor  hwm 23  1 offset = 4 cells');
+				await s.waitFor('█ log 0..19  ▒ WAL only 20..22');
+				await s.waitFor(/log\/WAL +█{80}▒{12}/);
+				await s.waitFor('a billing 8 lag 15');
+				// Seven more: the WAL reaches 10 and is committed into the log, on screen without a key.
+				for (let i = 0; i < 7; i++) await post(1);
+				await s.waitFor('█ log 0..29  ▒ WAL only none');
+				await s.waitFor('a billing 8 lag 22');
+				await s.press('m', (text) => !text.includes('Log Map'));
+				await s.press('q');
+				expect(await s.exitCode()).toBe(0);
+			} finally {
+				await cleanup();
+			}
+		}, 120_000);
+	});
+
 	describe('the guided tour', () => {
 		it('--tour --seed 7: walks lesson 1 and lesson 2 with real keys, inspects a record (x), leaves with Esc, quits with q', async () => {
 			const {dir, cleanup} = await tempDir('flashq-e2e-tour-');

@@ -53,6 +53,13 @@ export class OffsetIndex {
 		return found;
 	}
 
+	/** The entries' offsets, oldest first; more than `most`: an even sample keeping the first and last. */
+	sampleOffsets(most: number): number[] {
+		const n = this.length;
+		if (n <= most) return Array.from(this.offsets.subarray(0, n));
+		return Array.from({length: most}, (_, k) => this.offsets[Math.round((k * (n - 1)) / (most - 1))]!);
+	}
+
 	offsetAt(i: number): number {
 		return this.offsets[i]!;
 	}

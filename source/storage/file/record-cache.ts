@@ -36,6 +36,9 @@ export class RecordCache {
 	private dropped = false;
 	/** Offsets are never overwritten or deleted, so evictions = records inserted - entries held. */
 	private inserted = 0;
+	/** The last `span()`, kept until the held set changes (an append or a drop; reads only reorder it). */
+	private spanMemo: {first: number; last: number} | null = null;
+	private spanStale = false;
 
 	constructor(
 		readonly maxRecords: number,
@@ -72,6 +75,7 @@ export class RecordCache {
 		this.queuedRecords = queuedRecords;
 		this.queuedBytes = queuedBytes;
 		this.inserted += count;
+		this.spanStale = true;
 		this.trimQueue();
 		// Queue and LRU together stay within the byte bound: an overflowed queue means the LRU's entries
 		// are all to be evicted anyway (so they go now); otherwise a queue that would push the LRU past
@@ -117,8 +121,27 @@ export class RecordCache {
 		return this.inserted - this.lru.size;
 	}
 
+	/**
+	 * The lowest and highest offset held (null when empty), for the log map. One walk over the keys
+	 * (which leaves the LRU's order alone), redone only after the held set changed.
+	 */
+	span(): {first: number; last: number} | null {
+		this.drain();
+		if (!this.spanStale) return this.spanMemo;
+		let first = Infinity;
+		let last = -Infinity;
+		for (const offset of this.lru.keys()) {
+			if (offset < first) first = offset;
+			if (offset > last) last = offset;
+		}
+		this.spanMemo = this.lru.size > 0 ? {first, last} : null;
+		this.spanStale = false;
+		return this.spanMemo;
+	}
+
 	/** Forgets records [from, to): they were taken back after a failed write (never acknowledged). */
 	dropFrom(from: number, to: number): void {
+		this.spanStale = true;
 		this.drain();
 		for (let offset = from; offset < to; offset++) {
 			this.lru.delete(offset);

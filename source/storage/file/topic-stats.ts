@@ -1,4 +1,4 @@
-import type {TopicStorageStats} from '../../core/stats.js';
+import {ENTRY_OFFSETS_SHOWN, type TopicStorageStats} from '../../core/stats.js';
 import type {TopicState} from './topic-state.js';
 
 /** The topic's storage stats, read from its state. */
@@ -23,8 +23,15 @@ export function topicStats(s: TopicState): TopicStorageStats {
 			hits: c.hits,
 			misses: c.misses,
 			evictions: s.evictions(),
+			span: s.cache?.span() ?? null,
 		},
-		index: {entries: s.index.length, interval: s.index.interval, lookups: c.lookups, lastLookup: c.lastLookup},
+		index: {
+			entries: s.index.length,
+			interval: s.index.interval,
+			lookups: c.lookups,
+			lastLookup: c.lastLookup,
+			entryOffsets: s.index.sampleOffsets(ENTRY_OFFSETS_SHOWN),
+		},
 		failed: s.failure !== null,
 	};
 	if (s.failure) stats.failure = s.failure.message;

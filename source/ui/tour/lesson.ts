@@ -4,7 +4,7 @@ import type {FileStorageOptions, StorageOptions} from '../../storage/types.js';
 import type {Random} from './random.js';
 
 /** Pane titles as the TUI shows them; a step names the panes that change so the view can highlight them. */
-export const TOUR_PANES = ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events', 'Server'] as const;
+export const TOUR_PANES = ['Topics', 'Records', 'Consumer Groups', 'WAL', 'Cache', 'Offset Index', 'Events', 'Server', 'Log Map'] as const;
 export type PaneTitle = (typeof TOUR_PANES)[number];
 
 /** What a step records: plain JSON-like values, so tests can compare two runs with toEqual. */

@@ -56,11 +56,14 @@ describe('file storage: the record cache behaves as an LRU populated on append',
 				expect(index()).toBe(indexBefore);
 			} else {
 				const cache = log.stats().cache!;
-				expect({hits: cache.hits, misses: cache.misses, entries: cache.entries, bytes: cache.bytes}).toEqual({
+				// The span the log map draws: the lowest and highest offset the model holds.
+				const keys = [...model.keys()];
+				expect({hits: cache.hits, misses: cache.misses, entries: cache.entries, bytes: cache.bytes, span: cache.span}).toEqual({
 					hits,
 					misses,
 					entries: model.size,
 					bytes: model.calculatedSize,
+					span: keys.length > 0 ? {first: Math.min(...keys), last: Math.max(...keys)} : null,
 				});
 			}
 		}

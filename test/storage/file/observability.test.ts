@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {FlashQEvent} from '../../../source/core/events.js';
+import {ENTRY_OFFSETS_SHOWN} from '../../../source/core/stats.js';
 import {FaultyIo} from '../../../source/storage/file/fault-io.js';
 import {DATA, openOn, rec} from './helpers.js';
 
@@ -61,6 +62,23 @@ describe('file storage: group commit, stats and events', () => {
 		expect(backend.info.locked).toBe(false);
 		hub.flush();
 		expect(ofType(events, 'lock').at(-1)).toMatchObject({state: 'released'});
+	});
+
+	it("lists the index entries' offsets in stats (all of them, or an even sample keeping the first and last)", async () => {
+		const io = new FaultyIo();
+		const {backend, events, hub} = await openOn(io, {sync: 'never', commitThreshold: 1, indexIntervalBytes: 1});
+		const log = await backend.openTopic('t');
+		for (let i = 0; i < 10; i++) await log.append([rec(i)], i, 0);
+		hub.flush();
+		// An entry per frame at this interval: the offsets the index.append events named.
+		expect(log.stats().index!.entryOffsets).toEqual(ofType(events, 'index.append').map((e) => e.offset));
+		expect(log.stats().index!.entryOffsets).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		for (let i = 10; i < 600; i++) await log.append([rec(i)], i, 0);
+		const offsets = log.stats().index!.entryOffsets!;
+		expect(offsets).toHaveLength(ENTRY_OFFSETS_SHOWN);
+		expect([offsets[0], offsets.at(-1)]).toEqual([0, 599]);
+		expect(offsets.every((o, i) => i === 0 || o > offsets[i - 1]!)).toBe(true);
+		await backend.close();
 	});
 
 	it('reports recovery progress on a large log', async () => {

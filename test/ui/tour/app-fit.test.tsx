@@ -29,7 +29,10 @@ describe('the tour inside the TUI App', () => {
 				expect(frame).toContain('pending 4 rec / 412 B, commits 0');
 				expect(frame).toMatch(/pending 4 rec \/ 412 B/);
 				expect(frame.split('\n').length).toBeLessThanOrEqual(45);
-				expect(highlightedPanes(snapshot)).toEqual(['wal', 'events']);
+				expect(highlightedPanes(snapshot)).toEqual(['wal', 'events', 'logmap']);
+				// The step watches the Log Map too: it is drawn above the panes with the WAL's four records.
+				expect(frame).toContain('9 Log Map');
+				expect(frame).toContain('█ log none  ▒ WAL only 0..3');
 			} finally {
 				app.unmount();
 			}

@@ -33,7 +33,7 @@ export function missing(frame: string, claims: readonly Claim[], topic: string |
 }
 
 /** Panes that show one topic at a time (their title names it). */
-export const TOPIC_PANES: ReadonlySet<Claim['pane']> = new Set(['Records', 'WAL', 'Cache', 'Offset Index']);
+export const TOPIC_PANES: ReadonlySet<Claim['pane']> = new Set(['Records', 'WAL', 'Cache', 'Offset Index', 'Log Map']);
 
 /** The numbers a text cites (integers and decimals; "0..6" cites 0 and 6). */
 export const numbersIn = (text: string): string[] => text.match(/\d+(?:\.\d+)?/g) ?? [];

@@ -1,5 +1,6 @@
 import type {Lesson} from '../lesson.js';
 import {formatBytes} from '../../format.js';
+import {span} from '../../panes/log-map.js';
 import {makeRecords} from '../records.js';
 import {pane, postOneByOne, topicStats} from './helpers.js';
 
@@ -41,7 +42,7 @@ export const walLesson: Lesson<WalFacts> = {
 		{
 			title: 'Appends go to the WAL',
 			before: `Four records are posted to '${TOPIC}', one at a time. Watch the WAL pane: "pending" counts records in the WAL not yet committed to the main log.`,
-			highlight: ['WAL', 'Events'],
+			highlight: ['WAL', 'Events', 'Log Map'],
 			topic: TOPIC,
 			async run(ctx) {
 				await postOneByOne(ctx.engine, TOPIC, makeRecords(ctx.rng, 4), ctx.pace);
@@ -55,7 +56,7 @@ export const walLesson: Lesson<WalFacts> = {
 			},
 			after: (f) =>
 				`Each post was one write at the end of the WAL: pending ${f.pending4} rec / ${formatBytes(f.pendingBytes4)}, commits ${f.commits4}, so nothing has reached the main log yet. Writing only to the end of one file is the cheapest durable write there is.`,
-			cites: (f) => [pane.pending(f.pending4, f.pendingBytes4), pane.wal(`commits ${f.commits4}`)],
+			cites: (f) => [pane.pending(f.pending4, f.pendingBytes4), pane.wal(`commits ${f.commits4}`), pane.mapLog(0, f.pending4)],
 		},
 		{
 			title: 'Approaching the threshold',
@@ -76,8 +77,8 @@ export const walLesson: Lesson<WalFacts> = {
 		},
 		{
 			title: 'The commit',
-			before: 'The tenth record arrives. Watch the WAL pane\'s pending and commits, the Offset Index, and the Events pane for "commit".',
-			highlight: ['WAL', 'Topics', 'Offset Index', 'Events'],
+			before: 'The tenth record arrives. Watch the WAL pane\'s pending and commits, the Offset Index, the Events pane for "commit", and the Log Map\'s strip.',
+			highlight: ['WAL', 'Topics', 'Offset Index', 'Events', 'Log Map'],
 			topic: TOPIC,
 			question: {
 				prompt: 'What happens when the 10th record is written?',
@@ -99,8 +100,8 @@ export const walLesson: Lesson<WalFacts> = {
 				ctx.fact('indexEntries10', s.index!.entries);
 			},
 			after: (f) =>
-				`commits ${f.commits10}: the WAL's ${f.committedRecords} records were appended to the main log, and pending is back to ${f.pending10} rec / 0 B. The main log got its first index entry (entries ${f.indexEntries10}). Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
-			cites: (f) => [pane.wal(`commits ${f.commits10}`), pane.pending(f.pending10, 0), pane.topic(TOPIC, f.committedRecords ?? -1, f.committedRecords ?? -1), pane.index(`entries ${f.indexEntries10}`)],
+				`commits ${f.commits10}: the WAL's ${f.committedRecords} records were appended to the main log, and pending is back to ${f.pending10} rec / 0 B. The main log got its first index entry (entries ${f.indexEntries10}), and the Log Map's strip is all log: log ${span(0, f.committedRecords ?? 0)}, WAL only none. Only those bytes were written: the original FlashQ rewrote the whole log here, so every commit got slower as the log grew.`,
+			cites: (f) => [pane.wal(`commits ${f.commits10}`), pane.pending(f.pending10, 0), pane.topic(TOPIC, f.committedRecords ?? -1, f.committedRecords ?? -1), pane.index(`entries ${f.indexEntries10}`), pane.mapLog(f.committedRecords ?? -1, f.committedRecords ?? -1)],
 		},
 		{
 			title: 'A big batch skips the WAL',

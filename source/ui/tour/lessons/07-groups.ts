@@ -33,8 +33,8 @@ export const groupsLesson: Lesson<GroupsFacts> = {
 	steps: [
 		{
 			title: 'A group starts at offset 0',
-			before: `12 records are posted to '${TOPIC}', then the consumer group 'billing' is created and commits offset 0: it starts at the beginning. Watch Consumer Groups: committed offset, high water mark, lag.`,
-			highlight: ['Topics', 'Consumer Groups'],
+			before: `12 records are posted to '${TOPIC}', then the consumer group 'billing' is created and commits offset 0: it starts at the beginning. Watch Consumer Groups: committed offset, high water mark, lag. The Log Map marks the group's committed offset on the topic's strip (a letter per group).`,
+			highlight: ['Topics', 'Consumer Groups', 'Log Map'],
 			topic: TOPIC,
 			async run(ctx) {
 				await ctx.engine.post(TOPIC, makeRecords(ctx.rng, 12));
@@ -47,8 +47,12 @@ export const groupsLesson: Lesson<GroupsFacts> = {
 				ctx.fact('createdLag', info.lag);
 			},
 			after: (f) =>
-				`'billing' has committed offset ${f.createdCommitted}, the high water mark is ${f.createdHwm}, so its lag is ${f.createdLag}: it has not processed anything yet, so every record is still ahead of it.`,
-			cites: (f) => [pane.group('billing', TOPIC, f.createdCommitted, f.createdHwm, f.createdLag), pane.topic(TOPIC, f.createdHwm, f.createdHwm)],
+				`'billing' has committed offset ${f.createdCommitted}, the high water mark is ${f.createdHwm}, so its lag is ${f.createdLag}: it has not processed anything yet, so every record is still ahead of it: on the Log Map its mark 'a' stands at the start of the strip.`,
+			cites: (f) => [
+				pane.group('billing', TOPIC, f.createdCommitted, f.createdHwm, f.createdLag),
+				pane.topic(TOPIC, f.createdHwm, f.createdHwm),
+				pane.map(`a billing ${f.createdCommitted} lag ${f.createdLag}`),
+			],
 		},
 		{
 			title: 'Fetching is not committing',
@@ -92,8 +96,8 @@ export const groupsLesson: Lesson<GroupsFacts> = {
 		},
 		{
 			title: 'Producers do not wait for consumers',
-			before: `3 more records arrive on '${TOPIC}' while 'billing' is busy.`,
-			highlight: ['Topics', 'Consumer Groups'],
+			before: `3 more records arrive on '${TOPIC}' while 'billing' is busy. Watch the Log Map: the strip and the group's mark.`,
+			highlight: ['Topics', 'Consumer Groups', 'Log Map'],
 			topic: TOPIC,
 			question: {
 				prompt: "What is billing's lag now?",
@@ -110,8 +114,12 @@ export const groupsLesson: Lesson<GroupsFacts> = {
 				ctx.fact('hwmAfterMore', info.highWaterMark);
 				ctx.fact('lagAfterMore', info.lag);
 			},
-			after: (f) => `The high water mark rose to ${f.hwmAfterMore}, so lag grew to ${f.lagAfterMore} = ${f.hwmAfterMore} - ${f.committed}. Growing lag is the first sign a consumer cannot keep up.`,
-			cites: (f) => [pane.group('billing', TOPIC, f.committed, f.hwmAfterMore, f.lagAfterMore), pane.topic(TOPIC, f.hwmAfterMore, f.hwmAfterMore)],
+			after: (f) => `The high water mark rose to ${f.hwmAfterMore}, so lag grew to ${f.lagAfterMore} = ${f.hwmAfterMore} - ${f.committed}. On the Log Map the strip grew to the right while 'a' stayed at ${f.committed}: the gap between them is the lag. Growing lag is the first sign a consumer cannot keep up.`,
+			cites: (f) => [
+				pane.group('billing', TOPIC, f.committed, f.hwmAfterMore, f.lagAfterMore),
+				pane.topic(TOPIC, f.hwmAfterMore, f.hwmAfterMore),
+				pane.map(`a billing ${f.committed} lag ${f.lagAfterMore}`),
+			],
 		},
 		{
 			title: 'Groups are independent',

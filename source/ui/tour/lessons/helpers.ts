@@ -3,6 +3,7 @@ import type {TopicStats} from '../../../core/stats.js';
 import type {RecordInput} from '../../../engine/types.js';
 import type {IndexLookup} from '../../../core/stats.js';
 import {formatBytes, formatCount} from '../../format.js';
+import {span} from '../../panes/log-map.js';
 import type {Claim} from '../lesson.js';
 
 /** A topic's stats as the TUI sees them (throws if the topic does not exist: a lesson bug). */
@@ -71,6 +72,10 @@ export const pane = {
 	pending: (records: number, bytes: number): Claim => ({pane: 'WAL', text: `pending ${formatCount(records)} rec / ${formatBytes(bytes)}`}),
 	cache: (text: string): Claim => ({pane: 'Cache', text}),
 	index: (text: string): Claim => ({pane: 'Offset Index', text}),
+	/** A Log Map line (its legend: "█ log 0..9  ▒ WAL only none", "a billing 5 lag 10"). */
+	map: (text: string): Claim => ({pane: 'Log Map', text}),
+	/** The Log Map's storage legend on file storage: the offsets in the log, then those only in the WAL. */
+	mapLog: (committed: number, highWaterMark: number): Claim => ({pane: 'Log Map', text: `█ log ${span(0, committed)}  ▒ WAL only ${span(committed, highWaterMark)}`}),
 	/** An Offset Index lookup line. */
 	lookup: (l: Readonly<IndexLookup>): Claim => ({pane: 'Offset Index', text: `${l.offset} -> entry ${l.entryOffset} @ byte ${l.position}, scanned ${l.scanned}`}),
 };
