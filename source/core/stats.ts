@@ -22,6 +22,8 @@ export interface TopicStorageStats {
 	/** Bytes of record data held (memory) or in the main log file (file). */
 	logBytes: number;
 	wal?: {
+		/** The first offset not yet in the main log (records from it on are only in the WAL). */
+		committedOffset?: number;
 		pendingRecords: number;
 		pendingBytes: number;
 		walBytes: number;

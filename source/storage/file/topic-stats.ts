@@ -8,6 +8,7 @@ export function topicStats(s: TopicState): TopicStorageStats {
 		// Log file bytes plus the WAL's pending frames: every byte of record data the topic holds.
 		logBytes: s.logBytes + s.pendingBytes,
 		wal: {
+			committedOffset: s.committedNext,
 			pendingRecords: s.pendingRecords.length,
 			pendingBytes: s.pendingBytes,
 			walBytes: s.walBytes,

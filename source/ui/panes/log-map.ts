@@ -145,7 +145,7 @@ export function logMap({storage, topic, groups, shown, width}: LogMapInput): Log
 	const kind = storage.kind;
 	const wal = topic.storage.wal;
 	// The log holds offsets below `committed`; the WAL the rest (file storage: pending records are the newest).
-	const committed = kind === 'file' && wal ? Math.max(0, hwm - wal.pendingRecords) : hwm;
+	const committed = kind === 'file' && wal ? Math.min(hwm, wal.committedOffset ?? Math.max(0, hwm - wal.pendingRecords)) : hwm;
 
 	if (!scale) {
 		lines.push(text('strip', '', {text: 'empty topic: nothing at offset 0 yet', dim: true}));

@@ -34,7 +34,7 @@ describe('file storage: group commit, stats and events', () => {
 		const log = await backend.openTopic('t');
 		for (let i = 0; i < 10; i++) await log.append([rec(i)], i, 0);
 		let stats = log.stats();
-		expect(stats.wal).toMatchObject({pendingRecords: 2, commits: 2});
+		expect(stats.wal).toMatchObject({committedOffset: 8, pendingRecords: 2, commits: 2});
 		expect(stats.wal!.pendingBytes).toBeGreaterThan(0);
 		expect(stats.fsync!.count).toBeGreaterThanOrEqual(10);
 		expect(stats.cache).toMatchObject({capacity: 5, entries: 5, evictions: 5});
