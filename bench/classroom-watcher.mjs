@@ -2,8 +2,8 @@
 // them, without drawing. Reports (one JSON line on stdout when told to stop via stdin) how many
 // appended records it saw through events, and each batch's delay from the engine's event time.
 import process from 'node:process';
-import {RemoteQueue} from '../dist/remote/remote-queue.js';
-import {TuiStore} from '../dist/ui/store/tui-store.js';
+import {RemoteQueue} from '../source/remote/remote-queue.ts';
+import {TuiStore} from '../source/ui/store/tui-store.ts';
 
 const url = process.argv[2];
 const queue = await RemoteQueue.connect(url);
