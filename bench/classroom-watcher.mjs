@@ -4,8 +4,8 @@
 // (how many appended records it saw through events, missed notices, each batch's delay from the
 // engine's event time) and exits.
 import process from 'node:process';
-import {RemoteQueue} from '../dist/remote/remote-queue.js';
-import {TuiStore} from '../dist/ui/store/tui-store.js';
+import {RemoteQueue} from '../source/remote/remote-queue.ts';
+import {TuiStore} from '../source/ui/store/tui-store.ts';
 
 const url = process.argv[2];
 const count = Number(process.argv[3] ?? 1);

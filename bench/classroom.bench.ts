@@ -69,7 +69,7 @@ function rssMiB(pid: number | undefined): number {
 function startWatcher(url: string, apps: number): Watcher {
 	// The watchers stand in for the students' own machines: at the lowest priority they take only CPU
 	// the server and the producers leave idle, as 50 other computers would take none of it.
-	const proc = spawn('nice', ['-n', '19', process.execPath, path.join(root, 'bench/classroom-watcher.mjs'), url, String(apps)], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
+	const proc = spawn('nice', ['-n', '19', process.execPath, '--import', 'tsx', path.join(root, 'bench/classroom-watcher.mjs'), url, String(apps)], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
 	const lines: string[] = [];
 	const waiting: ((line: string) => void)[] = [];
 	let buffer = '';

@@ -1,6 +1,7 @@
 /**
  * Memory-engine benchmarks (issue 2): append throughput by batch size and value size, and a poll
- * of 1000 records from the middle of a 1 M-record topic. Baselines are plain arrays in the same run.
+ * of 1000 records from the middle of a 1 M-record topic, all through the public API (FlashQ.post,
+ * poll). Baselines are plain arrays in the same run.
  */
 import {FlashQ} from '../source/index.js';
 import type {RecordInput} from '../source/index.js';
@@ -57,6 +58,8 @@ for (const valueBytes of [100, 1024]) {
 			value: median(engine),
 			baselineName: 'array push',
 			baseline: median(baseline),
+			// Single-record posts pay the whole per-call path (validation, promise, counters) for one record.
+			...(size === 1 ? {targetRatio: 0.25} : {}),
 			note: size === 500 && valueBytes === 1024 ? 'issue target: >= 3,000,000 records/s absolute' : undefined,
 		});
 		if (size === 500 && valueBytes === 1024) {

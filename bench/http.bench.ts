@@ -138,7 +138,7 @@ function reportCpu(name: string, measured: {server: Measured; baseline: Measured
 	});
 }
 
-if (!existsSync(path.join(root, 'dist/cli.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {cwd: root, stdio: 'inherit'});
+if (!existsSync(path.join(root, 'dist/cli.js'))) execFileSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'});
 
 const note = `${CONNECTIONS} connections, ${seconds} s x ${rounds} rounds, median; server and baseline in child processes, autocannon in this process`;
 

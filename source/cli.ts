@@ -2,10 +2,10 @@
 import {readFileSync, statSync} from 'node:fs';
 import {onShutdownSignals} from './cli/lifecycle.js';
 import {reportStorageNotices} from './cli/notices.js';
-import {type CliOptions, UsageError, parseArgs} from './cli/options.js';
+import type {CliOptions} from './cli/options.js';
 import {USAGE, USAGE_HINT} from './cli/usage.js';
-import {FlashQ} from './engine/flashq.js';
-import {type ServerLogger, startServer} from './server/server.js';
+import type {FlashQ} from './engine/flashq.js';
+import type {ServerLogger} from './server/server.js';
 import type {ServerHandle} from './server/types.js';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -103,6 +103,7 @@ async function run(options: CliOptions): Promise<number> {
 	}
 	let queue: FlashQ;
 	try {
+		const {FlashQ} = await import('./engine/flashq.js');
 		queue = await FlashQ.open({...options.storage, maxTopics: options.maxTopics});
 	} catch (error) {
 		say(options.dataDir === null ? `flashq-demo: cannot open storage: ${reason(error)}` : `flashq-demo: cannot open data dir ${options.dataDir}: ${dataDirReason(options.dataDir, error)}`);
@@ -127,6 +128,8 @@ async function run(options: CliOptions): Promise<number> {
 	if (options.serve) {
 		const {host, port, token, readToken} = options.serve;
 		try {
+			// Loaded only with --serve: the server and prom-client are a third of the CLI's code.
+			const {startServer} = await import('./server/server.js');
 			server = await startServer({queue, host, port, token, readToken, logger});
 		} catch (error) {
 			say(`flashq-demo: ${listenError(error, host, port)}`);
@@ -165,6 +168,8 @@ async function run(options: CliOptions): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
 	if (argv[0] === 'client') return runClientCommand(argv.slice(1));
+	// Loaded after the client check: meow and the engine's limits are not the client's to pay for.
+	const {UsageError, parseArgs} = await import('./cli/options.js');
 	let parsed;
 	try {
 		parsed = parseArgs(argv, process.env, import.meta);

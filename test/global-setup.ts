@@ -2,8 +2,8 @@
  * Vitest global setup: brings dist/ up to date once, before any test file loads, for the tests
  * that run the built CLI (test/cli, the server process tests, named-errors, tmux end to end).
  *
- * `tsc -p tsconfig.build.json` (what `npm run build` runs) with its incremental state kept in
- * dist/, so deleting dist/ also forgets that state (tsc would otherwise skip files it believes
+ * `node scripts/build.mjs` (what `npm run build` runs: tsc declarations, then the esbuild bundles)
+ * with tsc's incremental state kept in dist/, so deleting dist/ also forgets that state (tsc would otherwise skip files it believes
  * it wrote). When nothing the build reads is newer than that state, tsc is not started at all:
  * a no-op incremental tsc still costs ~3 s, the mtime walk a few milliseconds.
  */
@@ -17,7 +17,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const BUILD_INFO = path.join(DIST, '.tsbuildinfo');
 /** Everything the emitted files depend on. */
-const INPUTS = ['source', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const INPUTS = ['source', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.mjs'];
 
 /** The newest mtime under `p`; directories count too, so a deleted or renamed file shows. */
 function newestMtime(p: string): number {
@@ -40,8 +40,7 @@ export function build(): void {
 	// ms on Linux): a file saved while tsc runs is then newer than the stamp, and the next run builds
 	// again (so does one saved within the margin before: a wasted incremental build, not a stale one).
 	const stamp = new Date(Date.now() - 500);
-	const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-	const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], {
+	const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--incremental', '--tsBuildInfoFile', BUILD_INFO], {
 		cwd: ROOT,
 		encoding: 'utf8',
 	});
@@ -53,7 +52,7 @@ export function build(): void {
 		utimesSync(BUILD_INFO, 0, 0);
 		return;
 	}
-	if (result.status !== 0) throw new Error(`global setup: the build failed (tsc -p tsconfig.build.json, ${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
+	if (result.status !== 0) throw new Error(`global setup: the build failed (node scripts/build.mjs, ${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
 	utimesSync(BUILD_INFO, stamp, stamp);
 }
 

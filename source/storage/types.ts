@@ -43,6 +43,8 @@ export interface TopicLog {
 	 * all-ASCII batch (bytes equal to the UTF-16 length) without UTF-8 encoding.
 	 */
 	append(records: readonly RecordInput[], timestamp: number, bytes: number): Promise<number>;
+	/** The same append, done at once (throws instead of rejecting): for logs whose appends never wait. */
+	appendNow?(records: readonly RecordInput[], timestamp: number, bytes: number): number;
 	read(fromOffset: number, maxRecords: number, maxBytes?: number, quiet?: boolean): Promise<StoredRecord[]>;
 	/** What this log reports about itself (WAL, fsync, cache, index...). */
 	stats(): TopicStorageStats;

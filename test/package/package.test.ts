@@ -1,0 +1,104 @@
+/**
+ * The package as published: `npm pack` of the built dist/ (test/global-setup.ts builds it), unpacked
+ * into an empty directory with no node_modules anywhere above it, must run. The CLI is one bundle,
+ * so `--help`, `--version`, `client --help` and `--once` need none of the dependencies; only the
+ * native CRC-32 (which falls back to zlib) and the NATS client (only for `--storage nats`) stay
+ * external. Offline: nothing is installed.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {USAGE} from '../../source/cli/usage.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {version: string; bin: Record<string, string>};
+
+let dir: string;
+let unpacked: string;
+let files: string[];
+
+beforeAll(() => {
+	dir = mkdtempSync(path.join(tmpdir(), 'flashq-pack-'));
+	// --ignore-scripts: `prepare` would build again; the global setup already did.
+	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: ROOT, encoding: 'utf8'});
+	const [info] = JSON.parse(out) as Array<{filename: string; files: Array<{path: string}>}>;
+	files = info!.files.map((f) => f.path);
+	execFileSync('tar', ['-xzf', path.join(dir, info!.filename), '-C', dir]);
+	unpacked = path.join(dir, 'package');
+}, 60_000);
+
+afterAll(() => {
+	if (dir) rmSync(dir, {recursive: true, force: true});
+});
+
+/** Runs the unpacked package's bin with no node_modules in reach (NODE_PATH cleared too). */
+function run(args: string[]) {
+	const env: NodeJS.ProcessEnv = {...process.env, NODE_PATH: '', COLUMNS: '120', LINES: '40'};
+	delete env['NODE_ENV'];
+	return spawnSync(process.execPath, [path.join(unpacked, pkg.bin['flashq-demo']!), ...args], {cwd: dir, encoding: 'utf8', env, timeout: 20_000});
+}
+
+describe('the packed tarball', () => {
+	test('has nothing above it to resolve packages from', () => {
+		// The premise of the runs below: an ancestor node_modules would hide a missing bundle.
+		let at = dir;
+		for (;;) {
+			expect(existsSync(path.join(at, 'node_modules'))).toBe(false);
+			const up = path.dirname(at);
+			if (up === at) break;
+			at = up;
+		}
+	});
+
+	test('--help prints the usage and exits 0', () => {
+		const result = run(['--help']);
+		expect(result.stderr).toBe('');
+		expect(result.status).toBe(0);
+		expect(result.stdout).toBe(USAGE);
+	});
+
+	test('--version prints the version from package.json', () => {
+		const result = run(['--version']);
+		expect(result.status).toBe(0);
+		expect(result.stdout).toBe(`${pkg.version}\n`);
+	});
+
+	test('client --help prints the client usage', () => {
+		const result = run(['client', '--help']);
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(/^Usage: flashq-demo client/);
+	});
+
+	test('--once prints one frame of the app', () => {
+		const result = run(['--once']);
+		expect(result.stderr).toBe('');
+		expect(result.status).toBe(0);
+		expect(result.stdout).toContain('Topics');
+		expect(result.stdout).toContain('storage memory');
+	});
+
+	test('the library export loads its named exports', () => {
+		// dist/index.js keeps its dependencies external (a library's user installs them); what it
+		// needs from them at load time must not include the CLI-only packages.
+		const index = readFileSync(path.join(unpacked, 'dist/index.js'), 'utf8');
+		for (const cliOnly of ['ink', 'react', 'meow', 'prom-client']) expect(index).not.toMatch(new RegExp(`from ["']${cliOnly}["']`));
+		expect(existsSync(path.join(unpacked, 'dist/index.d.ts'))).toBe(true);
+	});
+
+	test('ships a LICENSE, no source maps, and every file the README links to', () => {
+		expect(files).toContain('LICENSE');
+		expect(readFileSync(path.join(unpacked, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+		expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+		// Only what the bin and the export load, their types, and the documents.
+		expect(files.filter((f) => f.startsWith('dist/') && f.endsWith('.js') && !/^dist\/(cli|index)\.js$|^dist\/chunks\//.test(f))).toEqual([]);
+		const readme = readFileSync(path.join(unpacked, 'README.md'), 'utf8');
+		const links = [...readme.matchAll(/\]\(((?:screenshots|docs)\/[^)#\s]+)\)/g)].map((m) => m[1]!);
+		expect(links.length).toBeGreaterThan(0);
+		const missing = links.filter((link) => !existsSync(path.join(unpacked, link)));
+		expect(missing).toEqual([]);
+		expect(readdirSync(path.join(unpacked, 'screenshots')).length).toBeGreaterThan(0);
+	});
+});
