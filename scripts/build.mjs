@@ -92,6 +92,9 @@ await Promise.all([
 		splitting: true,
 		chunkNames: 'chunks/[name]-[hash]',
 		external: CLI_EXTERNAL,
+		// The app always runs React's production build (run-tui.ts sets NODE_ENV before importing it):
+		// fixing it here drops the development build from the bundle, ~40 % of the TUI chunk to parse.
+		define: {'process.env.NODE_ENV': '"production"'},
 		// React and others are CommonJS: their `require('node:...')` needs a real require in ESM.
 		banner: {js: "import {createRequire as __flashqCreateRequire} from 'node:module';\nconst require = __flashqCreateRequire(import.meta.url);"},
 	}),

@@ -10,7 +10,10 @@ export {NO_TTY_MESSAGE, type TuiOptions} from './tui-options.js';
 export async function runTui(options: TuiOptions): Promise<number> {
 	// React's development build costs the engine about a third of its throughput while rendering;
 	// React picks its build when first loaded, so decide before importing it (tests set NODE_ENV).
-	process.env['NODE_ENV'] ??= 'production';
+	// (Through a variable: the published bundle defines process.env.NODE_ENV as "production" and
+	// would otherwise rewrite this line into an assignment to a constant.)
+	const env = process.env;
+	env['NODE_ENV'] ??= 'production';
 	const {runTuiMain} = await import('./tui-main.js');
 	return runTuiMain(options);
 }
