@@ -6,7 +6,7 @@ import type {FlashQEvent} from '../../../source/core/events.js';
 import {FlashQError} from '../../../source/engine/errors.js';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import type {NatsStorageOptions} from '../../../source/storage/types.js';
-import {deletePrefix, NatsCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {deletePrefix, type NatsCluster, testCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
 
 const url = inject('natsUrl');
 
@@ -124,7 +124,7 @@ describe.skipIf(!url)('nats storage on a server with the default max_payload (1 
 	afterAll(() => cluster?.stop());
 
 	it('refuses a record larger than the server takes with validation_error (400), and the topic keeps working', async () => {
-		cluster = await NatsCluster.start(1, {maxPayload: 1024 * 1024});
+		cluster = await testCluster(1, {maxPayload: 1024 * 1024});
 		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix()});
 		try {
 			await q.post('t', [{value: 'before'}]);

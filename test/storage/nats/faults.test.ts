@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {FlashQEvent} from '../../../source/core/events.js';
 import {FlashQ} from '../../../source/engine/flashq.js';
-import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {type NatsCluster, natsAvailable, testCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,7 +80,7 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 	const nodeOf = (server: string | null) => cluster.urls.findIndex((url) => server !== null && url.endsWith(`:${server.split(':').at(-1)}`));
 
 	beforeAll(async () => {
-		cluster = await NatsCluster.start(3);
+		cluster = await testCluster(3);
 	});
 	afterAll(() => cluster?.stop());
 	// A failed test must not leave the next one a cluster without a majority.
