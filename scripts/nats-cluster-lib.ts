@@ -201,9 +201,12 @@ export class NatsCluster {
 		this.children[i]?.kill('SIGCONT');
 	}
 
-	/** Starts a killed node again, on its ports and store; resolves once JetStream answers everywhere. */
-	async restart(i: number): Promise<void> {
-		if (!this.children[i]) this.spawn(i);
+	/**
+	 * Starts killed nodes again, on their ports and stores; resolves once JetStream answers on every
+	 * running node. Nodes that make a majority only together must be restarted in one call.
+	 */
+	async restart(...nodes: number[]): Promise<void> {
+		for (const i of nodes) if (!this.children[i]) this.spawn(i);
 		await this.ready();
 	}
 
