@@ -122,7 +122,8 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 	}, 60_000);
 
 	it('kill -9 of two of three nodes under 8 producers: posts wait unacknowledged without a majority, then all complete once a node returns', async () => {
-		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		// The wait (two resend rounds, a restart, an election) can pass 30 s on a loaded machine: the give-up is not what this test is about.
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3, ackGiveUpMs: 60_000});
 		try {
 			await q.post('t', [{value: 'first'}]);
 			const run = produce(q, 't');
@@ -151,7 +152,7 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 		} finally {
 			await q.close();
 		}
-	}, 60_000);
+	}, 90_000);
 
 	it('no acknowledgement within the give-up time (every node SIGSTOPped): the topic fails for good, its stats say why, other topics work on; a reopened FlashQ writes on from the stream\'s real last sequence', async () => {
 		const prefix = uniquePrefix();
@@ -169,7 +170,8 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 				() => null,
 				(error: unknown) => error as Error,
 			);
-			const giveUp = /^Storage error: no acknowledgement from the stream for 2 s \(last error: timeout: .+\); this topic stopped writing$/;
+			// The last error is mostly the writer's timeout; a node may also answer 503 (no stream leader) first.
+			const giveUp = /^Storage error: no acknowledgement from the stream for 2 s \(last error: .+\); this topic stopped writing$/;
 			expect((await pending)?.message).toMatch(giveUp);
 			// Later posts are refused at once with the same reason, and the topic's stats tell it.
 			await expect(q.post('t', [{value: 'c'}])).rejects.toThrow(giveUp);
@@ -207,7 +209,8 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 	}, 60_000);
 
 	it('kill -9 of all three nodes under 8 producers, restarted on their stores within the give-up: reads in the outage fail with a clear error; then no acknowledged record lost, dense, none twice, writes resume', async () => {
-		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3, readGiveUpMs: 1000});
+		// As above, the outage must not meet the give-up on a loaded machine; reads give up after 1 s to keep the test short.
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3, ackGiveUpMs: 60_000, readGiveUpMs: 1000});
 		try {
 			await q.post('t', [{value: 'first'}]);
 			const run = produce(q, 't');
