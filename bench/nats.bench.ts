@@ -1,7 +1,7 @@
 /**
  * NATS storage benchmarks (issue 14): FlashQ on JetStream against raw `@nats-io/jetstream`
  * publishing of the same messages (100 B values) in the same run, on a 1-node cluster (R1) and a
- * 3-node cluster (R3) that the bench starts itself (scripts/nats-cluster.ts) on free ports:
+ * 3-node cluster (R3) that the bench starts itself (scripts/nats-cluster-lib.ts) on free ports:
  * 1 producer (sequential posts), 64 producers (concurrent posts), batches of 1000 x 100 B, and a
  * read of 1000 records. Target: FlashQ >= 0.80 of raw. Raw publishes carry no headers and no
  * message id, so the baseline is the client's ceiling, not an equal-features rival.
@@ -13,7 +13,7 @@ import path from 'node:path';
 import {DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager} from '@nats-io/jetstream';
 import {connect, type NatsConnection} from '@nats-io/transport-node';
 import {FlashQ} from '../source/engine/flashq.js';
-import {freeRange, type NatsCluster, startNatsCluster} from '../scripts/nats-cluster.js';
+import {freeRange, NatsCluster} from '../scripts/nats-cluster-lib.js';
 import {figure, report, value} from './lib.js';
 
 const RUNS = Number(process.env['FLASHQ_BENCH_RUNS'] ?? 3);
@@ -181,7 +181,7 @@ try {
 		[1, 1],
 		[3, 3],
 	] as const) {
-		const cluster = await startNatsCluster({dir: path.join(dir, `c${nodes}`), nodes, port: await freeRange(nodes), routePort: await freeRange(nodes)});
+		const cluster = await NatsCluster.start({dir: path.join(dir, `c${nodes}`), nodes, port: await freeRange(nodes), routePort: await freeRange(nodes)});
 		try {
 			if (!(await measure(cluster, replicas, `R${replicas} (${nodes} node${nodes > 1 ? 's' : ''})`))) complete = false;
 		} finally {

@@ -176,6 +176,10 @@ export interface NatsStorageOptions {
 	credsFile?: string;
 	/** The lease this queue holds on its prefix expires this long after its holder stops renewing it (default 10 s). */
 	leaseTtlMs?: number;
+	/** A topic whose stream acknowledges nothing for this long stops writing until FlashQ is opened again (default 30 s). */
+	ackGiveUpMs?: number;
+	/** A read that gets no answer from the stream (no leader, no connection) fails after this long (default 15 s). */
+	readGiveUpMs?: number;
 }
 
 export type StorageOptions = MemoryStorageOptions | FileStorageOptions | NatsStorageOptions;

@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {jetstream, jetstreamManager} from '@nats-io/jetstream';
 import {connect} from '@nats-io/transport-node';
 import {afterEach, expect, it} from 'vitest';
-import {freeRange} from '../../scripts/nats-cluster.js';
+import {freeRange} from '../../scripts/nats-cluster-lib.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

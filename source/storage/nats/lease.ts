@@ -1,6 +1,6 @@
 import {hostname} from 'node:os';
 import type {KV} from '@nats-io/kv';
-import {LEASE_KEY} from './names.js';
+import {CLOCK_KEY, LEASE_KEY} from './names.js';
 
 interface LeaseValue {
 	owner: string;
@@ -16,9 +16,12 @@ export interface LeaseEvents {
 
 /**
  * The cluster's equivalent of the data directory's lock: one KV key per prefix, written with the
- * revision it replaces, renewed every third of its TTL. A live holder's key is younger than its TTL
- * (by the server's clock in the entry), so a second FlashQ is refused at once; a key left by a
- * killed process ages past the TTL and is taken over, race-free, by an update on its revision.
+ * revision it replaces, renewed every third of its TTL. A live holder's key is younger than its TTL,
+ * so a second FlashQ is refused at once; a key left by a killed process ages past the TTL and is
+ * taken over, race-free, by an update on its revision. The age is measured on the server's clock
+ * only: the opener writes a probe key and compares the two entries' server timestamps, since this
+ * machine's clock may be minutes off the server's (which would take over a live lease, or never a
+ * dead one).
  */
 export class Lease {
 	private revision = 0;
@@ -48,7 +51,7 @@ export class Lease {
 				// An unreadable lease is still a lease: it ages out like any other.
 			}
 			const holderTtl = typeof holder.ttlMs === 'number' ? holder.ttlMs : ttlMs;
-			const age = Date.now() - entry.created.getTime();
+			const age = (await serverNow(kv, owner)) - entry.created.getTime();
 			const who = `pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}`;
 			if (age < holderTtl) {
 				throw new Error(
@@ -89,4 +92,13 @@ export class Lease {
 		this.stop();
 		await this.kv.delete(LEASE_KEY, {previousSeq: this.revision}).catch(() => undefined);
 	}
+}
+
+/** The server's time now: the timestamp the server gives a probe entry written for it. */
+async function serverNow(kv: KV, owner: string): Promise<number> {
+	const revision = await kv.put(CLOCK_KEY, owner);
+	// Another opener's probe may have replaced ours already (the bucket keeps one): its time is as good.
+	const probe = (await kv.get(CLOCK_KEY, {revision})) ?? (await kv.get(CLOCK_KEY));
+	if (!probe) throw new Error(`the clock probe (revision ${revision}) of the lease bucket was not found`);
+	return probe.created.getTime();
 }

@@ -46,3 +46,5 @@ export const bucketName = (prefix: string): string => `${prefix}_flashq`;
 export const groupKey = (groupId: string): string => `g.${encodeName(groupId)}`;
 export const groupOfKey = (key: string): string | null => (key.startsWith('g.') ? decodeName(key.slice(2)) : null);
 export const LEASE_KEY = 'lease';
+/** Written by a lease opener to read the server's clock (see lease.ts). */
+export const CLOCK_KEY = 'clock';

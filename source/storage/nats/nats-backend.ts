@@ -35,7 +35,7 @@ export async function openNatsBackend(options: NatsStorageOptions, context: Stor
 		const bucket = bucketName(prefix);
 		const kv = await new Kvm(js).create(bucket, {replicas, history: 1, description: `FlashQ prefix '${prefix}': consumer groups and the lease`});
 		const writerId = nuid.next();
-		const backend = new NatsBackend(nc, js, jsm, kv, bucket, prefix, replicas, options.servers, writerId, context.events);
+		const backend = new NatsBackend(nc, js, jsm, kv, bucket, prefix, replicas, options.servers, writerId, context.events, options);
 		backend.lease = await Lease.acquire(kv, prefix, writerId, options.leaseTtlMs ?? 10_000, {lost: (message) => backend.leaseLost(message)});
 		if (backend.lease.tookOver) backend.info.notices.push({at: Date.now(), kind: 'lock', level: 'info', message: backend.lease.tookOver});
 		backend.start();
@@ -66,6 +66,7 @@ export class NatsBackend implements StorageBackend {
 		servers: string[],
 		private readonly writerId: string,
 		private readonly events: EventHub<FlashQEvent>,
+		private readonly times: Pick<NatsStorageOptions, 'ackGiveUpMs' | 'readGiveUpMs'> = {},
 	) {
 		this.groups = new KvGroupStore(kv, bucket);
 		this.info = {
@@ -125,11 +126,14 @@ export class NatsBackend implements StorageBackend {
 			throw new Error(`stream ${stream} holds ${info.state.messages} messages up to sequence ${info.state.last_seq}: records were deleted or purged outside FlashQ, so offsets no longer map to sequences`);
 		}
 		const log = new NatsTopicLog(topic, stream, subject, info, {
+			nc: this.nc,
 			js: this.js,
 			jsm: this.jsm,
 			events: this.events,
 			writerId: this.writerId,
 			maxPayload: () => this.nc.info?.max_payload ?? 1024 * 1024,
+			ackGiveUpMs: this.times.ackGiveUpMs,
+			readGiveUpMs: this.times.readGiveUpMs,
 		});
 		this.logs.set(topic, log);
 		return log;

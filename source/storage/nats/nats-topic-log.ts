@@ -1,4 +1,5 @@
 import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream';
+import type {NatsConnection} from '@nats-io/transport-node';
 import type {EventHub} from '../../core/event-hub.js';
 import type {FlashQEvent} from '../../core/events.js';
 import type {JetStreamTopicStats, TopicStorageStats} from '../../core/stats.js';
@@ -11,18 +12,21 @@ import {TopicWriter} from './topic-writer.js';
 
 /** Errors of a cluster in the middle of an election or a reconnect, as the client words them. */
 const TRANSIENT = /timeout|no responders|503|leader|not available|disconnect|connection/i;
-const READ_PATIENCE_MS = 15_000;
+const READ_GIVE_UP_MS = 15_000;
 
 /** Room left in a message for the NATS headers the writer adds (message id, expected sequence). */
 const HEADER_ROOM = 160;
 
 export interface NatsTopicContext {
+	nc: NatsConnection;
 	js: JetStreamClient;
 	jsm: JetStreamManager;
 	events: EventHub<FlashQEvent>;
 	writerId: string;
 	/** The server's max_payload: a message (payload and headers) larger than this is refused. */
 	maxPayload(): number;
+	ackGiveUpMs?: number;
+	readGiveUpMs?: number;
 }
 
 /** A topic as one JetStream stream: offset = sequence - 1. */
@@ -45,14 +49,14 @@ export class NatsTopicLog implements TopicLog {
 		this.info = new StreamStats(context.jsm, stream, initial, (leader, previous) => {
 			if (events.active) events.emit({type: 'nats.leader', at: Date.now(), topic, leader, previous});
 		});
-		this.writer = new TopicWriter(context.js, subject, context.writerId, initial.state.last_seq, {
+		this.writer = new TopicWriter(context.nc, subject, context.writerId, initial.state.last_seq, {
 			acked: (batch) => {
 				this.bytes += batch.bytes;
 				if (events.active) events.emit({type: 'nats.ack', at: Date.now(), topic, baseOffset: batch.base, count: batch.count, latencyMs: batch.latencyMs, resent: batch.resent, duplicates: batch.duplicates});
 			},
 			// A failed publish often means a new leader: look now rather than in a second.
 			retrying: () => this.info.refresh(true),
-		});
+		}, {giveUpMs: context.ackGiveUpMs});
 		this.reader = new TopicReader(context.js, context.jsm, stream);
 	}
 
@@ -96,8 +100,9 @@ export class NatsTopicLog implements TopicLog {
 
 	/**
 	 * A read that meets an election (a timeout, no responders, no leader) is tried again, by message
-	 * gets, until READ_PATIENCE_MS have passed: records below the high water mark are acknowledged,
-	 * so they exist and are served again once the stream has a leader.
+	 * gets, until the read give-up (15 s) has passed: records below the high water mark are
+	 * acknowledged, so they exist and are served again once the stream has a leader. Then the read
+	 * fails saying so, rather than wait for a cluster that may not come back.
 	 */
 	private async readRetrying(from: number, end: number, maxBytes: number, started: number): Promise<ReadResult> {
 		let getsOnly = false;
@@ -105,7 +110,14 @@ export class NatsTopicLog implements TopicLog {
 			try {
 				return await this.reader.read(from, end, maxBytes, this.nextOffset > 0 ? this.bytes / this.nextOffset : 0, getsOnly);
 			} catch (error) {
-				if (!TRANSIENT.test((error as Error).message) || Date.now() - started > READ_PATIENCE_MS) throw error;
+				if (!TRANSIENT.test((error as Error).message)) throw error;
+				const giveUpMs = this.context.readGiveUpMs ?? READ_GIVE_UP_MS;
+				if (Date.now() - started > giveUpMs) {
+					throw new Error(
+						`no answer from stream ${this.stream} for ${giveUpMs / 1000} s reading topic '${this.topic}' from offset ${from} (no stream leader, or no connection to the cluster; last error: ${(error as Error).message})`,
+						{cause: error},
+					);
+				}
 				// After a node is lost, creating a consumer can time out again and again (2.9 may place it on
 				// the dead peer: seen in CI after a leader kill), while the stream's new leader answers message
 				// gets: retry with those, a short window at a time.

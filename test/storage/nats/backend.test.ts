@@ -1,12 +1,12 @@
 /** What only the nats backend has: the prefix lease, name encoding, its JetStream figures and events, the server's size limit. */
 import {Kvm} from '@nats-io/kv';
 import {connect} from '@nats-io/transport-node';
-import {afterAll, afterEach, describe, expect, inject, it} from 'vitest';
+import {afterAll, afterEach, describe, expect, inject, it, vi} from 'vitest';
 import type {FlashQEvent} from '../../../source/core/events.js';
 import {FlashQError} from '../../../source/engine/errors.js';
 import {FlashQ} from '../../../source/engine/flashq.js';
 import type {NatsStorageOptions} from '../../../source/storage/types.js';
-import {deletePrefix, NatsCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {deletePrefix, type NatsCluster, testCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
 
 const url = inject('natsUrl');
 
@@ -52,6 +52,30 @@ describe.skipIf(!url)('nats storage on one server', () => {
 		await nc.close();
 		expect(q.stats().storage.locked).toBe(true);
 		expect(q.storageNotices()).toMatchObject([{kind: 'lock', level: 'info', message: expect.stringMatching(/took over the lease .* from pid 4242 on elsewhere/)}]);
+	});
+
+	it('judges a lease by the server\'s clock alone: this machine minutes ahead does not take over a live lease, minutes behind still takes over a dead one', async () => {
+		const realNow = Date.now.bind(Date);
+		const skew = (ms: number) => vi.spyOn(Date, 'now').mockImplementation(() => realNow() + ms);
+		try {
+			const live = options();
+			await open(live);
+			skew(10 * 60_000);
+			await expect(FlashQ.open(live)).rejects.toThrow(/another FlashQ \(pid \d+ on .*\) holds the lease/);
+
+			vi.restoreAllMocks();
+			const dead = options();
+			const nc = await connect({servers});
+			const kv = await new Kvm(nc).create(`${dead.prefix}_flashq`, {history: 1});
+			await kv.put('lease', JSON.stringify({owner: 'gone', host: 'elsewhere', pid: 4242, ttlMs: 300}));
+			await nc.close();
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			skew(-10 * 60_000);
+			const q = await open(dead);
+			expect(q.storageNotices()).toMatchObject([{kind: 'lock', message: expect.stringMatching(/took over the lease .* from pid 4242 on elsewhere/)}]);
+		} finally {
+			vi.restoreAllMocks();
+		}
 	});
 
 	it('releases the lease on close: the next FlashQ opens at once', async () => {
@@ -124,7 +148,7 @@ describe.skipIf(!url)('nats storage on a server with the default max_payload (1 
 	afterAll(() => cluster?.stop());
 
 	it('refuses a record larger than the server takes with validation_error (400), and the topic keeps working', async () => {
-		cluster = await NatsCluster.start(1, {maxPayload: 1024 * 1024});
+		cluster = await testCluster(1, {maxPayload: 1024 * 1024});
 		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix()});
 		try {
 			await q.post('t', [{value: 'before'}]);

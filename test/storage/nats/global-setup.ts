@@ -4,7 +4,7 @@
  * nats cases are left out, except in CI, where that fails the run.
  */
 import type {TestProject} from 'vitest/node';
-import {NatsCluster, natsAvailable} from '../../helpers/nats-cluster.js';
+import {natsAvailable, testCluster} from '../../helpers/nats-cluster.js';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -17,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		project.provide('natsUrl', null);
 		return async () => undefined;
 	}
-	const cluster = await NatsCluster.start(1);
+	const cluster = await testCluster(1);
 	project.provide('natsUrl', cluster.urls[0]!);
 	return () => cluster.stop();
 }

@@ -31,7 +31,7 @@ describe.skipIf(!url)('nats log reads when consumers time out', () => {
 		const stream = `${prefix}_t_fallback`;
 		const subject = `${prefix}.t.fallback`;
 		const info = await jsm.streams.add({name: stream, subjects: [subject], storage: StorageType.Memory});
-		const context = {js, jsm, events: new EventHub<FlashQEvent>(), writerId: 'w', maxPayload: () => 1024 * 1024};
+		const context = {nc, js, jsm, events: new EventHub<FlashQEvent>(), writerId: 'w', maxPayload: () => 1024 * 1024};
 		const writer = new NatsTopicLog('fallback', stream, subject, info, context);
 		const inputs = Array.from({length: 150}, (_, i) => ({value: `v${i}`, key: i % 2 ? null : `k${i}`}));
 		await writer.append(inputs, 1_700_000_000_000, 0);

@@ -1,13 +1,13 @@
 /** Topics on a 3-node JetStream cluster, replicated 3 times: the failure the backend exists for. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FlashQ} from '../../../source/engine/flashq.js';
-import {NatsCluster, natsAvailable, uniquePrefix} from '../../helpers/nats-cluster.js';
+import {type NatsCluster, natsAvailable, testCluster, uniquePrefix} from '../../helpers/nats-cluster.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 describe.skipIf(!natsAvailable())('nats storage, R3 on a 3-node cluster', () => {
 	let cluster: NatsCluster;
 	beforeAll(async () => {
-		cluster = await NatsCluster.start(3);
+		cluster = await testCluster(3);
 	});
 	afterAll(() => cluster?.stop());
 
