@@ -4,6 +4,7 @@ import stripAnsi from 'strip-ansi';
 import type {FlashQ} from '../../source/engine/flashq.js';
 import {App, type AppProps} from '../../source/ui/app.js';
 import {type ServerSource, TuiStore, type TuiStoreOptions} from '../../source/ui/store/tui-store.js';
+import {ESCAPE_WAIT_MS} from '../../source/ui/input/keypress.js';
 
 export const KEY = {
 	enter: '\r',
@@ -77,6 +78,10 @@ export async function renderApp(
 		frame,
 		async press(key) {
 			await settle(() => instance.stdin.write(key));
+			// A lone ESC is the Escape key only once ESCAPE_WAIT_MS pass without more input: a key
+			// written sooner makes it Alt+key, as in a terminal. A render of something else (a store
+			// heartbeat) can end settle() before that, so wait it out here.
+			if (key === KEY.escape) await tick(ESCAPE_WAIT_MS * 2);
 		},
 		async type(text) {
 			// One chunk, as a paste or `tmux send-keys -l` delivers it.

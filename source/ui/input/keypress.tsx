@@ -4,7 +4,7 @@ import {type KeyHandler, type KeyPriority, KeyRouter} from './key-router.js';
 import {createKeyParser, type KeyPress} from './parse-keys.js';
 
 /** How long a lone ESC waits for the rest of a sequence before it counts as the Escape key. */
-const ESCAPE_WAIT_MS = 20;
+export const ESCAPE_WAIT_MS = 20;
 /** How long an unfinished bracketed paste waits for its end before it is delivered as it is. */
 const PASTE_WAIT_MS = 500;
 
