@@ -65,6 +65,21 @@ const cases: Array<{name: string; run: () => Promise<Timing>; use: 'frame' | 'ex
 	{name: '--once, first frame', run: () => time(process.execPath, [cli, '--once'], 'Topics'), use: 'frame', target: 500},
 	{name: '--once, exit', run: () => time(process.execPath, [cli, '--once'], null), use: 'exit', target: null},
 ];
+// A client command's whole run against a live server (one request and its answer).
+const server = spawn(process.execPath, [cli, '--headless', '--serve', '0'], {cwd: root, stdio: ['ignore', 'pipe', 'ignore']});
+const serverUrl = await new Promise<string>((resolve, reject) => {
+	let out = '';
+	server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		out += chunk;
+		const match = /listening on (http:\/\/\S+)/.exec(out);
+		if (match) resolve(match[1]!);
+	});
+	server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+cases.push(
+	{name: 'client health (a live server)', run: () => time(process.execPath, [cli, 'client', '--url', serverUrl, 'health'], null), use: 'exit', target: 250},
+	{name: 'client producer records', run: () => time(process.execPath, [cli, 'client', '--url', serverUrl, 'producer', 'records', 'startup', 'hello'], null), use: 'exit', target: 250},
+);
 if (haveScript) {
 	const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 	cases.push(
@@ -93,3 +108,4 @@ for (const c of cases) {
 	const verdict = c.target === null ? '' : m <= c.target ? `  ok (target <= ${c.target})` : `  OVER target ${c.target}`;
 	console.log(`  ${c.name.padEnd(34)} ${m.toFixed(0).padStart(5)} ms  (+${(m - floor).toFixed(0)} over node -e 0)${verdict}`);
 }
+server.kill();
