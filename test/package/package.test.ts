@@ -6,15 +6,22 @@
  * external. Offline: nothing is installed.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {USAGE} from '../../source/cli/usage.js';
+// @ts-expect-error -- a plain .mjs build script without type declarations
+import {apply, registryReadme, restore} from '../../scripts/registry-readme.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {version: string; bin: Record<string, string>};
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
+	bin: Record<string, string>;
+	scripts: Record<string, string>;
+};
 
 let dir: string;
 let unpacked: string;
@@ -100,5 +107,36 @@ describe('the packed tarball', () => {
 		const missing = links.filter((link) => !existsSync(path.join(unpacked, link)));
 		expect(missing).toEqual([]);
 		expect(readdirSync(path.join(unpacked, 'screenshots')).length).toBeGreaterThan(0);
+	});
+
+	test("the README the registry shows links every screenshot and document to this version's files (npm serves none itself)", () => {
+		expect(pkg.scripts['prepack']).toBe('node scripts/registry-readme.mjs apply');
+		expect(pkg.scripts['postpack']).toBe('node scripts/registry-readme.mjs restore');
+		// --ignore-scripts above: the tarball holds the repository's README; rewrite it as prepack does.
+		const shown = (registryReadme as (text: string, name: string, version: string) => string)(readFileSync(path.join(unpacked, 'README.md'), 'utf8'), pkg.name, pkg.version);
+		expect(shown).not.toMatch(/\]\((?:screenshots|docs)\//);
+		const base = `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/`;
+		const links = [...shown.matchAll(/\]\((https:\/\/cdn\.jsdelivr\.net\/[^)#\s]+)\)/g)].map((m) => m[1]!);
+		expect(links.length).toBeGreaterThan(5);
+		expect(links.filter((link) => !link.startsWith(base) || !files.includes(link.slice(base.length)))).toEqual([]);
+	});
+
+	test('prepack and postpack leave the repository README as it was, also after a pack that died before postpack', () => {
+		const copy = mkdtempSync(path.join(tmpdir(), 'flashq-readme-'));
+		try {
+			copyFileSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
+			writeFileSync(path.join(copy, 'README.md'), '![a](screenshots/a.svg) [b](docs/b.md) [c](https://example.com/x)\n');
+			const original = readFileSync(path.join(copy, 'README.md'), 'utf8');
+			(apply as (root: string) => void)(copy);
+			const packed = readFileSync(path.join(copy, 'README.md'), 'utf8');
+			expect(packed).toBe(`![a](https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/screenshots/a.svg) [b](https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/docs/b.md) [c](https://example.com/x)\n`);
+			(apply as (root: string) => void)(copy);
+			expect(readFileSync(path.join(copy, 'README.md'), 'utf8')).toBe(packed);
+			(restore as (root: string) => void)(copy);
+			expect(readFileSync(path.join(copy, 'README.md'), 'utf8')).toBe(original);
+			expect(readdirSync(copy).sort()).toEqual(['README.md', 'package.json']);
+		} finally {
+			rmSync(copy, {recursive: true, force: true});
+		}
 	});
 });
