@@ -1,19 +1,11 @@
 import {Text} from 'ink';
 import React, {memo} from 'react';
-import type {StorageInfo} from '../../core/stats.js';
 import type {GroupInfo} from '../../engine/types.js';
 import {pad} from '../format.js';
-import type {TopicView} from '../store/snapshot.js';
 import {fitLines, LABEL_WIDTH, logMap, type MapLine, type ShownRange} from './log-map.js';
-import {PaneFrame, contentColumns, contentRows} from './pane.js';
+import {PaneFrame, type TopicStoragePaneProps, contentColumns, contentRows} from './pane.js';
 
-export interface LogMapPaneProps {
-	width: number;
-	height: number;
-	focused?: boolean;
-	highlighted?: boolean;
-	storage: StorageInfo;
-	topic: TopicView | null;
+export interface LogMapPaneProps extends TopicStoragePaneProps {
 	groups: readonly GroupInfo[];
 	shown: ShownRange | null;
 }
