@@ -4,7 +4,7 @@
  * (.ci/run installs it); elsewhere the suite is skipped and its title says why.
  */
 import {type ChildProcess, spawn} from 'node:child_process';
-import {readdirSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -205,6 +205,44 @@ describe.skipIf(!tmux && !inCi)(title, () => {
 				await s.waitFor('█ log 0..29  ▒ WAL only none');
 				await s.waitFor('a billing 8 lag 22');
 				await s.press('m', (text) => !text.includes('Log Map'));
+				await s.press('q');
+				expect(await s.exitCode()).toBe(0);
+			} finally {
+				await cleanup();
+			}
+		}, 120_000);
+	});
+
+	describe('export (e in Records)', () => {
+		it('writes the topic, then only the filtered records, as JSON Lines in the working directory, and says where', async () => {
+			const {dir, cleanup} = await tempDir('flashq-e2e-export-');
+			try {
+				const s = session();
+				s.start([process.execPath, cli, '--serve', '0'], dir);
+				const screen = await s.waitFor(/server (http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+				const url = /server (http:\/\/127\.0\.0\.1:\d+)/.exec(screen)![1]!;
+				const records = Array.from({length: 30}, (_, i) => ({key: `k${i % 3}`, value: `reading ${i}`, headers: i % 2 ? {n: String(i)} : null}));
+				const response = await fetch(`${url}/topics/sensor/records`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({records})});
+				expect(response.status).toBe(200);
+				await s.waitFor(/sensor +30 +30/);
+				await s.press('2', /2 Records sensor/);
+				await s.press('e', 'Export sensor to JSON Lines');
+				await s.press('Enter', /› to offset *: 29/);
+				const file = path.join(dir, 'sensor-0-29.jsonl');
+				await s.press('Enter', `exported 30 records to ${file}`);
+				const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+				expect(lines.map(({offset, key, value, headers}) => ({offset, key, value, headers}))).toEqual(records.map((r, offset) => ({offset, ...r})));
+				// A key filter, then the same export: only the matching records.
+				await s.press('/', 'Filter records');
+				await s.press('2', /› (key|text)/);
+				s.text('k1');
+				await s.waitFor(/k1/);
+				await s.press('Enter', 'filter key');
+				await s.press('e', /Export sensor \(filter key/);
+				await s.press('Enter', /› to offset/);
+				await s.press('Enter', /exported 10 records of 30 \(filter key/);
+				const filtered = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as {offset: number}).offset);
+				expect(filtered).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28]);
 				await s.press('q');
 				expect(await s.exitCode()).toBe(0);
 			} finally {
