@@ -182,8 +182,21 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 
 			for (const index of paused) cluster.resume(index);
 			paused.clear();
-			// Woken together, the nodes first elect a JetStream meta leader again.
+			// Woken together, the nodes first elect a JetStream meta leader again, then each stream a leader:
+			// until 'other' has one, its posts meet 503s and (with this 2 s give-up) would fail too.
 			await cluster.ready(30_000);
+			const watcher = await connect({servers: cluster.urls});
+			try {
+				const jsm = await jetstreamManager(watcher);
+				await waitFor(
+					() => jsm.streams.info(`${prefix}_t_other`).then((info) => Boolean(info.cluster?.leader), () => false),
+					30_000,
+					"a leader for the stream of 'other'",
+					100,
+				);
+			} finally {
+				await watcher.close();
+			}
 			// The cluster answers again: another topic writes on, the failed one stays failed (the stream may hold records it gave up on).
 			const [other] = await q.post('other', [{value: 'y'}]);
 			expect(other!.offset).toBe(1);
