@@ -65,8 +65,9 @@ describe.skipIf(!natsAvailable())('nats storage, R3 on a 3-node cluster', () => 
 			expect(records.map((r) => r.offset)).toEqual(Array.from({length: hwm}, (_, i) => i));
 			for (const [offset, value] of acked) expect(records[offset]!.value).toBe(value);
 			expect(new Set(records.map((r) => r.value)).size).toBe(records.length);
-			const jetstream = q.stats().topics[0]!.storage.jetstream!;
-			expect(jetstream.resends).toBeGreaterThan(0);
+			// No assertion on resends here: whether a publish was in flight to the old leader at the kill
+			// is chance (about one run in five had none); faults.test.ts's two-of-three case waits for
+			// resend rounds and checks them.
 		} finally {
 			await q.close();
 		}
