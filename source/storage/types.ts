@@ -178,7 +178,10 @@ export interface NatsStorageOptions {
 	leaseTtlMs?: number;
 	/** A topic whose stream acknowledges nothing for this long stops writing until FlashQ is opened again (default 30 s). */
 	ackGiveUpMs?: number;
-	/** A read that gets no answer from the stream (no leader, no connection) fails after this long (default 15 s). */
+	/**
+	 * A read that gets no answer from the stream (no leader, no connection) fails after this long
+	 * (default 15 s); opening waits as long for a cluster that is still electing its leaders.
+	 */
 	readGiveUpMs?: number;
 }
 

@@ -1,6 +1,10 @@
 import {hostname} from 'node:os';
 import type {KV} from '@nats-io/kv';
 import {CLOCK_KEY, LEASE_KEY} from './names.js';
+import {whileStarting} from './patience.js';
+
+/** How long a clean close keeps trying to delete its lease while the cluster cannot answer. */
+const RELEASE_PATIENCE_MS = 5000;
 
 interface LeaseValue {
 	owner: string;
@@ -50,16 +54,20 @@ export class Lease {
 			} catch {
 				// An unreadable lease is still a lease: it ages out like any other.
 			}
-			const holderTtl = typeof holder.ttlMs === 'number' ? holder.ttlMs : ttlMs;
-			const age = (await serverNow(kv, owner)) - entry.created.getTime();
-			const who = `pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}`;
-			if (age < holderTtl) {
-				throw new Error(
-					`another FlashQ (${who}) holds the lease on nats prefix '${prefix}' (renewed ${Math.max(0, Math.round(age / 1000))} s ago; it expires ${Math.ceil((holderTtl - age) / 1000)} s after its holder stops): stop it, or use another --nats-prefix`,
-				);
+			// Ours: an earlier attempt of this open wrote it and lost the answer (a cluster electing).
+			if (holder.owner === owner) lease.revision = await kv.update(LEASE_KEY, data, entry.revision);
+			else {
+				const holderTtl = typeof holder.ttlMs === 'number' ? holder.ttlMs : ttlMs;
+				const age = (await serverNow(kv, owner)) - entry.created.getTime();
+				const who = `pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}`;
+				if (age < holderTtl) {
+					throw new Error(
+						`another FlashQ (${who}) holds the lease on nats prefix '${prefix}' (renewed ${Math.max(0, Math.round(age / 1000))} s ago; it expires ${Math.ceil((holderTtl - age) / 1000)} s after its holder stops): stop it, or use another --nats-prefix`,
+					);
+				}
+				lease.revision = await kv.update(LEASE_KEY, data, entry.revision);
+				lease.tookOver = `took over the lease on nats prefix '${prefix}' from ${who}, which stopped renewing it ${Math.round(age / 1000)} s ago (TTL ${holderTtl / 1000} s)`;
 			}
-			lease.revision = await kv.update(LEASE_KEY, data, entry.revision);
-			lease.tookOver = `took over the lease on nats prefix '${prefix}' from ${who}, which stopped renewing it ${Math.round(age / 1000)} s ago (TTL ${holderTtl / 1000} s)`;
 		}
 		lease.timer = setInterval(() => lease.renew(), Math.max(100, Math.floor(ttlMs / 3)));
 		lease.timer.unref();
@@ -90,7 +98,9 @@ export class Lease {
 	async release(): Promise<void> {
 		if (this.closed) return;
 		this.stop();
-		await this.kv.delete(LEASE_KEY, {previousSeq: this.revision}).catch(() => undefined);
+		// Retried while the cluster elects (a close during a node loss): a lease left behind would refuse
+		// the next FlashQ on this prefix until its TTL runs out.
+		await whileStarting(() => this.kv.delete(LEASE_KEY, {previousSeq: this.revision}), RELEASE_PATIENCE_MS).catch(() => undefined);
 	}
 }
 

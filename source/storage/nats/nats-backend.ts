@@ -10,6 +10,7 @@ import {KvGroupStore} from './group-store.js';
 import {Lease} from './lease.js';
 import {bucketName, checkPrefix, streamName, topicOfSubject, topicsFilter, topicSubject} from './names.js';
 import {NatsTopicLog} from './nats-topic-log.js';
+import {OPEN_PATIENCE_MS, whileStarting} from './patience.js';
 import {INFO_INTERVAL_MS} from './stream-stats.js';
 
 const STREAM_NOT_FOUND = 10059;
@@ -25,18 +26,24 @@ export async function openNatsBackend(options: NatsStorageOptions, context: Stor
 	if (options.servers.length === 0) throw new Error('nats storage needs at least one server URL');
 	const nc = await connectCluster(options.servers, options.credsFile);
 	try {
+		const patience = options.readGiveUpMs ?? OPEN_PATIENCE_MS;
 		let jsm: JetStreamManager;
 		try {
-			jsm = await jetstreamManager(nc);
+			// A server without JetStream says so in its INFO: no point waiting for it.
+			if (nc.info?.jetstream === false) throw new Error('the server has JetStream disabled');
+			jsm = await whileStarting(() => jetstreamManager(nc), patience);
 		} catch (error) {
 			throw new Error(`JetStream is not available at ${nc.getServer()} (start nats-server with -js): ${(error as Error).message}`, {cause: error});
 		}
 		const js = jetstream(nc);
 		const bucket = bucketName(prefix);
-		const kv = await new Kvm(js).create(bucket, {replicas, history: 1, description: `FlashQ prefix '${prefix}': consumer groups and the lease`});
+		const kv = await whileStarting(() => new Kvm(js).create(bucket, {replicas, history: 1, description: `FlashQ prefix '${prefix}': consumer groups and the lease`}), patience);
 		const writerId = nuid.next();
 		const backend = new NatsBackend(nc, js, jsm, kv, bucket, prefix, replicas, options.servers, writerId, context.events, options);
-		backend.lease = await Lease.acquire(kv, prefix, writerId, options.leaseTtlMs ?? 10_000, {lost: (message) => backend.leaseLost(message)});
+		backend.lease = await whileStarting(
+			() => Lease.acquire(kv, prefix, writerId, options.leaseTtlMs ?? 10_000, {lost: (message) => backend.leaseLost(message)}),
+			patience,
+		);
 		if (backend.lease.tookOver) backend.info.notices.push({at: Date.now(), kind: 'lock', level: 'info', message: backend.lease.tookOver});
 		backend.start();
 		return backend;

@@ -9,9 +9,8 @@ import {encodeRecord} from './codec.js';
 import {type ReadResult, TopicReader} from './topic-reader.js';
 import {StreamStats} from './stream-stats.js';
 import {TopicWriter} from './topic-writer.js';
+import {TRANSIENT} from './patience.js';
 
-/** Errors of a cluster in the middle of an election or a reconnect, as the client words them. */
-const TRANSIENT = /timeout|no responders|503|leader|not available|disconnect|connection/i;
 const READ_GIVE_UP_MS = 15_000;
 
 /** Room left in a message for the NATS headers the writer adds (message id, expected sequence). */

@@ -79,6 +79,17 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 		for (const index of indices) killed.delete(index);
 		await cluster.restart(...indices);
 	};
+	/** Waits until a stream has a leader again (an election after nodes died or woke). */
+	const streamHasLeader = async (stream: string) => {
+		const watcher = await connect({servers: cluster.urls});
+		try {
+			// No API check: the account info request itself times out while the meta leader is elected.
+			const jsm = await jetstreamManager(watcher, {checkAPI: false});
+			await waitFor(() => jsm.streams.info(stream).then((info) => Boolean(info.cluster?.leader), () => false), 30_000, `a leader for stream ${stream}`, 100);
+		} finally {
+			await watcher.close();
+		}
+	};
 	/** The node index of a server as the client names it (`127.0.0.1:<port>`). */
 	const nodeOf = (server: string | null) => cluster.urls.findIndex((url) => server !== null && url.endsWith(`:${server.split(':').at(-1)}`));
 
@@ -185,18 +196,7 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 			// Woken together, the nodes first elect a JetStream meta leader again, then each stream a leader:
 			// until 'other' has one, its posts meet 503s and (with this 2 s give-up) would fail too.
 			await cluster.ready(30_000);
-			const watcher = await connect({servers: cluster.urls});
-			try {
-				const jsm = await jetstreamManager(watcher);
-				await waitFor(
-					() => jsm.streams.info(`${prefix}_t_other`).then((info) => Boolean(info.cluster?.leader), () => false),
-					30_000,
-					"a leader for the stream of 'other'",
-					100,
-				);
-			} finally {
-				await watcher.close();
-			}
+			await streamHasLeader(`${prefix}_t_other`);
 			// The cluster answers again: another topic writes on, the failed one stays failed (the stream may hold records it gave up on).
 			const [other] = await q.post('other', [{value: 'y'}]);
 			expect(other!.offset).toBe(1);
@@ -206,6 +206,7 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 
 			// A new FlashQ starts from what the stream really holds. 'b' reached the frozen server's socket:
 			// whether it was stored once the nodes ran again depends on their election, so the test takes both.
+			await streamHasLeader(`${prefix}_t_t`);
 			const nc = await connect({servers: cluster.urls});
 			const lastSeq = (await (await jetstreamManager(nc)).streams.info(`${prefix}_t_t`)).state.last_seq;
 			await nc.close();
@@ -311,8 +312,35 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 		}, 40_000);
 	});
 
+	it('opening while the cluster has no majority (two nodes SIGSTOPped) waits for it and opens once it returns', async () => {
+		for (const index of [1, 2]) {
+			paused.add(index);
+			cluster.pause(index);
+		}
+		// Patience (the read give-up) 30 s: after 7 s frozen, the election may take a while on a loaded machine.
+		const opening = FlashQ.open({storage: 'nats', servers: [cluster.urls[0]!], prefix: uniquePrefix(), replicas: 3, readGiveUpMs: 30_000}).then(
+			(q) => ({q, error: null}),
+			(error: unknown) => ({q: null, error: error as Error}),
+		);
+		// Not refused while the cluster cannot answer, also past the client's 5 s request timeout...
+		const early = await Promise.race([opening, new Promise((resolve) => setTimeout(() => resolve('waiting'), 7000))]);
+		expect(early).toBe('waiting');
+		for (const index of paused) cluster.resume(index);
+		paused.clear();
+		// ...and open once it can.
+		const {q, error} = await opening;
+		expect(error).toBeNull();
+		try {
+			const [first] = await q!.post('t', [{value: 'a'}]);
+			expect(first!.offset).toBe(0);
+		} finally {
+			await q!.close();
+		}
+	}, 60_000);
+
 	it('narrates node loss: nats.leader when the stream leader dies, nats.connection when the connected node dies', async () => {
-		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix: uniquePrefix(), replicas: 3});
+		const prefix = uniquePrefix();
+		const q = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix, replicas: 3});
 		const events: FlashQEvent[] = [];
 		const unsubscribe = q.subscribe((batch) => events.push(...batch));
 		try {
@@ -344,7 +372,9 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 			expect(back.server).not.toBe(connectedTo);
 			expect(nodeOf(back.server)).toBeGreaterThanOrEqual(0);
 			expect(q.stats().storage.nats!.connectedTo).toBe(back.server);
-			// And the queue works through the node it reconnected to.
+			// And the queue works through the node it reconnected to (once the stream has its leader: on a
+			// loaded machine the second election can outlast the writer's give-up).
+			await streamHasLeader(jetstreamOf(q, 't').stream);
 			await q.post('t', [{value: 'b'}]);
 		} finally {
 			unsubscribe();
