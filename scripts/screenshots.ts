@@ -204,7 +204,11 @@ async function tourShots(columns: number, rows: number): Promise<void> {
 		await sleep(1200);
 		save(session, 'tour-crash-recovery', 'flashq-demo --tour --seed 7: lesson 4, a power loss with sync=never');
 
-		// A record of the earlier sync=always step, which survived: its frame as recovery left it.
+		// A record of the earlier sync=always step, which survived: its frame as recovery left it. The
+		// step puts its panes on never-crash (empty): pick always-crash in Topics first.
+		await session.press('1', /1 Topics/);
+		await session.press('g', /› always-crash/);
+		await session.press('2', /Records always-crash/);
 		await session.press('x', 'Byte inspector');
 		await sleep(500);
 		save(session, 'byte-inspector', 'flashq-demo: byte inspector (x) on a record that survived the power loss');
