@@ -8,7 +8,7 @@ import {type ChildProcess, spawn} from 'node:child_process';
 import {accessSync, closeSync, constants, mkdirSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import {jetstreamManager} from '@nats-io/jetstream';
+import {jetstreamManager, StorageType} from '@nats-io/jetstream';
 import {connect} from '@nats-io/transport-node';
 
 /** The server's default 1 MiB refuses a 1 MiB record once its headers are added. */
@@ -176,6 +176,32 @@ export class NatsCluster {
 					if (Date.now() > until) throw new Error(`nats-server n${i + 1} not ready after ${timeoutMs} ms: ${(error as Error).message} (log in ${this.o.dir})`);
 					await sleep(50);
 				}
+			}
+		}
+		if (this.down.size === 0 && this.o.nodes > 1) await this.placesOnAll(until);
+	}
+
+	/**
+	 * Every node answering with a meta leader is not yet every node in the meta group: on a loaded
+	 * machine a stream replicated on all nodes was refused "no suitable peers for placement" for a
+	 * while after. Ready means such a stream can be made (a probe in memory, deleted at once).
+	 */
+	private async placesOnAll(until: number): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				const nc = await connect({servers: this.urls, reconnect: false, timeout: 1000});
+				try {
+					const jsm = await jetstreamManager(nc, {timeout: 2000, checkAPI: false});
+					const name = `ready_probe_${process.pid}_${attempt}`;
+					await jsm.streams.add({name, subjects: [`_ready_probe.${process.pid}.${attempt}`], num_replicas: this.o.nodes, storage: StorageType.Memory});
+					await jsm.streams.delete(name);
+					return;
+				} finally {
+					await nc.close();
+				}
+			} catch (error) {
+				if (Date.now() > until) throw new Error(`nats cluster cannot place a stream on all ${this.o.nodes} nodes: ${(error as Error).message} (logs in ${this.o.dir})`);
+				await sleep(100);
 			}
 		}
 	}
