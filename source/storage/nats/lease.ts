@@ -48,12 +48,8 @@ export class Lease {
 		if (!entry || entry.operation !== 'PUT') {
 			lease.revision = entry ? await kv.update(LEASE_KEY, data, entry.revision) : await kv.create(LEASE_KEY, data);
 		} else {
-			let holder: Partial<LeaseValue> = {};
-			try {
-				holder = entry.json<LeaseValue>();
-			} catch {
-				// An unreadable lease is still a lease: it ages out like any other.
-			}
+			// An unreadable lease is still a lease: it ages out like any other.
+			const holder = holderOf(entry.string());
 			// Ours: an earlier attempt of this open wrote it and lost the answer (a cluster electing).
 			if (holder.owner === owner) lease.revision = await kv.update(LEASE_KEY, data, entry.revision);
 			else {
@@ -98,9 +94,22 @@ export class Lease {
 	async release(): Promise<void> {
 		if (this.closed) return;
 		this.stop();
-		// Retried while the cluster elects (a close during a node loss): a lease left behind would refuse
-		// the next FlashQ on this prefix until its TTL runs out.
-		await whileStarting(() => this.kv.delete(LEASE_KEY, {previousSeq: this.revision}), RELEASE_PATIENCE_MS).catch(() => undefined);
+		// A lease left behind would refuse the next FlashQ on this prefix until its TTL runs out, so the
+		// release is retried while the cluster elects (a close during a node loss), and it deletes the
+		// lease at the revision the server has: a renewal still in flight at close (one sent while the
+		// cluster was frozen lands later) moves it past the one this process saw last.
+		await whileStarting(async () => {
+			for (let attempt = 0; attempt < 5; attempt++) {
+				const entry = await this.kv.get(LEASE_KEY);
+				if (!entry || entry.operation !== 'PUT' || holderOf(entry.string()).owner !== this.value.owner) return;
+				try {
+					await this.kv.delete(LEASE_KEY, {previousSeq: entry.revision});
+					return;
+				} catch (error) {
+					if (!/wrong last sequence/i.test((error as Error).message)) throw error;
+				}
+			}
+		}, RELEASE_PATIENCE_MS).catch(() => undefined);
 	}
 }
 
@@ -111,4 +120,13 @@ async function serverNow(kv: KV, owner: string): Promise<number> {
 	const probe = (await kv.get(CLOCK_KEY, {revision})) ?? (await kv.get(CLOCK_KEY));
 	if (!probe) throw new Error(`the clock probe (revision ${revision}) of the lease bucket was not found`);
 	return probe.created.getTime();
+}
+
+/** A lease entry's value; an unreadable one names nobody. */
+function holderOf(text: string): Partial<LeaseValue> {
+	try {
+		return JSON.parse(text) as Partial<LeaseValue>;
+	} catch {
+		return {};
+	}
 }

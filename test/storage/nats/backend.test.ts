@@ -84,6 +84,20 @@ describe.skipIf(!url)('nats storage on one server', () => {
 		await open(o);
 	});
 
+	it('releases the lease on close also when a renewal it did not see has moved it on (one sent while the cluster was frozen lands late)', async () => {
+		const o = options({leaseTtlMs: 60_000});
+		const q = await FlashQ.open(o);
+		// The renewal that landed after this process last heard: same holder, a newer revision.
+		const nc = await connect({servers});
+		const kv = await new Kvm(nc).open(`${o.prefix}_flashq`);
+		const entry = (await kv.get('lease'))!;
+		await kv.update('lease', entry.string(), entry.revision);
+		await nc.close();
+		await q.close();
+		// Released: the next FlashQ opens at once (the old release deleted at a stale revision and left it for 60 s).
+		await open(o);
+	});
+
 	it('keeps topics whose encoded names could meet apart, and finds long names again after a reopen', async () => {
 		const o = options();
 		const long = `${'a.'.repeat(120)}z`;
