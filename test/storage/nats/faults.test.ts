@@ -177,13 +177,19 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 				cluster.pause(index);
 			}
 			// Sent into the frozen cluster: no answer, then a timeout, past the give-up: the topic stops.
-			const pending = q.post('t', [{value: 'b'}]).then(
-				() => null,
-				(error: unknown) => error as Error,
-			);
+			// (Once in CI the first such post was acknowledged all the same; then the next one is the test.)
+			const acked = ['a'];
+			let failed: {value: string; error: Error} | null = null;
+			for (let n = 0; n < 3 && failed === null; n++) {
+				const value = `b${n}`;
+				failed = await q.post('t', [{value}]).then(
+					() => (acked.push(value), null),
+					(error: unknown) => ({value, error: error as Error}),
+				);
+			}
 			// The last error is mostly the writer's timeout; a node may also answer 503 (no stream leader) first.
 			const giveUp = /^Storage error: no acknowledgement from the stream for 2 s \(last error: .+\); this topic stopped writing$/;
-			expect((await pending)?.message).toMatch(giveUp);
+			expect(failed?.error.message).toMatch(giveUp);
 			// Later posts are refused at once with the same reason, and the topic's stats tell it.
 			await expect(q.post('t', [{value: 'c'}])).rejects.toThrow(giveUp);
 			const storage = q.stats().topics.find((t) => t.name === 't')!.storage;
@@ -204,18 +210,19 @@ describe.skipIf(!natsAvailable())('nats storage, node loss on a 3-node cluster',
 			await expect(q.post('t', [{value: 'd'}])).rejects.toThrow(giveUp);
 			await q.close();
 
-			// A new FlashQ starts from what the stream really holds. 'b' reached the frozen server's socket:
-			// whether it was stored once the nodes ran again depends on their election, so the test takes both.
+			// A new FlashQ starts from what the stream really holds. The failed post reached the frozen server's
+			// socket: whether it was stored once the nodes ran again depends on their election, so the test takes both.
 			await streamHasLeader(`${prefix}_t_t`);
 			const nc = await connect({servers: cluster.urls});
 			const lastSeq = (await (await jetstreamManager(nc)).streams.info(`${prefix}_t_t`)).state.last_seq;
 			await nc.close();
-			expect([1, 2]).toContain(lastSeq);
+			expect([acked.length, acked.length + 1]).toContain(lastSeq);
 			reopened = await FlashQ.open({storage: 'nats', servers: cluster.urls, prefix, replicas: 3});
 			expect(reopened.topics().find((t) => t.name === 't')!.highWaterMark).toBe(lastSeq);
 			const [next] = await reopened.post('t', [{value: 'e'}]);
 			expect(next!.offset).toBe(lastSeq);
-			expect((await reopened.poll('t')).records.map((r) => r.value)).toEqual(lastSeq === 2 ? ['a', 'b', 'e'] : ['a', 'e']);
+			const stored = lastSeq > acked.length ? [...acked, failed!.value] : acked;
+			expect((await reopened.poll('t')).records.map((r) => r.value)).toEqual([...stored, 'e']);
 		} finally {
 			await q.close();
 			await reopened?.close();
